@@ -1,0 +1,22 @@
+//! One module per subcommand. Each exposes an `Args` struct (clap) and a `run` function that
+//! returns the process exit code: 0 ok/valid, 1 invalid/failed, 2 usage error.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Ponte: the bridge between ISP customer platforms and their ERPs.
+#[derive(Debug, Parser)]
+#[command(name = "ponte", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {}
+}
