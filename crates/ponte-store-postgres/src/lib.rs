@@ -1,0 +1,1 @@
+//! ponte-store-postgres
