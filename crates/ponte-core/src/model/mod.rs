@@ -1,0 +1,24 @@
+//! The records Ponte keeps: integrations with their settings and bindings, API keys, automation
+//! versions and execution records.
+//!
+//! Everything here is plain data with serde support; the store crates persist it and the HTTP
+//! layer shows it. Secret values are deliberately absent: they live only in the store, sealed by
+//! a [`crate::crypto::Cipher`], and come back only as `secrecy::SecretString`.
+
+mod api_key;
+mod automation;
+mod execution;
+mod integration;
+mod settings;
+
+pub use api_key::{API_KEY_PREFIX, ApiKey, ApiKeyHash, ApiKeyId, IssuedApiKey, PlainApiKey};
+pub use automation::{AutomationRef, AutomationVersion, source_sha256};
+pub use execution::{
+    ExecutionCursor, ExecutionId, ExecutionOutcome, ExecutionPage, ExecutionQuery, ExecutionRecord,
+    MAX_EXECUTION_PAGE,
+};
+pub use integration::{Integration, IntegrationId, InvalidName, validate_secret_name};
+pub use settings::{
+    CacheSettings, IntegrationSettings, LimitSettings, OrderProcedure, PendencyMatch, PendencyRule,
+    PixReceiver, TimeoutSettings,
+};

@@ -1,0 +1,118 @@
+//! The contract every [`Store`] implementation must honour, as a test suite both store crates
+//! run (behind the `contract-tests` feature).
+//!
+//! Each case is a public async function taking a fresh, empty store and panicking on the first
+//! broken promise. A store crate runs them all with [`crate::store_contract_tests!`], which
+//! writes one `#[tokio::test]` per case, so a new case reaches every implementation at once.
+//!
+//! This module is test support: it panics on purpose, like any test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod integrations;
+mod keys;
+mod runs;
+mod secrets;
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use futures::FutureExt as _;
+
+use super::Store;
+use crate::model::{Integration, IntegrationId};
+
+pub use integrations::*;
+pub use keys::*;
+pub use runs::*;
+pub use secrets::*;
+
+/// A fresh store for one case, and how to clean up after it (for example dropping a database).
+#[async_trait]
+pub trait Fixture: Send + Sync + 'static {
+    /// The store under test.
+    fn store(&self) -> Arc<dyn Store>;
+
+    /// Releases what the fixture created. Runs even when the case failed.
+    async fn teardown(self);
+}
+
+/// Runs one case on a fixture from `setup`, tears the fixture down, then re-raises the case's
+/// panic if it had one. A `setup` answering `None` means "skipped" (it should say why).
+pub async fn run_case<S, SF, F, C, CF>(setup: S, case: C)
+where
+    S: FnOnce() -> SF,
+    SF: Future<Output = Option<F>>,
+    F: Fixture,
+    C: FnOnce(Arc<dyn Store>) -> CF,
+    CF: Future<Output = ()>,
+{
+    let Some(fixture) = setup().await else {
+        return;
+    };
+    let outcome = AssertUnwindSafe(case(fixture.store())).catch_unwind().await;
+    fixture.teardown().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// Writes one `#[tokio::test]` per contract case, each on a fixture from `$setup` (a path to an
+/// `async fn() -> Option<impl Fixture>`). The calling crate needs `tokio` as a dev-dependency.
+#[macro_export]
+macro_rules! store_contract_tests {
+    ($setup:path) => {
+        $crate::store_contract_tests!(@cases $setup;
+            ping_answers,
+            an_integration_round_trips_with_its_settings_variables_and_bindings,
+            creating_an_integration_twice_is_a_conflict,
+            a_missing_integration_is_not_found,
+            updating_an_integration_replaces_its_fields_and_keeps_its_secrets,
+            integrations_are_listed_in_id_order,
+            bindings_are_set_replaced_and_removed,
+            deleting_an_integration_removes_everything_it_owns,
+            secrets_are_listed_by_name_and_opened_for_the_engine,
+            secret_values_are_encrypted_at_rest,
+            deleting_a_secret_removes_it_and_a_missing_one_is_not_found,
+            secrets_of_one_integration_are_invisible_to_another,
+            secret_names_are_validated,
+            an_api_key_resolves_to_its_integration,
+            a_wrong_or_malformed_key_resolves_to_nothing,
+            a_revoked_key_resolves_to_nothing,
+            a_key_of_one_integration_never_resolves_to_another,
+            automation_versions_increase_from_one_per_function,
+            an_execution_record_round_trips,
+            recording_an_execution_twice_is_a_conflict,
+            executions_are_listed_newest_first_in_pages_without_gaps_or_repeats,
+            executions_are_filtered_by_integration_and_function,
+        );
+    };
+    (@cases $setup:path; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                $crate::store::contract::run_case($setup, $crate::store::contract::$case).await;
+            }
+        )*
+    };
+}
+
+/// A fresh store answers `ping`.
+pub async fn ping_answers(store: Arc<dyn Store>) {
+    store.ping().await.expect("a fresh store answers ping");
+}
+
+fn id(value: &str) -> IntegrationId {
+    IntegrationId::parse(value).expect("test ids are valid")
+}
+
+/// Creates a bare integration named after its id.
+async fn create(store: &Arc<dyn Store>, value: &str) -> IntegrationId {
+    let integration = Integration::new(id(value), format!("ISP {value}"));
+    store
+        .create_integration(&integration)
+        .await
+        .expect("a new integration is created");
+    integration.id
+}

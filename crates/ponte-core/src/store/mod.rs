@@ -1,0 +1,189 @@
+//! The store port: everything Ponte keeps between requests.
+//!
+//! One small trait, implemented by the SQLite and PostgreSQL crates and chosen once at start-up
+//! from the database URL. Implementations hold the SQL; the rules that must not differ between
+//! them (key generation and comparison, secret sealing, version hashing) live in this crate and
+//! are called by both. The [`contract`] module (feature `contract-tests`) is the test suite
+//! both implementations must pass.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use secrecy::SecretString;
+
+use crate::crypto::CryptoError;
+use crate::model::{
+    ApiKey, ApiKeyId, AutomationRef, AutomationVersion, ExecutionId, ExecutionPage, ExecutionQuery,
+    ExecutionRecord, Integration, IntegrationId, InvalidName, IssuedApiKey,
+};
+
+#[cfg(feature = "contract-tests")]
+pub mod contract;
+
+/// Why a store operation failed. Messages name records by id only; they never carry secret
+/// values, plain keys or connection strings with passwords.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The record does not exist (the message names it, for example "integration `acme`").
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The record already exists, or a concurrent change collided with this one.
+    #[error("{0} already exists")]
+    Conflict(String),
+    /// The input breaks a naming rule.
+    #[error(transparent)]
+    InvalidName(#[from] InvalidName),
+    /// Sealing or opening a secret failed.
+    #[error("secret encryption: {0}")]
+    Crypto(#[from] CryptoError),
+    /// Stored data could not be read back into the model (a bug or a hand-edited database).
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    /// The database URL names no supported store.
+    #[error("unsupported database URL: {0}")]
+    UnsupportedUrl(String),
+    /// The database failed or is unreachable.
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+/// Everything Ponte persists. Shared as `Arc<dyn Store>`.
+///
+/// Methods taking an integration answer [`StoreError::NotFound`] when it does not exist, except
+/// the listing methods, which answer an empty list.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Checks that the database answers (for `/readyz`).
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Stores a new integration with its bindings; [`StoreError::Conflict`] if the id is taken.
+    async fn create_integration(&self, integration: &Integration) -> Result<(), StoreError>;
+
+    /// Reads one integration with its bindings.
+    async fn get_integration(&self, id: &IntegrationId) -> Result<Integration, StoreError>;
+
+    /// All integrations, ordered by id.
+    async fn list_integrations(&self) -> Result<Vec<Integration>, StoreError>;
+
+    /// Replaces an integration's name, preset, flag, settings, variables and bindings. Secrets
+    /// and API keys are untouched.
+    async fn update_integration(&self, integration: &Integration) -> Result<(), StoreError>;
+
+    /// Deletes an integration and everything that belongs to it: secrets, keys, automation
+    /// versions and execution records.
+    async fn delete_integration(&self, id: &IntegrationId) -> Result<(), StoreError>;
+
+    /// Binds `function` to `automation`, or removes its binding when `None`.
+    async fn set_binding(
+        &self,
+        integration: &IntegrationId,
+        function: &str,
+        automation: Option<&AutomationRef>,
+    ) -> Result<(), StoreError>;
+
+    /// Creates or replaces a secret. The value is sealed before it reaches the database.
+    async fn set_secret(
+        &self,
+        integration: &IntegrationId,
+        name: &str,
+        value: &SecretString,
+    ) -> Result<(), StoreError>;
+
+    /// Deletes a secret; [`StoreError::NotFound`] if there is none by that name.
+    async fn delete_secret(
+        &self,
+        integration: &IntegrationId,
+        name: &str,
+    ) -> Result<(), StoreError>;
+
+    /// The names of an integration's secrets, sorted. Values are never listed.
+    async fn list_secret_names(
+        &self,
+        integration: &IntegrationId,
+    ) -> Result<Vec<String>, StoreError>;
+
+    /// The opened secrets of an integration, for the engine at run time only.
+    async fn secrets_for(
+        &self,
+        integration: &IntegrationId,
+    ) -> Result<BTreeMap<String, SecretString>, StoreError>;
+
+    /// The sealed bytes of one secret exactly as stored, for audits and tests that prove values
+    /// are encrypted at rest. Never the plain value.
+    async fn sealed_secret(
+        &self,
+        integration: &IntegrationId,
+        name: &str,
+    ) -> Result<Vec<u8>, StoreError>;
+
+    /// Creates an API key; the plain key in the answer is shown once and never stored.
+    async fn create_api_key(&self, integration: &IntegrationId)
+    -> Result<IssuedApiKey, StoreError>;
+
+    /// An integration's keys (revoked ones included), oldest first.
+    async fn list_api_keys(&self, integration: &IntegrationId) -> Result<Vec<ApiKey>, StoreError>;
+
+    /// Revokes a key of `integration`; [`StoreError::NotFound`] if it has no such key.
+    async fn revoke_api_key(
+        &self,
+        integration: &IntegrationId,
+        id: &ApiKeyId,
+    ) -> Result<(), StoreError>;
+
+    /// The integration a presented plain key speaks for, or `None` when the key is unknown,
+    /// malformed or revoked.
+    async fn integration_for_key(&self, plain: &str) -> Result<Option<IntegrationId>, StoreError>;
+
+    /// Stores `source` as the next version (1, 2, ...) of the integration's automation for
+    /// `function`.
+    async fn add_automation_version(
+        &self,
+        integration: &IntegrationId,
+        function: &str,
+        source: &str,
+    ) -> Result<AutomationVersion, StoreError>;
+
+    /// All versions of the automation for `function`, oldest first.
+    async fn list_automation_versions(
+        &self,
+        integration: &IntegrationId,
+        function: &str,
+    ) -> Result<Vec<AutomationVersion>, StoreError>;
+
+    /// One version; [`StoreError::NotFound`] if it does not exist.
+    async fn get_automation_version(
+        &self,
+        integration: &IntegrationId,
+        function: &str,
+        version: u32,
+    ) -> Result<AutomationVersion, StoreError>;
+
+    /// The highest version, or `None` when none was stored.
+    async fn latest_automation_version(
+        &self,
+        integration: &IntegrationId,
+        function: &str,
+    ) -> Result<Option<AutomationVersion>, StoreError>;
+
+    /// Records a run; [`StoreError::Conflict`] if its id was already recorded.
+    async fn insert_execution(&self, record: &ExecutionRecord) -> Result<(), StoreError>;
+
+    /// Reads one run.
+    async fn get_execution(&self, id: &ExecutionId) -> Result<ExecutionRecord, StoreError>;
+
+    /// A page of runs, newest first.
+    async fn list_executions(&self, query: &ExecutionQuery) -> Result<ExecutionPage, StoreError>;
+}
+
+/// The "not found" error for an integration, worded the same by every store.
+pub fn integration_not_found(id: &IntegrationId) -> StoreError {
+    StoreError::NotFound(format!("integration `{id}`"))
+}
+
+/// The current time, cut to whole microseconds: the precision both databases keep, so a record
+/// returned at creation equals the one read back later.
+pub fn now_micros() -> time::OffsetDateTime {
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000)
+        .unwrap_or(now)
+}
