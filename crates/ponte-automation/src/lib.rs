@@ -1,1 +1,45 @@
-//! ponte-automation
+//! The automation language of Ponte: load → check → compile → run.
+//!
+//! An automation is a YAML document that serves one catalog function against one ERP: HTTP
+//! requests with MiniJinja templates, jq mappings through jaq, bounded loops and pagination,
+//! auth, retries, and a final mapping validated against the function's output schema.
+//!
+//! The stages are types: a [`model::AutomationDoc`] is only parsed; [`compile`] checks it and
+//! returns every problem as a [`Diagnostic`] or a [`CompiledAutomation`], the only thing the
+//! [`Engine`] runs. Templates and jq programs are compiled once, in [`compile`].
+//!
+//! This crate knows nothing of databases, HTTP servers or configuration files; the HTTP client
+//! sits behind the [`Transport`] trait.
+
+mod auth;
+mod check;
+mod compiled;
+pub mod diagnostics;
+mod engine;
+mod error;
+pub mod filters;
+mod http;
+pub mod jq;
+mod limits;
+pub mod model;
+mod refs;
+pub mod template;
+pub mod testing;
+pub mod trace;
+pub mod transport;
+
+pub use auth::TokenCache;
+pub use check::compile;
+pub use compiled::CompiledAutomation;
+pub use diagnostics::{Code, Diagnostic};
+pub use engine::{Engine, RunEnv, RunOutcome};
+pub use error::{OutputMismatch, RunError, clean_message};
+pub use limits::Limits;
+pub use trace::{Redactor, Trace};
+pub use transport::{InboundResponse, OutboundRequest, ReqwestTransport, Transport, TransportError};
+
+/// The JSON Schema of the automation document, for editors' YAML completion.
+#[must_use]
+pub fn document_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(model::AutomationDoc)).unwrap_or_default()
+}

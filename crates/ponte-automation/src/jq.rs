@@ -1,0 +1,308 @@
+//! jq programs through jaq: compiled once when an automation is loaded, run per call.
+//!
+//! The Ponte filters of [`crate::filters`] are added as native jq functions, so
+//! `.valor | money` works in a mapping exactly as `{{ valor | money }}` does in a template.
+
+use jaq_core::load::{Arena, File, Loader};
+use jaq_core::native::{Fun, bome, run, v};
+use jaq_core::{Compiler, Ctx, Vars, data};
+use jaq_json::{Num, Val};
+use serde_json::Value;
+
+use crate::filters::{self, FilterError};
+
+type Data = data::JustLut<Val>;
+
+/// A compiled jq program.
+pub struct JqProgram {
+    filter: jaq_core::Filter<Data>,
+    source: String,
+}
+
+impl std::fmt::Debug for JqProgram {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JqProgram")
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A jq program that does not compile: the message and the byte offset in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JqSyntaxError {
+    /// What is wrong, for people.
+    pub message: String,
+    /// Byte offset in the program where the problem starts.
+    pub offset: usize,
+}
+
+/// A jq program failed while running.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct JqRunError(pub String);
+
+fn offset_in(code: &str, part: &str) -> usize {
+    let start = code.as_ptr() as usize;
+    let at = part.as_ptr() as usize;
+    if at >= start && at <= start + code.len() {
+        at - start
+    } else {
+        0
+    }
+}
+
+fn native_str(v: Val, f: fn(&Value) -> Result<String, FilterError>) -> jaq_core::ValR<Val> {
+    f(&to_json(&v))
+        .map(|s| Val::utf8_str(s.into_bytes()))
+        .map_err(|e| jaq_core::Error::str(e.to_string()))
+}
+
+fn ponte_funs() -> Vec<Fun<Data>> {
+    vec![
+        run(("money", v(0), |cv| bome(native_str(cv.1, filters::money)))),
+        run(("date", v(0), |cv| bome(native_str(cv.1, filters::date)))),
+        run(("datetime", v(0), |cv| {
+            bome(native_str(cv.1, |v| filters::datetime(v, "-03:00")))
+        })),
+        run(("digits", v(0), |cv| {
+            bome(native_str(cv.1, |v| Ok(filters::digits(v))))
+        })),
+        run(("document", v(0), |cv| {
+            bome(native_str(cv.1, |v| Ok(filters::document(v))))
+        })),
+        run(("cpf_cnpj_format", v(0), |cv| {
+            bome(native_str(cv.1, filters::cpf_cnpj_format))
+        })),
+        run(("text", v(0), |cv| {
+            bome(native_str(cv.1, |v| Ok(filters::text(v))))
+        })),
+        run(("b64decode", v(0), |cv| {
+            bome(native_str(cv.1, filters::base64_decode))
+        })),
+    ]
+}
+
+impl JqProgram {
+    /// Compile a jq program with jq's standard library and Ponte's filters.
+    ///
+    /// # Errors
+    /// Every syntax error and undefined name, with its offset.
+    pub fn compile(source: &str) -> Result<Self, Vec<JqSyntaxError>> {
+        let defs = jaq_core::defs()
+            .chain(jaq_std::defs())
+            .chain(jaq_json::defs());
+        let funs = jaq_core::funs()
+            .chain(jaq_std::funs())
+            .chain(jaq_json::funs())
+            .chain(ponte_funs());
+        let loader = Loader::new(defs);
+        let arena = Arena::default();
+        let modules = loader
+            .load(
+                &arena,
+                File {
+                    code: source,
+                    path: (),
+                },
+            )
+            .map_err(|errs| {
+                let mut out = Vec::new();
+                for (_, e) in errs {
+                    match e {
+                        jaq_core::load::Error::Io(items) => {
+                            for (s, msg) in items {
+                                out.push(JqSyntaxError {
+                                    message: msg,
+                                    offset: offset_in(source, s),
+                                });
+                            }
+                        }
+                        jaq_core::load::Error::Lex(items) => {
+                            for (expect, at) in items {
+                                out.push(JqSyntaxError {
+                                    message: format!("expected {}", expect.as_str()),
+                                    offset: offset_in(source, at),
+                                });
+                            }
+                        }
+                        jaq_core::load::Error::Parse(items) => {
+                            for (expect, at) in items {
+                                let found = if at.is_empty() {
+                                    "the end of the program".to_owned()
+                                } else {
+                                    format!("`{}`", at.chars().take(20).collect::<String>())
+                                };
+                                out.push(JqSyntaxError {
+                                    message: format!(
+                                        "expected {}, found {found}",
+                                        expect.as_str()
+                                    ),
+                                    offset: offset_in(source, at),
+                                });
+                            }
+                        }
+                    }
+                }
+                out
+            })?;
+        let filter = Compiler::default()
+            .with_funs(funs)
+            .compile(modules)
+            .map_err(|errs| {
+                errs.into_iter()
+                    .flat_map(|(_, es)| es)
+                    .map(|(name, undefined)| JqSyntaxError {
+                        message: format!("unknown {} `{name}`", undefined.as_str()),
+                        offset: offset_in(source, name),
+                    })
+                    .collect::<Vec<_>>()
+            })?;
+        Ok(Self {
+            filter,
+            source: source.to_owned(),
+        })
+    }
+
+    /// The program's source text.
+    #[must_use]
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Run the program on `input` and return its first output (`null` when it yields nothing).
+    ///
+    /// # Errors
+    /// A jq runtime error (a failed filter, `error(...)`, a type error).
+    pub fn first(&self, input: &Value) -> Result<Value, JqRunError> {
+        let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
+        let mut outputs = self.filter.id.run((ctx, to_val(input)));
+        match outputs.next() {
+            None => Ok(Value::Null),
+            Some(Ok(v)) => Ok(to_json(&v)),
+            Some(Err(e)) => Err(JqRunError(describe_exn(e))),
+        }
+    }
+
+    /// Run the program as a predicate: true when its first output is truthy (not false/null).
+    ///
+    /// # Errors
+    /// A jq runtime error.
+    pub fn test(&self, input: &Value) -> Result<bool, JqRunError> {
+        Ok(!matches!(self.first(input)?, Value::Null | Value::Bool(false)))
+    }
+}
+
+fn describe_exn(e: jaq_core::Exn<'_, Val>) -> String {
+    match e.get_err() {
+        Ok(err) => {
+            let text = err.to_string();
+            text.strip_prefix("error: ").unwrap_or(&text).to_owned()
+        }
+        Err(_) => "the program stopped early".to_owned(),
+    }
+}
+
+/// Convert JSON into a jq value.
+#[must_use]
+pub fn to_val(value: &Value) -> Val {
+    match value {
+        Value::Null => Val::Null,
+        Value::Bool(b) => Val::Bool(*b),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Val::Num(Num::from_integral(i))
+            } else if let Some(u) = n.as_u64() {
+                Val::Num(Num::from_integral(u))
+            } else {
+                Val::Num(Num::Float(n.as_f64().unwrap_or(f64::NAN)))
+            }
+        }
+        Value::String(s) => Val::utf8_str(s.clone().into_bytes()),
+        Value::Array(items) => items.iter().map(to_val).collect(),
+        Value::Object(map) => {
+            let mut out = jaq_json::Map::default();
+            for (k, v) in map {
+                out.insert(Val::utf8_str(k.clone().into_bytes()), to_val(v));
+            }
+            Val::obj(out)
+        }
+    }
+}
+
+/// Convert a jq value into JSON.
+#[must_use]
+pub fn to_json(value: &Val) -> Value {
+    match value {
+        Val::Null => Value::Null,
+        Val::Bool(b) => Value::Bool(*b),
+        Val::Num(n) => num_to_json(n),
+        Val::BStr(b) | Val::TStr(b) => Value::String(String::from_utf8_lossy(b).into_owned()),
+        Val::Arr(items) => Value::Array(items.iter().map(to_json).collect()),
+        Val::Obj(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        Val::BStr(b) | Val::TStr(b) => String::from_utf8_lossy(b).into_owned(),
+                        other => other.to_string(),
+                    };
+                    (key, to_json(v))
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn num_to_json(n: &Num) -> Value {
+    match n {
+        Num::Int(i) => Value::from(*i as i64),
+        Num::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+        other => {
+            let text = other.to_string();
+            text.parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| text.parse::<f64>().map(Value::from))
+                .unwrap_or(Value::String(text))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn runs_a_mapping_with_ponte_filters() {
+        let p = JqProgram::compile(
+            r#"[.registros[] | {valor: (.valor | money), vencimento: (.data_vencimento | date)}]"#,
+        )
+        .unwrap();
+        let out = p
+            .first(&json!({"registros": [{"valor": "69.900000000", "data_vencimento": "10/01/2026"}]}))
+            .unwrap();
+        assert_eq!(out, json!([{"valor": "69.90", "vencimento": "2026-01-10"}]));
+    }
+
+    #[test]
+    fn reports_syntax_errors_with_offsets() {
+        let errs = JqProgram::compile(".a | ( .b").unwrap_err();
+        assert!(!errs.is_empty());
+        let errs = JqProgram::compile(".a | nosuchfn").unwrap_err();
+        assert_eq!(errs[0].message, "unknown filter `nosuchfn`");
+        assert_eq!(errs[0].offset, 5);
+    }
+
+    #[test]
+    fn a_failing_filter_is_a_run_error_naming_the_value() {
+        let p = JqProgram::compile(".x | money").unwrap();
+        let e = p.first(&json!({"x": "abc"})).unwrap_err();
+        assert!(e.0.contains("money: cannot read `abc`"), "{e}");
+    }
+
+    #[test]
+    fn values_round_trip_between_json_and_jq() {
+        let v = json!({"a": [1, 2.5, "x", null, true, {"b": -3}]});
+        assert_eq!(to_json(&to_val(&v)), v);
+    }
+}

@@ -1,0 +1,167 @@
+//! The one outbound HTTP path. The engine only sees the [`Transport`] trait, so it is tested
+//! offline with a scripted transport and served in production by [`ReqwestTransport`].
+//!
+//! The engine itself enforces the host allow-list and follows redirects (checking every hop),
+//! so those rules hold whatever transport is plugged in; a transport only moves bytes, with a
+//! deadline and a cap on the response size.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures::StreamExt;
+use http::{HeaderMap, Method};
+use url::Url;
+
+/// A request ready to send.
+#[derive(Debug, Clone)]
+pub struct OutboundRequest {
+    /// Method.
+    pub method: Method,
+    /// Absolute URL, query included.
+    pub url: Url,
+    /// Headers, auth included (mark them sensitive; traces redact them anyway).
+    pub headers: HeaderMap,
+    /// Body bytes (empty for none).
+    pub body: Bytes,
+    /// Deadline for the whole exchange.
+    pub timeout: Duration,
+    /// Largest response body accepted.
+    pub max_response_bytes: u64,
+}
+
+/// A response as received.
+#[derive(Debug, Clone)]
+pub struct InboundResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body bytes.
+    pub body: Bytes,
+}
+
+/// Why an exchange produced no response.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransportError {
+    /// The deadline passed.
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+    /// The connection could not be made.
+    #[error("could not connect: {0}")]
+    Connect(String),
+    /// The connection broke during the exchange.
+    #[error("the connection was dropped: {0}")]
+    Dropped(String),
+    /// The response body is larger than allowed.
+    #[error("the response is larger than {limit} bytes")]
+    TooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Anything else (a malformed URL for the client, a TLS failure...).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl TransportError {
+    /// Worth retrying for an idempotent request.
+    #[must_use]
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Timeout(_) | Self::Connect(_) | Self::Dropped(_))
+    }
+}
+
+/// Sends requests. Implementations must be cheap to share across runs.
+#[async_trait]
+pub trait Transport: Send + Sync + std::fmt::Debug {
+    /// Send one request and read the whole response, within `request.timeout`.
+    async fn send(&self, request: OutboundRequest) -> Result<InboundResponse, TransportError>;
+}
+
+/// The production transport, over reqwest with rustls. Redirects are not followed here: the
+/// engine follows them itself so that every hop passes the allow-list.
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// A transport; `allow_insecure_tls` skips certificate checks (an integration setting,
+    /// discouraged and logged by the caller).
+    ///
+    /// # Errors
+    /// When the TLS stack cannot be initialised.
+    pub fn new(allow_insecure_tls: bool) -> Result<Self, TransportError> {
+        // The only place a reqwest client is built (house rule: one outbound path).
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .tls_danger_accept_invalid_certs(allow_insecure_tls)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .user_agent(concat!("ponte/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| TransportError::Other(e.to_string()))?;
+        Ok(Self { client })
+    }
+}
+
+fn classify(e: &reqwest::Error, timeout: Duration) -> TransportError {
+    if e.is_timeout() {
+        TransportError::Timeout(timeout)
+    } else if e.is_connect() {
+        TransportError::Connect(root_cause(e))
+    } else if e.is_body() || e.is_request() || e.is_decode() {
+        TransportError::Dropped(root_cause(e))
+    } else {
+        TransportError::Other(root_cause(e))
+    }
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+#[async_trait]
+impl Transport for ReqwestTransport {
+    async fn send(&self, request: OutboundRequest) -> Result<InboundResponse, TransportError> {
+        let timeout = request.timeout;
+        let limit = request.max_response_bytes;
+        let exchange = async {
+            let response = self
+                .client
+                .request(request.method, request.url)
+                .headers(request.headers)
+                .body(request.body)
+                .send()
+                .await
+                .map_err(|e| classify(&e, timeout))?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            if response.content_length().is_some_and(|n| n > limit) {
+                return Err(TransportError::TooLarge { limit });
+            }
+            // Read in chunks so an endless or huge body is cut at the limit, not buffered.
+            let mut body = Vec::new();
+            let mut stream = response.bytes_stream();
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk.map_err(|e| classify(&e, timeout))?;
+                if (body.len() + chunk.len()) as u64 > limit {
+                    return Err(TransportError::TooLarge { limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(InboundResponse {
+                status,
+                headers,
+                body: Bytes::from(body),
+            })
+        };
+        tokio::time::timeout(timeout, exchange)
+            .await
+            .unwrap_or(Err(TransportError::Timeout(timeout)))
+    }
+}
