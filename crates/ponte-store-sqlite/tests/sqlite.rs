@@ -1,0 +1,92 @@
+//! What is particular to SQLite: files, WAL mode, in-memory databases, reopening.
+
+use std::sync::Arc;
+
+use ponte_core::crypto::AesGcmCipher;
+use ponte_core::model::{Integration, IntegrationId};
+use ponte_core::store::Store;
+use ponte_store_sqlite::SqliteStore;
+use secrecy::SecretString;
+
+fn cipher() -> Arc<AesGcmCipher> {
+    Arc::new(AesGcmCipher::new(1, &[42; 32]).unwrap())
+}
+
+#[tokio::test]
+async fn a_missing_file_is_created_in_wal_mode_and_keeps_data_across_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested-ok.db");
+    let url = format!("sqlite://{}", path.display());
+    let acme = IntegrationId::parse("acme").unwrap();
+    {
+        let store = SqliteStore::connect(&url, cipher()).await.unwrap();
+        store
+            .create_integration(&Integration::new(acme.clone(), "ACME"))
+            .await
+            .unwrap();
+        assert!(path.exists());
+        assert!(
+            dir.path().join("nested-ok.db-wal").exists(),
+            "a write in WAL mode leaves a -wal file beside the database"
+        );
+        store.close().await;
+    }
+    let reopened = SqliteStore::connect(&url, cipher()).await.unwrap();
+    assert_eq!(reopened.get_integration(&acme).await.unwrap().name, "ACME");
+}
+
+#[tokio::test]
+async fn the_database_files_never_contain_a_secret_in_plain_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("ponte.db").display());
+    let store = SqliteStore::connect(&url, cipher()).await.unwrap();
+    let acme = IntegrationId::parse("acme").unwrap();
+    store
+        .create_integration(&Integration::new(acme.clone(), "ACME"))
+        .await
+        .unwrap();
+    let marker = "marker-3b1e0c5d-plain-secret";
+    store
+        .set_secret(&acme, "token", &SecretString::from(marker.to_owned()))
+        .await
+        .unwrap();
+    store.close().await;
+    let mut bytes_seen = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        bytes_seen += bytes.len();
+        assert!(
+            !bytes
+                .windows(marker.len())
+                .any(|window| window == marker.as_bytes()),
+            "a database file holds the secret in plain text"
+        );
+    }
+    assert!(bytes_seen > 0);
+}
+
+#[tokio::test]
+async fn an_in_memory_database_keeps_its_data_for_the_life_of_the_store() {
+    let store = SqliteStore::connect("sqlite::memory:", cipher())
+        .await
+        .unwrap();
+    let acme = IntegrationId::parse("acme").unwrap();
+    store
+        .create_integration(&Integration::new(acme.clone(), "ACME"))
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        assert_eq!(store.list_integrations().await.unwrap().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn a_url_of_another_database_is_refused() {
+    let err = SqliteStore::connect("postgres://localhost/x", cipher())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ponte_core::store::StoreError::UnsupportedUrl(_)),
+        "{err:?}"
+    );
+}
