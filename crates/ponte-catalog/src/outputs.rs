@@ -4,9 +4,18 @@
 //! strings (`""` when empty or unknown, never `null`) unless the contract says `bool`. The
 //! automation engine validates each run's output against the schema generated from these types.
 
-use schemars::JsonSchema;
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// Money in an output: `"1234.50"`, or `""` when the ERP has no value. Anything else (`"1.234,56"`,
+/// `"69.900000000"`) means the automation forgot to normalise it.
+pub const MONEY_OR_EMPTY: &str = r"^([0-9]+\.[0-9]{2})?$";
+
+/// A date in an output: `"2026-12-10"`, or `""` when unknown (the ERP's `"0000-00-00"` too).
+pub const DATE_OR_EMPTY: &str = r"^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$";
 
 /// Output of `create_order`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -83,16 +92,22 @@ pub struct Invoice {
     /// The customer's name.
     pub nome_cliente: String,
     /// The original value (money).
+    #[schemars(extend("pattern" = MONEY_OR_EMPTY))]
     pub valor_inicial: String,
     /// The value due today, with interest and fine (money).
+    #[schemars(extend("pattern" = MONEY_OR_EMPTY))]
     pub valor_final: String,
     /// Interest as of today (money).
+    #[schemars(extend("pattern" = MONEY_OR_EMPTY))]
     pub juros: String,
     /// Fine as of today (money).
+    #[schemars(extend("pattern" = MONEY_OR_EMPTY))]
     pub multa: String,
     /// Issue date (`YYYY-MM-DD`).
+    #[schemars(extend("pattern" = DATE_OR_EMPTY))]
     pub emissao: String,
     /// Due date (`YYYY-MM-DD`).
+    #[schemars(extend("pattern" = DATE_OR_EMPTY))]
     pub vencimento: String,
     /// The plan id or name the invoice refers to.
     pub historico: String,
@@ -136,8 +151,10 @@ pub struct Customer {
     /// Full name, or company name.
     pub nome_completo: String,
     /// Birthday (`YYYY-MM-DD`).
+    #[schemars(extend("pattern" = DATE_OR_EMPTY))]
     pub aniversario: String,
     /// Registration date in the ERP (`YYYY-MM-DD`).
+    #[schemars(extend("pattern" = DATE_OR_EMPTY))]
     pub data_registro: String,
     /// Whether the customer is active in the ERP.
     pub ativo: bool,
@@ -162,13 +179,32 @@ pub struct Customer {
 }
 
 /// The kind of a customer contact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ContactType {
     /// An e-mail address.
     Email,
     /// A phone number.
     Phone,
+}
+
+// Written by hand: a plain string enum reads better in the docs than the derive's `oneOf`.
+impl JsonSchema for ContactType {
+    fn schema_name() -> Cow<'static, str> {
+        "ContactType".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "enum": ["email", "phone"],
+            "description": "`email` or `phone`."
+        })
+    }
 }
 
 /// One contact of `list_customer_contacts`.
@@ -195,6 +231,7 @@ pub struct Plan {
     /// Whether internet access is blocked or reduced for debt.
     pub blocked: bool,
     /// The monthly value (money).
+    #[schemars(extend("pattern" = MONEY_OR_EMPTY))]
     pub valor: String,
 }
 
@@ -207,6 +244,7 @@ pub struct TrustUnlockOutput {
     /// The ERP's explanation in words, also on refusal.
     pub message: String,
     /// The date the release lasts to (`YYYY-MM-DD`), or `""`.
+    #[schemars(extend("pattern" = DATE_OR_EMPTY))]
     pub unlocked_until: String,
     /// The ERP's complete answer.
     pub api_response: Value,
@@ -231,14 +269,19 @@ pub struct FiscalNote {
     /// The note's status in words.
     pub status: String,
     /// The note's value (money).
+    #[schemars(extend("pattern" = MONEY_OR_EMPTY))]
     pub valor: String,
     /// The amount paid (money).
+    #[schemars(extend("pattern" = MONEY_OR_EMPTY))]
     pub valor_pago: String,
     /// Issue date (`YYYY-MM-DD`).
+    #[schemars(extend("pattern" = DATE_OR_EMPTY))]
     pub data_lancamento: String,
     /// Due date (`YYYY-MM-DD`).
+    #[schemars(extend("pattern" = DATE_OR_EMPTY))]
     pub data_vencimento: String,
     /// Payment date (`YYYY-MM-DD`), or `""`.
+    #[schemars(extend("pattern" = DATE_OR_EMPTY))]
     pub data_baixa: String,
     /// The note's URL, or `""`.
     pub url_nota_fiscal: String,
