@@ -385,10 +385,11 @@ fn parse_object(text: &str) -> Object {
             ')' => {
                 depth = depth.saturating_sub(1);
                 // "(at least one)" on a list makes it required as much as "(required)" does.
-                if depth == 0 && (paren.contains("required") || paren.contains("at least one")) {
-                    if let Some(last) = object.fields.last_mut() {
-                        last.1 = true;
-                    }
+                if depth == 0
+                    && (paren.contains("required") || paren.contains("at least one"))
+                    && let Some(last) = object.fields.last_mut()
+                {
+                    last.1 = true;
                 }
             }
             '`' => {
