@@ -157,6 +157,15 @@ impl Engine {
             iterations: AtomicU32::new(0),
             deadline: tokio::time::Instant::now() + limits.total_timeout(),
         };
+        // Optional inputs not given are `""` (SPEC §1: absent and "" both mean "not given"),
+        // so a template can test `{% if input.contract_id %}` without tripping strict mode.
+        let mut input = input;
+        if let Value::Object(map) = &mut input {
+            for field in automation.function.input_fields() {
+                map.entry((*field).to_owned())
+                    .or_insert_with(|| Value::String(String::new()));
+            }
+        }
         let ctx = json!({
             "input": input,
             "vars": vars,

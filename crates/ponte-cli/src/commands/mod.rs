@@ -5,6 +5,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod check;
+pub mod schema;
+pub mod test;
+
 /// Ponte: the bridge between ISP customer platforms and their ERPs.
 #[derive(Debug, Parser)]
 #[command(name = "ponte", version, about)]
@@ -15,8 +19,18 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check automations without running them.
+    Check(check::CheckArgs),
+    /// Run automation test cases offline.
+    Test(test::TestArgs),
+    /// Print JSON Schemas: the automation document, or the function catalog.
+    Schema(schema::SchemaArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command {}
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Test(args) => test::run(&args),
+        Command::Schema(args) => schema::run(&args),
+    }
 }
