@@ -13,3 +13,5 @@ pub use boleto::{
 pub use document::{Document, DocumentError, DocumentKind};
 pub use money::{Cents, MoneyError};
 pub use pix::{BrCode, PixError, StaticPix};
+pub mod itf;
+pub mod qr;
