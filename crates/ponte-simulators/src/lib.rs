@@ -1,1 +1,16 @@
-//! ponte-simulators
+//! Offline simulators of the ERP HTTP APIs that Ponte talks to.
+//!
+//! Each simulator speaks its ERP's real wire shapes (verbs, headers, envelopes, string-typed
+//! columns, odd content types), keeps a seeded in-memory state that changes when a client writes
+//! to it, and can be told to misbehave through [`faults`]. They serve the end-to-end tests, the
+//! benchmarks and `ponte demo`; presets written against them are meant to work against the real
+//! ERP unchanged.
+//!
+//! Every simulator also answers a small control API under `/__sim/`:
+//! `POST`/`GET`/`DELETE /__sim/faults` and `GET`/`DELETE /__sim/requests`.
+
+pub mod control;
+pub mod faults;
+pub mod ixc;
+pub mod pdf;
+mod rng;

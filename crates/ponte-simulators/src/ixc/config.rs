@@ -1,0 +1,84 @@
+//! What a simulated IXC is built from: the seed, the reference date, the credential, and the
+//! switches for behaviours that differ between IXC versions.
+
+use time::Date;
+
+/// Configuration of one simulated IXC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IxcConfig {
+    /// Seed of the generated data: the same seed and `today` give the same data.
+    pub seed: u64,
+    /// The simulator's "today": decides what is overdue, the dates of new rows and the trust
+    /// unlock periods. Fixed so tests are stable.
+    pub today: Date,
+    /// The API user id (the part before `:` of the IXC token).
+    pub user_id: String,
+    /// The token hash (the part after `:`).
+    pub token: String,
+    /// How many customers to seed (at least 50 are always seeded).
+    pub customers: usize,
+    /// Bank code of the seeded boletos.
+    pub bank_code: String,
+    /// PIX key of the provider, used in every PIX code.
+    pub pix_key: String,
+    /// Merchant name in the PIX codes (at most 25 characters).
+    pub merchant_name: String,
+    /// Merchant city in the PIX codes (at most 15 characters).
+    pub merchant_city: String,
+    /// Days a trust unlock lasts (an IXC setting).
+    pub unlock_days: u32,
+    /// Days after a trust unlock during which another one is refused with code 113 (an IXC
+    /// setting; integrators usually think of it as "once a month").
+    pub unlock_period_days: u32,
+    /// Fine for late payment, percent, as IXC sends it in `get_pix` (`"2.00"`).
+    pub fine_percent: String,
+    /// Interest per day of delay, percent (`"0.03"`).
+    pub interest_percent_per_day: String,
+    /// Send `total` as a JSON number instead of a string (one vendor example does).
+    pub total_as_number: bool,
+    /// Answer inserts with the English message some versions send.
+    pub insert_message_in_english: bool,
+    /// Make `PUT` reset every column the body omits to its default, as some integrators
+    /// report; off by default (omitted columns keep their values).
+    pub partial_put_resets_omitted: bool,
+}
+
+impl Default for IxcConfig {
+    fn default() -> Self {
+        IxcConfig {
+            seed: 1,
+            today: time::OffsetDateTime::now_utc().date(),
+            user_id: "12".to_string(),
+            token: "7c4a8d09ca3762af61e59520943dc26494f8941b3a1f2c5e8d7b6a5f4e3d2c1b".to_string(),
+            customers: 60,
+            bank_code: "341".to_string(),
+            pix_key: "11222333000181".to_string(),
+            merchant_name: "PONTE NET TELECOM".to_string(),
+            merchant_city: "SAO PAULO".to_string(),
+            unlock_days: 3,
+            unlock_period_days: 30,
+            fine_percent: "2.00".to_string(),
+            interest_percent_per_day: "0.03".to_string(),
+            total_as_number: false,
+            insert_message_in_english: false,
+            partial_put_resets_omitted: false,
+        }
+    }
+}
+
+impl IxcConfig {
+    /// The default config with this seed and date.
+    pub fn with(seed: u64, today: Date) -> Self {
+        IxcConfig {
+            seed,
+            today,
+            ..IxcConfig::default()
+        }
+    }
+
+    /// The full token as IXC shows it (`userId:hash`), which clients base64-encode for Basic
+    /// auth.
+    pub fn credential(&self) -> String {
+        format!("{}:{}", self.user_id, self.token)
+    }
+}

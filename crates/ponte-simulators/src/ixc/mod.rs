@@ -1,0 +1,168 @@
+//! A simulated IXC Provedor (`/webservice/v1/<table>`).
+//!
+//! It reproduces what clients of the real API trip over: Basic auth with `userId:token` (401
+//! otherwise), listings selected by the `ixcsoft: listar` header with `qtype`/`oper`/
+//! `grid_param` filters, every column a string, `0000-00-00` for empty dates, `registros` absent
+//! from empty results, errors as HTTP 200 `text/html` envelopes, boletos as raw or base64 PDFs,
+//! the trust unlock's Portuguese answers and its once-per-period rule, and write-offs that really
+//! change the invoice. Behaviours the public sources leave open are collected in [`guesses`].
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use ponte_simulators::ixc::{IxcConfig, start};
+//! let ixc = start(IxcConfig::default(), "127.0.0.1:0".parse().unwrap()).await?;
+//! println!("{}", ixc.base_url()); // http://127.0.0.1:PORT/webservice/v1
+//! ixc.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod baixa;
+mod boleto;
+mod codes;
+mod config;
+mod dispatch;
+pub mod guesses;
+mod listar;
+mod model;
+mod notas;
+pub mod schema;
+mod seed;
+mod state;
+mod tables;
+mod unlock;
+pub mod values;
+mod wire;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::routing::any;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::control::{self, Control, Flavor, RequestLog};
+use crate::faults::Faults;
+
+pub use config::IxcConfig;
+pub use dispatch::PREFIX;
+pub use model::{BLOCKED_ACCESS, Contract, Customer, Invoice, bare_document};
+pub use schema::Row;
+pub use seed::{Fixtures, MIN_CUSTOMERS};
+pub use state::IxcState;
+pub use wire::JSON_CONTENT_TYPE;
+
+/// The IXC routes alone, without the control API and fault middleware.
+pub fn api(state: IxcState) -> Router {
+    Router::new()
+        .route(PREFIX, any(dispatch::handle))
+        .route(&format!("{PREFIX}/"), any(dispatch::handle))
+        .route(&format!("{PREFIX}/{{*rest}}"), any(dispatch::handle))
+        .with_state(state)
+}
+
+/// The whole simulator: the IXC routes, `/__sim/`, request counting and faults.
+pub fn router(state: IxcState) -> Router {
+    router_with(state, Faults::new(), RequestLog::default())
+}
+
+fn router_with(state: IxcState, faults: Faults, requests: RequestLog) -> Router {
+    let flavor = Flavor {
+        json_content_type: JSON_CONTENT_TYPE,
+        reject_token: wire::unauthorized,
+    };
+    control::wrap(
+        api(state),
+        Control {
+            faults,
+            requests,
+            flavor,
+        },
+    )
+}
+
+/// A simulator serving on a socket.
+#[derive(Debug)]
+pub struct RunningIxc {
+    addr: SocketAddr,
+    state: IxcState,
+    faults: Faults,
+    requests: RequestLog,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningIxc {
+    /// `http://ADDR/webservice/v1`, the base URL a client is configured with.
+    pub fn base_url(&self) -> String {
+        format!("http://{}{PREFIX}", self.addr)
+    }
+
+    /// `http://ADDR`, for the `/__sim/` control API.
+    pub fn root_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address (useful when started on port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The simulator's data.
+    pub fn state(&self) -> &IxcState {
+        &self.state
+    }
+
+    /// The fault rules applied to incoming requests.
+    pub fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    /// The per-path request counters.
+    pub fn requests(&self) -> &RequestLog {
+        &self.requests
+    }
+
+    /// Stops accepting connections and waits for the server task to end. Connections held
+    /// open by a hang fault are dropped rather than waited for.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        // Graceful shutdown waits for open connections; a hung one would wait forever, so the
+        // task gets a short grace period and is then cut off.
+        if tokio::time::timeout(std::time::Duration::from_secs(1), &mut self.task)
+            .await
+            .is_err()
+        {
+            self.task.abort();
+            let _ = (&mut self.task).await;
+        }
+    }
+}
+
+/// Seeds a state from `config` and serves it on `addr` (use port 0 in tests).
+pub async fn start(config: IxcConfig, addr: SocketAddr) -> std::io::Result<RunningIxc> {
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let state = IxcState::new(config);
+    let faults = Faults::new();
+    let requests = RequestLog::default();
+    let app = router_with(state.clone(), faults.clone(), requests.clone());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(RunningIxc {
+        addr,
+        state,
+        faults,
+        requests,
+        stop: Some(stop),
+        task,
+    })
+}
