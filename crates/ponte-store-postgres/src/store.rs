@@ -1,0 +1,512 @@
+//! The [`Store`] operations on PostgreSQL: one method, one or two statements.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use ponte_core::crypto::{open_secret, seal_secret};
+use ponte_core::model::{
+    ApiKey, ApiKeyId, AutomationRef, AutomationVersion, ExecutionCursor, ExecutionId,
+    ExecutionOutcome, ExecutionPage, ExecutionQuery, ExecutionRecord, Integration, IntegrationId,
+    IssuedApiKey, source_sha256, validate_secret_name,
+};
+use ponte_core::store::{Store, StoreError, integration_not_found, now_micros};
+use secrecy::SecretString;
+
+use crate::rows::{ApiKeyRow, BindingRow, ExecutionRow, IntegrationRow, VersionRow};
+use crate::{PostgresStore, backend, db_error, sql};
+use sqlx::types::Json;
+
+/// Attempts at numbering a new automation version when concurrent writers collide.
+const VERSION_ATTEMPTS: usize = 5;
+
+const INTEGRATION_COLUMNS: &str = "id, name, preset, active, settings, variables";
+const API_KEY_COLUMNS: &str = "id, integration_id, prefix, hash, created_at, revoked";
+const VERSION_COLUMNS: &str = "integration_id, function, version, source, sha256, created_at";
+const EXECUTION_COLUMNS: &str =
+    "id, integration_id, function, started_at, duration_ms, error_code, trace, test_run";
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(drop)
+            .map_err(backend)
+    }
+
+    async fn create_integration(&self, integration: &Integration) -> Result<(), StoreError> {
+        let now = now_micros();
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO integrations \
+             (id, name, preset, active, settings, variables, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(integration.id.as_str())
+        .bind(&integration.name)
+        .bind(&integration.preset)
+        .bind(integration.active)
+        .bind(Json(&integration.settings))
+        .bind(Json(&integration.variables))
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(|err| db_error(err, || format!("integration `{}`", integration.id)))?;
+        Self::write_bindings(&mut tx, integration).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn get_integration(&self, id: &IntegrationId) -> Result<Integration, StoreError> {
+        let row: Option<IntegrationRow> = sqlx::query_as(sql(format!(
+            "SELECT {INTEGRATION_COLUMNS} FROM integrations WHERE id = $1"
+        )))
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        let row = row.ok_or_else(|| integration_not_found(id))?;
+        row.into_model(self.bindings_of(id).await?)
+    }
+
+    async fn list_integrations(&self) -> Result<Vec<Integration>, StoreError> {
+        let rows: Vec<IntegrationRow> = sqlx::query_as(sql(format!(
+            "SELECT {INTEGRATION_COLUMNS} FROM integrations ORDER BY id"
+        )))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        let binding_rows: Vec<BindingRow> =
+            sqlx::query_as("SELECT integration_id, function, automation FROM bindings")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?;
+        let mut bindings: BTreeMap<String, BTreeMap<String, AutomationRef>> = BTreeMap::new();
+        for row in binding_rows {
+            let owner = row.integration_id.clone();
+            let (function, automation) = row.into_pair()?;
+            bindings
+                .entry(owner)
+                .or_default()
+                .insert(function, automation);
+        }
+        rows.into_iter()
+            .map(|row| {
+                let own = bindings.remove(&row.id).unwrap_or_default();
+                row.into_model(own)
+            })
+            .collect()
+    }
+
+    async fn update_integration(&self, integration: &Integration) -> Result<(), StoreError> {
+        let now = now_micros();
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let updated = sqlx::query(
+            "UPDATE integrations SET name = $2, preset = $3, active = $4, settings = $5, \
+             variables = $6, updated_at = $7 WHERE id = $1",
+        )
+        .bind(integration.id.as_str())
+        .bind(&integration.name)
+        .bind(&integration.preset)
+        .bind(integration.active)
+        .bind(Json(&integration.settings))
+        .bind(Json(&integration.variables))
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if updated.rows_affected() == 0 {
+            return Err(integration_not_found(&integration.id));
+        }
+        Self::write_bindings(&mut tx, integration).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn delete_integration(&self, id: &IntegrationId) -> Result<(), StoreError> {
+        let deleted = sqlx::query("DELETE FROM integrations WHERE id = $1")
+            .bind(id.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        if deleted.rows_affected() == 0 {
+            return Err(integration_not_found(id));
+        }
+        Ok(())
+    }
+
+    async fn set_binding(
+        &self,
+        integration: &IntegrationId,
+        function: &str,
+        automation: Option<&AutomationRef>,
+    ) -> Result<(), StoreError> {
+        match automation {
+            Some(automation) => sqlx::query(
+                "INSERT INTO bindings (integration_id, function, automation) VALUES ($1, $2, $3) \
+                 ON CONFLICT (integration_id, function) DO UPDATE SET automation = excluded.automation",
+            )
+            .bind(integration.as_str())
+            .bind(function)
+            .bind(Json(automation))
+            .execute(&self.pool)
+            .await
+            .map(drop)
+            .map_err(|err| db_error(err, || format!("integration `{integration}`"))),
+            None => {
+                self.require_integration(integration).await?;
+                sqlx::query("DELETE FROM bindings WHERE integration_id = $1 AND function = $2")
+                    .bind(integration.as_str())
+                    .bind(function)
+                    .execute(&self.pool)
+                    .await
+                    .map(drop)
+                    .map_err(backend)
+            }
+        }
+    }
+
+    async fn set_secret(
+        &self,
+        integration: &IntegrationId,
+        name: &str,
+        value: &SecretString,
+    ) -> Result<(), StoreError> {
+        validate_secret_name(name)?;
+        let sealed = seal_secret(self.cipher.as_ref(), integration, name, value)?;
+        sqlx::query(
+            "INSERT INTO secrets (integration_id, name, sealed, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (integration_id, name) \
+             DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
+        )
+        .bind(integration.as_str())
+        .bind(name)
+        .bind(sealed)
+        .bind(now_micros())
+        .execute(&self.pool)
+        .await
+        .map(drop)
+        .map_err(|err| db_error(err, || format!("integration `{integration}`")))
+    }
+
+    async fn delete_secret(
+        &self,
+        integration: &IntegrationId,
+        name: &str,
+    ) -> Result<(), StoreError> {
+        let deleted = sqlx::query("DELETE FROM secrets WHERE integration_id = $1 AND name = $2")
+            .bind(integration.as_str())
+            .bind(name)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        if deleted.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!(
+                "secret `{name}` of integration `{integration}`"
+            )));
+        }
+        Ok(())
+    }
+
+    async fn list_secret_names(
+        &self,
+        integration: &IntegrationId,
+    ) -> Result<Vec<String>, StoreError> {
+        sqlx::query_scalar("SELECT name FROM secrets WHERE integration_id = $1 ORDER BY name")
+            .bind(integration.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn secrets_for(
+        &self,
+        integration: &IntegrationId,
+    ) -> Result<BTreeMap<String, SecretString>, StoreError> {
+        let rows: Vec<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT name, sealed FROM secrets WHERE integration_id = $1")
+                .bind(integration.as_str())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?;
+        rows.into_iter()
+            .map(|(name, sealed)| {
+                let value = open_secret(self.cipher.as_ref(), integration, &name, &sealed)?;
+                Ok((name, value))
+            })
+            .collect()
+    }
+
+    async fn sealed_secret(
+        &self,
+        integration: &IntegrationId,
+        name: &str,
+    ) -> Result<Vec<u8>, StoreError> {
+        sqlx::query_scalar("SELECT sealed FROM secrets WHERE integration_id = $1 AND name = $2")
+            .bind(integration.as_str())
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|err| {
+                db_error(err, || {
+                    format!("secret `{name}` of integration `{integration}`")
+                })
+            })
+    }
+
+    async fn create_api_key(
+        &self,
+        integration: &IntegrationId,
+    ) -> Result<IssuedApiKey, StoreError> {
+        let issued = ApiKey::generate(integration.clone(), now_micros())?;
+        let key = &issued.key;
+        sqlx::query(sql(format!(
+            "INSERT INTO api_keys ({API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
+        )))
+        .bind(key.id.as_uuid())
+        .bind(integration.as_str())
+        .bind(&key.prefix)
+        .bind(key.hash.as_bytes().as_slice())
+        .bind(key.created_at)
+        .bind(key.revoked)
+        .execute(&self.pool)
+        .await
+        .map_err(|err| db_error(err, || format!("integration `{integration}`")))?;
+        Ok(issued)
+    }
+
+    async fn list_api_keys(&self, integration: &IntegrationId) -> Result<Vec<ApiKey>, StoreError> {
+        let rows: Vec<ApiKeyRow> = sqlx::query_as(sql(format!(
+            "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE integration_id = $1 \
+             ORDER BY created_at, id"
+        )))
+        .bind(integration.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.into_iter().map(ApiKeyRow::into_model).collect()
+    }
+
+    async fn revoke_api_key(
+        &self,
+        integration: &IntegrationId,
+        id: &ApiKeyId,
+    ) -> Result<(), StoreError> {
+        let updated =
+            sqlx::query("UPDATE api_keys SET revoked = TRUE WHERE id = $1 AND integration_id = $2")
+                .bind(id.as_uuid())
+                .bind(integration.as_str())
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!(
+                "API key {id} of integration `{integration}`"
+            )));
+        }
+        Ok(())
+    }
+
+    async fn integration_for_key(&self, plain: &str) -> Result<Option<IntegrationId>, StoreError> {
+        let Some(prefix) = ApiKey::lookup_prefix(plain) else {
+            return Ok(None);
+        };
+        let rows: Vec<ApiKeyRow> = sqlx::query_as(sql(format!(
+            "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE prefix = $1"
+        )))
+        .bind(prefix)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        for row in rows {
+            let key = row.into_model()?;
+            if key.accepts(plain) {
+                return Ok(Some(key.integration));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn add_automation_version(
+        &self,
+        integration: &IntegrationId,
+        function: &str,
+        source: &str,
+    ) -> Result<AutomationVersion, StoreError> {
+        let sha256 = source_sha256(source);
+        let created_at = now_micros();
+        let mut last_error = None;
+        for _ in 0..VERSION_ATTEMPTS {
+            // One statement both numbers and inserts, so the new number is computed and taken
+            // atomically; a concurrent writer that wins the race makes this attempt a conflict,
+            // and the loop numbers again.
+            let inserted: Result<i32, sqlx::Error> = sqlx::query_scalar(
+                "INSERT INTO automation_versions \
+                 (integration_id, function, version, source, sha256, created_at) \
+                 SELECT $1, $2, COALESCE(MAX(version), 0) + 1, $3, $4, $5 \
+                 FROM automation_versions WHERE integration_id = $1 AND function = $2 \
+                 RETURNING version",
+            )
+            .bind(integration.as_str())
+            .bind(function)
+            .bind(source)
+            .bind(&sha256)
+            .bind(created_at)
+            .fetch_one(&self.pool)
+            .await;
+            match inserted {
+                Ok(version) => {
+                    return Ok(AutomationVersion {
+                        integration: integration.clone(),
+                        function: function.to_owned(),
+                        version: u32::try_from(version).map_err(|err| {
+                            StoreError::Corrupt(format!("automation version: {err}"))
+                        })?,
+                        source: source.to_owned(),
+                        sha256,
+                        created_at,
+                    });
+                }
+                Err(err) => match db_error(err, || format!("integration `{integration}`")) {
+                    conflict @ StoreError::Conflict(_) => last_error = Some(conflict),
+                    other => return Err(other),
+                },
+            }
+        }
+        Err(last_error
+            .unwrap_or_else(|| StoreError::Conflict(format!("automation version of `{function}`"))))
+    }
+
+    async fn list_automation_versions(
+        &self,
+        integration: &IntegrationId,
+        function: &str,
+    ) -> Result<Vec<AutomationVersion>, StoreError> {
+        let rows: Vec<VersionRow> = sqlx::query_as(sql(format!(
+            "SELECT {VERSION_COLUMNS} FROM automation_versions \
+             WHERE integration_id = $1 AND function = $2 ORDER BY version"
+        )))
+        .bind(integration.as_str())
+        .bind(function)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.into_iter().map(VersionRow::into_model).collect()
+    }
+
+    async fn get_automation_version(
+        &self,
+        integration: &IntegrationId,
+        function: &str,
+        version: u32,
+    ) -> Result<AutomationVersion, StoreError> {
+        let row: VersionRow = sqlx::query_as(sql(format!(
+            "SELECT {VERSION_COLUMNS} FROM automation_versions \
+             WHERE integration_id = $1 AND function = $2 AND version = $3"
+        )))
+        .bind(integration.as_str())
+        .bind(function)
+        .bind(i32::try_from(version).unwrap_or(i32::MAX))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|err| {
+            db_error(err, || {
+                format!("version {version} of `{function}` in integration `{integration}`")
+            })
+        })?;
+        row.into_model()
+    }
+
+    async fn latest_automation_version(
+        &self,
+        integration: &IntegrationId,
+        function: &str,
+    ) -> Result<Option<AutomationVersion>, StoreError> {
+        let row: Option<VersionRow> = sqlx::query_as(sql(format!(
+            "SELECT {VERSION_COLUMNS} FROM automation_versions \
+             WHERE integration_id = $1 AND function = $2 ORDER BY version DESC LIMIT 1"
+        )))
+        .bind(integration.as_str())
+        .bind(function)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.map(VersionRow::into_model).transpose()
+    }
+
+    async fn insert_execution(&self, record: &ExecutionRecord) -> Result<(), StoreError> {
+        let error_code = match &record.outcome {
+            ExecutionOutcome::Ok => None,
+            ExecutionOutcome::Error { code } => Some(code.as_str()),
+        };
+        let duration = i64::try_from(record.duration_ms)
+            .map_err(|_| StoreError::Backend("execution duration out of range".to_owned()))?;
+        let result = sqlx::query(sql(format!(
+            "INSERT INTO executions ({EXECUTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        )))
+        .bind(record.id.as_uuid())
+        .bind(record.integration.as_str())
+        .bind(&record.function)
+        .bind(record.started_at)
+        .bind(duration)
+        .bind(error_code)
+        .bind(Json(&record.trace))
+        .bind(record.test_run)
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) => Err(match db_error(err, String::new) {
+                StoreError::Conflict(_) => StoreError::Conflict(format!("execution {}", record.id)),
+                StoreError::NotFound(_) => integration_not_found(&record.integration),
+                other => other,
+            }),
+        }
+    }
+
+    async fn get_execution(&self, id: &ExecutionId) -> Result<ExecutionRecord, StoreError> {
+        let row: ExecutionRow = sqlx::query_as(sql(format!(
+            "SELECT {EXECUTION_COLUMNS} FROM executions WHERE id = $1"
+        )))
+        .bind(id.as_uuid())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|err| db_error(err, || format!("execution {id}")))?;
+        row.into_model()
+    }
+
+    async fn list_executions(&self, query: &ExecutionQuery) -> Result<ExecutionPage, StoreError> {
+        let limit = query.effective_limit();
+        let (after_time, after_id) = match &query.after {
+            Some(cursor) => (Some(cursor.started_at), Some(cursor.id.as_uuid())),
+            None => (None, None),
+        };
+        // One more row than asked tells whether a next page exists.
+        let rows: Vec<ExecutionRow> = sqlx::query_as(sql(format!(
+            "SELECT {EXECUTION_COLUMNS} FROM executions \
+             WHERE ($1 IS NULL OR integration_id = $1) \
+               AND ($2 IS NULL OR function = $2) \
+               AND ($3 IS NULL OR (started_at, id) < ($3, $4)) \
+             ORDER BY started_at DESC, id DESC LIMIT $5"
+        )))
+        .bind(query.integration.as_ref().map(IntegrationId::as_str))
+        .bind(query.function.as_deref())
+        .bind(after_time)
+        .bind(after_id)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        let mut records = rows
+            .into_iter()
+            .map(ExecutionRow::into_model)
+            .collect::<Result<Vec<_>, _>>()?;
+        let page_size = usize::try_from(limit).unwrap_or(usize::MAX);
+        let next = if records.len() > page_size {
+            records.truncate(page_size);
+            records.last().map(ExecutionCursor::after)
+        } else {
+            None
+        };
+        Ok(ExecutionPage { records, next })
+    }
+}
