@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::platform::{Lead, Order, Transaction, User};
-use crate::values::DocumentNumber;
+use crate::values::{DocumentNumber, OrBlank, blank};
 
 /// No inputs at all (the catalog lists).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -166,7 +166,12 @@ pub struct CreateTicketInput {
     /// The ticket's text.
     pub message: String,
     /// The customer's user on the platform, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "blank::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "OrBlank<User>")]
     pub wda_user: Option<User>,
 }
 

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::values::{CalendarDate, DocumentNumber, Money, PlatformId, Timestamp, blank};
+use crate::values::{CalendarDate, DocumentNumber, Money, OrBlank, PlatformId, Timestamp, blank};
 
 /// An order placed on the platform (ORDER).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -22,7 +22,7 @@ pub struct Order {
         deserialize_with = "blank::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "Option<Timestamp>")]
+    #[schemars(with = "OrBlank<Timestamp>")]
     pub created_at: Option<Timestamp>,
     /// The buyer.
     pub customer: OrderCustomer,
@@ -32,7 +32,7 @@ pub struct Order {
         deserialize_with = "blank::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "Option<Address>")]
+    #[schemars(with = "OrBlank<Address>")]
     pub address: Option<Address>,
     /// The products bought; at least one.
     #[schemars(length(min = 1))]
@@ -55,7 +55,7 @@ pub struct Order {
         deserialize_with = "blank::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "Option<Money>")]
+    #[schemars(with = "OrBlank<Money>")]
     pub total: Option<Money>,
     /// Free notes written by the buyer or the seller.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,7 +84,7 @@ pub struct OrderCustomer {
         deserialize_with = "blank::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "Option<CalendarDate>")]
+    #[schemars(with = "OrBlank<CalendarDate>")]
     pub birth_date: Option<CalendarDate>,
     /// Identity card number (RG).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -135,7 +135,7 @@ pub struct OrderItem {
         deserialize_with = "blank::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "Option<PlatformId>")]
+    #[schemars(with = "OrBlank<PlatformId>")]
     pub product_id: Option<PlatformId>,
     /// Product name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -149,7 +149,7 @@ pub struct OrderItem {
         deserialize_with = "blank::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "Option<Money>")]
+    #[schemars(with = "OrBlank<Money>")]
     pub price: Option<Money>,
     /// How many units; at least one.
     #[serde(
@@ -157,7 +157,7 @@ pub struct OrderItem {
         deserialize_with = "blank::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "Option<NonZeroU32>")]
+    #[schemars(with = "OrBlank<NonZeroU32>")]
     pub quantity: Option<NonZeroU32>,
     /// Every other field the platform sent, passed through untouched.
     #[serde(flatten)]
@@ -175,7 +175,7 @@ pub struct Lead {
         deserialize_with = "blank::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "Option<Timestamp>")]
+    #[schemars(with = "OrBlank<Timestamp>")]
     pub created_at: Option<Timestamp>,
     /// The person's or company's name.
     pub name: String,
@@ -185,7 +185,7 @@ pub struct Lead {
         deserialize_with = "blank::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "Option<DocumentNumber>")]
+    #[schemars(with = "OrBlank<DocumentNumber>")]
     pub document_number: Option<DocumentNumber>,
     /// E-mail address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -202,7 +202,7 @@ pub struct Lead {
         deserialize_with = "blank::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "Option<Address>")]
+    #[schemars(with = "OrBlank<Address>")]
     pub address: Option<Address>,
     /// The ERP product code of interest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -246,7 +246,7 @@ pub struct User {
         deserialize_with = "blank::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "Option<CalendarDate>")]
+    #[schemars(with = "OrBlank<CalendarDate>")]
     pub birth_date: Option<CalendarDate>,
     /// Every other field the platform sent, passed through untouched.
     #[serde(flatten)]
@@ -285,7 +285,7 @@ pub struct Transaction {
         deserialize_with = "blank::option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(with = "Option<TransactionMethod>")]
+    #[schemars(with = "OrBlank<TransactionMethod>")]
     pub method: Option<TransactionMethod>,
     /// The amount received.
     pub amount: Money,

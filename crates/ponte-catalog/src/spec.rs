@@ -89,6 +89,11 @@ impl FunctionSpec {
         paths
     }
 
+    /// Validate and normalise a call's inputs; see [`crate::validate_input`].
+    pub fn validate_input(&self, input: &Value) -> Result<Value, crate::InputErrors> {
+        crate::validate_input(self.id, input)
+    }
+
     /// Realistic calls of the function; at least one.
     pub fn examples(&self) -> &[Example] {
         &self.examples

@@ -261,6 +261,27 @@ impl JsonSchema for PlatformId {
     }
 }
 
+/// Schema-only marker for an optional field where `""` and `null` mean "not given": the schema
+/// of `T`, the empty string or null. Never built; the typed field stays `Option<T>`.
+#[derive(Debug)]
+pub struct OrBlank<T>(std::marker::PhantomData<T>);
+
+impl<T: JsonSchema> JsonSchema for OrBlank<T> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("{}_or_blank", T::schema_name()).into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [generator.subschema_for::<T>(), {"const": ""}, {"type": "null"}]
+        })
+    }
+}
+
 /// Serde helpers for optional fields of the platform's objects, where `""` and `null` mean
 /// "not given" and must not fail the typed value.
 pub(crate) mod blank {

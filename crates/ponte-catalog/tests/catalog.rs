@@ -310,3 +310,33 @@ fn the_catalog_json_lists_every_function_with_its_schemas() {
     assert_eq!(entries[2]["output_kind"], "none");
     assert_eq!(entries[7]["output_schema"]["type"], "array");
 }
+
+#[test]
+fn blank_optional_fields_are_accepted_by_the_input_schema_as_by_validation() {
+    let spec = function("create_order").unwrap();
+    let mut input = spec.examples()[0].input.clone();
+    for pointer in [
+        "/order/total",
+        "/order/created_at",
+        "/order/address",
+        "/order/customer/birth_date",
+        "/order/items/0/product_id",
+        "/order/items/0/price",
+        "/order/items/0/quantity",
+    ] {
+        *input.pointer_mut(pointer).unwrap() = json!("");
+    }
+    assert!(validate_input(spec.id, &input).is_ok());
+    assert_eq!(errors_of(spec.input_schema(), &input), Vec::<String>::new());
+
+    // A value that is given must still have the right format for both.
+    *input.pointer_mut("/order/total").unwrap() = json!("129,90");
+    assert!(validate_input(spec.id, &input).is_err());
+    assert!(!validator(spec.input_schema()).is_valid(&input));
+
+    let ticket = function("create_ticket").unwrap();
+    let mut input = ticket.examples()[0].input.clone();
+    input["wda_user"] = json!("");
+    assert!(validate_input(ticket.id, &input).is_ok());
+    assert!(validator(ticket.input_schema()).is_valid(&input));
+}
