@@ -114,28 +114,32 @@ impl Engine {
         let t = &run.automation.templates;
         let tctx = run.template_ctx(&json!({"vars": vars_json(run), "settings": run.env.settings}));
         let render = |tpl: &Tpl| {
-            t.render(tpl, &tctx).map_err(|message| RunError::Automation {
-                step: step.to_owned(),
-                message: format!("auth: {message}"),
-            })
+            t.render(tpl, &tctx)
+                .map_err(|message| RunError::Automation {
+                    step: step.to_owned(),
+                    message: format!("auth: {message}"),
+                })
         };
         match plan {
             AuthPlan::Basic { username, password } => {
                 let user = render(username)?;
                 let pass = render(password)?;
                 run.add_secret(&pass);
-                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
-                rendered
-                    .headers
-                    .insert(AUTHORIZATION, header_value(run, step, &format!("Basic {encoded}"))?);
+                let encoded =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
+                rendered.headers.insert(
+                    AUTHORIZATION,
+                    header_value(run, step, &format!("Basic {encoded}"))?,
+                );
                 run.add_secret(&encoded);
             }
             AuthPlan::Bearer { token } => {
                 let token = render(token)?;
                 run.add_secret(&token);
-                rendered
-                    .headers
-                    .insert(AUTHORIZATION, header_value(run, step, &format!("Bearer {token}"))?);
+                rendered.headers.insert(
+                    AUTHORIZATION,
+                    header_value(run, step, &format!("Bearer {token}"))?,
+                );
             }
             AuthPlan::ApiKey { in_, name, value } => {
                 let key = render(value)?;
@@ -143,11 +147,15 @@ impl Engine {
                 run.add_sensitive_header(name);
                 match in_ {
                     KeyIn::Header => {
-                        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| RunError::Automation {
-                            step: step.to_owned(),
-                            message: format!("`{name}` is not a header name"),
+                        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                            RunError::Automation {
+                                step: step.to_owned(),
+                                message: format!("`{name}` is not a header name"),
+                            }
                         })?;
-                        rendered.headers.insert(header, header_value(run, step, &key)?);
+                        rendered
+                            .headers
+                            .insert(header, header_value(run, step, &key)?);
                     }
                     KeyIn::Query => {
                         rendered.url.query_pairs_mut().append_pair(name, &key);
@@ -155,12 +163,17 @@ impl Engine {
                 }
             }
             AuthPlan::OAuth2(_) | AuthPlan::Login(_) => {
-                return self.send_with_token(run, step, req, plan, rendered, page, trace).await;
+                return self
+                    .send_with_token(run, step, req, plan, rendered, page, trace)
+                    .await;
             }
         }
         let received = self.send(run, step, req, &rendered, page, trace).await?;
         if received.status == 401 {
-            return Err(RunError::AuthFailed { step: step.to_owned(), status: 401 });
+            return Err(RunError::AuthFailed {
+                step: step.to_owned(),
+                status: 401,
+            });
         }
         Ok(received)
     }
@@ -197,21 +210,28 @@ impl Engine {
             };
             run.add_secret(cached.value.expose_secret());
             let mut attempt = rendered.clone();
-            attempt
-                .headers
-                .insert(cached.header.clone(), header_value(run, step, cached.value.expose_secret())?);
+            attempt.headers.insert(
+                cached.header.clone(),
+                header_value(run, step, cached.value.expose_secret())?,
+            );
             let received = self.send(run, step, req, &attempt, page, trace).await?;
             if received.status != 401 {
                 return Ok(received);
             }
             if refreshed {
-                return Err(RunError::AuthFailed { step: step.to_owned(), status: 401 });
+                return Err(RunError::AuthFailed {
+                    step: step.to_owned(),
+                    status: 401,
+                });
             }
             // The ERP no longer accepts the token (revoked, or expired early): get a new one,
             // once, unless another run already did.
             {
                 let mut guard = slot.lock().await;
-                if guard.as_ref().is_some_and(|c| c.value.expose_secret() == cached.value.expose_secret()) {
+                if guard
+                    .as_ref()
+                    .is_some_and(|c| c.value.expose_secret() == cached.value.expose_secret())
+                {
                     *guard = None;
                 }
             }
@@ -235,11 +255,21 @@ impl Engine {
             AuthPlan::Login(l) => feed(&l.request.url),
             _ => {}
         }
-        let digest: String = h.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect();
+        let digest: String = h
+            .finalize()
+            .iter()
+            .take(12)
+            .map(|b| format!("{b:02x}"))
+            .collect();
         format!("{}|{}|{digest}", run.env.integration, run.automation.name)
     }
 
-    async fn fetch_token(&self, run: &Run<'_>, step: &str, plan: &AuthPlan) -> Result<Cached, RunError> {
+    async fn fetch_token(
+        &self,
+        run: &Run<'_>,
+        step: &str,
+        plan: &AuthPlan,
+    ) -> Result<Cached, RunError> {
         let mut trace = StepTrace {
             id: format!("{step}:auth"),
             kind: "auth".into(),
@@ -265,14 +295,21 @@ impl Engine {
         result
     }
 
-    async fn fetch_oauth2(&self, run: &Run<'_>, step: &str, o: &OAuth2Plan, trace: &mut StepTrace) -> Result<Cached, RunError> {
+    async fn fetch_oauth2(
+        &self,
+        run: &Run<'_>,
+        step: &str,
+        o: &OAuth2Plan,
+        trace: &mut StepTrace,
+    ) -> Result<Cached, RunError> {
         let t = &run.automation.templates;
         let tctx = run.template_ctx(&json!({"vars": vars_json(run), "settings": run.env.settings}));
         let render = |tpl: &Tpl| {
-            t.render(tpl, &tctx).map_err(|message| RunError::Automation {
-                step: step.to_owned(),
-                message: format!("auth: {message}"),
-            })
+            t.render(tpl, &tctx)
+                .map_err(|message| RunError::Automation {
+                    step: step.to_owned(),
+                    message: format!("auth: {message}"),
+                })
         };
         let client_secret = render(&o.client_secret)?;
         run.add_secret(&client_secret);
@@ -288,8 +325,18 @@ impl Engine {
             ("client_secret".to_owned(), client_secret),
         ];
         if o.grant == GrantDoc::Password {
-            let user = o.username.as_ref().map(&render).transpose()?.unwrap_or_default();
-            let pass = o.password.as_ref().map(&render).transpose()?.unwrap_or_default();
+            let user = o
+                .username
+                .as_ref()
+                .map(&render)
+                .transpose()?
+                .unwrap_or_default();
+            let pass = o
+                .password
+                .as_ref()
+                .map(&render)
+                .transpose()?
+                .unwrap_or_default();
             run.add_secret(&pass);
             form.push(("username".to_owned(), user));
             form.push(("password".to_owned(), pass));
@@ -314,9 +361,15 @@ impl Engine {
             form: Some(form),
             raw: None,
         };
-        let received = self.send(run, step, &token_policy(), &rendered, None, trace).await?;
+        let received = self
+            .send(run, step, &token_policy(), &rendered, None, trace)
+            .await?;
         let body = decode_body(&received.body, ResponseAs::Auto);
-        let token = body.get("access_token").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let token = body
+            .get("access_token")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         if !(200..300).contains(&received.status) || token.is_empty() {
             return Err(RunError::AuthFailed {
                 step: step.to_owned(),
@@ -324,7 +377,10 @@ impl Engine {
             });
         }
         run.add_secret(&token);
-        let expires_in = body.get("expires_in").and_then(Value::as_u64).unwrap_or(3600);
+        let expires_in = body
+            .get("expires_in")
+            .and_then(Value::as_u64)
+            .unwrap_or(3600);
         Ok(Cached {
             header: AUTHORIZATION,
             value: SecretString::from(format!("Bearer {token}")),
@@ -332,12 +388,25 @@ impl Engine {
         })
     }
 
-    async fn fetch_login(&self, run: &Run<'_>, step: &str, l: &LoginPlan, trace: &mut StepTrace) -> Result<Cached, RunError> {
-        let ctx = json!({"vars": vars_json(run), "settings": run.env.settings, "steps": {}, "input": {}});
+    async fn fetch_login(
+        &self,
+        run: &Run<'_>,
+        step: &str,
+        l: &LoginPlan,
+        trace: &mut StepTrace,
+    ) -> Result<Cached, RunError> {
+        let ctx =
+            json!({"vars": vars_json(run), "settings": run.env.settings, "steps": {}, "input": {}});
         let rendered = self.render(run, step, &l.request, &ctx)?;
-        let received = self.send(run, step, &l.request, &rendered, None, trace).await?;
+        let received = self
+            .send(run, step, &l.request, &rendered, None, trace)
+            .await?;
         let body = decode_body(&received.body, l.request.response_as);
-        let token = l.token.first(&body).map(|v| crate::filters::text(&v)).unwrap_or_default();
+        let token = l
+            .token
+            .first(&body)
+            .map(|v| crate::filters::text(&v))
+            .unwrap_or_default();
         if !(200..300).contains(&received.status) || token.is_empty() {
             return Err(RunError::AuthFailed {
                 step: step.to_owned(),
@@ -349,20 +418,27 @@ impl Engine {
             .expires_in
             .as_ref()
             .and_then(|p| p.first(&body).ok())
-            .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+            .and_then(|v| {
+                v.as_u64()
+                    .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+            })
             .unwrap_or(l.ttl_secs);
         let value = run
             .automation
             .templates
-            .render(&l.value, &context(&json!({"token": token, "vars": vars_json(run)})))
+            .render(
+                &l.value,
+                &context(&json!({"token": token, "vars": vars_json(run)})),
+            )
             .map_err(|message| RunError::Automation {
                 step: step.to_owned(),
                 message: format!("auth: {message}"),
             })?;
-        let header = HeaderName::from_bytes(l.header.as_bytes()).map_err(|_| RunError::Automation {
-            step: step.to_owned(),
-            message: format!("auth: `{}` is not a header name", l.header),
-        })?;
+        let header =
+            HeaderName::from_bytes(l.header.as_bytes()).map_err(|_| RunError::Automation {
+                step: step.to_owned(),
+                message: format!("auth: `{}` is not a header name", l.header),
+            })?;
         run.add_sensitive_header(&l.header);
         Ok(Cached {
             header,

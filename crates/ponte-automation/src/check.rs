@@ -8,8 +8,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::compiled::{
-    AuthPlan, Body, CompiledAutomation, ForEach, JsonTpl, LoginPlan, OAuth2Plan, Paginate,
-    Request, RetryPolicy, Step, StepKind,
+    AuthPlan, Body, CompiledAutomation, ForEach, JsonTpl, LoginPlan, OAuth2Plan, Paginate, Request,
+    RetryPolicy, Step, StepKind,
 };
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::filters;
@@ -126,10 +126,22 @@ fn parse_diagnostic(name: &str, locator: &Locator<'_>, e: &serde_saphyr::Error) 
         )
     });
     let full = e.to_string();
-    let message = full.lines().next().unwrap_or("invalid document").trim().to_owned();
-    let schema_like = ["unknown field", "missing field", "unknown variant", "invalid type"]
-        .iter()
-        .any(|m| message.contains(m));
+    let first = full.lines().next().unwrap_or("invalid document").trim();
+    // The parser prefixes "error: line L column C: "; the position is reported separately.
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let message = match first.strip_prefix("line ") {
+        Some(rest) => rest.split_once(": ").map_or(first, |(_, m)| m),
+        None => first,
+    }
+    .to_owned();
+    let schema_like = [
+        "unknown field",
+        "missing field",
+        "unknown variant",
+        "invalid type",
+    ]
+    .iter()
+    .any(|m| message.contains(m));
     let hint = if message.contains("unknown field") {
         Some("see docs/automation.md for the fields each part accepts".to_owned())
     } else {
@@ -172,7 +184,14 @@ struct Scope {
 }
 
 impl Checker<'_> {
-    fn push(&mut self, code: Code, message: String, src: &Src, offset: usize, hint: Option<String>) {
+    fn push(
+        &mut self,
+        code: Code,
+        message: String,
+        src: &Src,
+        offset: usize,
+        hint: Option<String>,
+    ) {
         let (line, column) = self.locator.at(src, offset);
         self.diags.push(Diagnostic {
             code,
@@ -223,7 +242,14 @@ impl Checker<'_> {
         match compiled {
             Ok((tpl, typed)) => {
                 let refs = template_references(&src.value, &self.templates.references(&tpl));
-                self.references(src, &refs, Scope { template: true, ..scope });
+                self.references(
+                    src,
+                    &refs,
+                    Scope {
+                        template: true,
+                        ..scope
+                    },
+                );
                 self.unknown_filters(src);
                 Some((tpl, typed))
             }
@@ -242,12 +268,54 @@ impl Checker<'_> {
 
     fn unknown_filters(&mut self, src: &Src) {
         const BUILTIN: &[&str] = &[
-            "abs", "attr", "batch", "bool", "capitalize", "count", "default", "d", "dictsort",
-            "e", "escape", "first", "float", "groupby", "indent", "int", "items", "join",
-            "last", "length", "lines", "list", "lower", "map", "max", "min", "pprint", "reject",
-            "rejectattr", "replace", "reverse", "round", "safe", "select", "selectattr",
-            "slice", "sort", "split", "string", "sum", "title", "tojson", "trim", "unique",
-            "upper", "urlencode", "chain", "zip",
+            "abs",
+            "attr",
+            "batch",
+            "bool",
+            "capitalize",
+            "count",
+            "default",
+            "d",
+            "dictsort",
+            "e",
+            "escape",
+            "first",
+            "float",
+            "groupby",
+            "indent",
+            "int",
+            "items",
+            "join",
+            "last",
+            "length",
+            "lines",
+            "list",
+            "lower",
+            "map",
+            "max",
+            "min",
+            "pprint",
+            "reject",
+            "rejectattr",
+            "replace",
+            "reverse",
+            "round",
+            "safe",
+            "select",
+            "selectattr",
+            "slice",
+            "sort",
+            "split",
+            "string",
+            "sum",
+            "title",
+            "tojson",
+            "trim",
+            "unique",
+            "upper",
+            "urlencode",
+            "chain",
+            "zip",
         ];
         let text = src.value.clone();
         let mut rest = text.as_str();
@@ -260,17 +328,27 @@ impl Checker<'_> {
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
             let inside_expr = text[..base + pos].rfind("{{").is_some_and(|open| {
-                text[..base + pos].rfind("}}").is_none_or(|close| close < open)
+                text[..base + pos]
+                    .rfind("}}")
+                    .is_none_or(|close| close < open)
             }) || text[..base + pos].rfind("{%").is_some_and(|open| {
-                text[..base + pos].rfind("%}").is_none_or(|close| close < open)
+                text[..base + pos]
+                    .rfind("%}")
+                    .is_none_or(|close| close < open)
             });
             if inside_expr
                 && !name.is_empty()
                 && !BUILTIN.contains(&name.as_str())
                 && !filters::NAMES.contains(&name.as_str())
             {
-                let hint = did_you_mean(&name, filters::NAMES.iter().copied().chain(BUILTIN.iter().copied()))
-                    .map(|s| format!("did you mean `{s}`?"));
+                let hint = did_you_mean(
+                    &name,
+                    filters::NAMES
+                        .iter()
+                        .copied()
+                        .chain(BUILTIN.iter().copied()),
+                )
+                .map(|s| format!("did you mean `{s}`?"));
                 let offset = base + pos + 1 + (after.len() - trimmed.len());
                 self.push(
                     Code::UnknownFilter,
@@ -322,14 +400,22 @@ impl Checker<'_> {
                         );
                         continue;
                     }
-                    let declared = if r.root == "vars" { &self.variables } else { &self.secrets };
+                    let declared = if r.root == "vars" {
+                        &self.variables
+                    } else {
+                        &self.secrets
+                    };
                     if !declared.contains(name) {
                         let hint = did_you_mean(name, declared.iter().map(String::as_str))
                             .map(|s| format!("did you mean `{s}`?"))
                             .or_else(|| {
                                 Some(format!(
                                     "declare it under `{}:` at the top of the automation",
-                                    if r.root == "vars" { "variables" } else { "secrets" }
+                                    if r.root == "vars" {
+                                        "variables"
+                                    } else {
+                                        "secrets"
+                                    }
                                 ))
                             });
                         self.push(
@@ -361,7 +447,9 @@ impl Checker<'_> {
                                 format!("step `{name}` is used before it runs"),
                                 src,
                                 r.offset,
-                                Some("a step can only read the results of the steps above it".into()),
+                                Some(
+                                    "a step can only read the results of the steps above it".into(),
+                                ),
                             );
                         }
                         Some(_) => {}
@@ -382,7 +470,12 @@ impl Checker<'_> {
         }
     }
 
-    fn step(&mut self, index: usize, doc: &StepDoc, seen: &mut HashMap<String, usize>) -> Option<Step> {
+    fn step(
+        &mut self,
+        index: usize,
+        doc: &StepDoc,
+        seen: &mut HashMap<String, usize>,
+    ) -> Option<Step> {
         let id = doc.id.value.clone();
         let valid_id = !id.is_empty()
             && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -396,7 +489,13 @@ impl Checker<'_> {
                 Some("use letters, digits and `_`, starting with a letter".into()),
             );
         } else if seen.insert(id.clone(), index).is_some() {
-            self.push(Code::InvalidStepId, format!("step id `{id}` is used twice"), &doc.id, 0, None);
+            self.push(
+                Code::InvalidStepId,
+                format!("step id `{id}` is used twice"),
+                &doc.id,
+                0,
+                None,
+            );
         }
         let kinds = [
             doc.request.is_some(),
@@ -438,7 +537,12 @@ impl Checker<'_> {
                 concurrency: f.concurrency.unwrap_or(1).max(1),
             })
         });
-        let scope = Scope { step: index, in_loop, template: true, token: false };
+        let scope = Scope {
+            step: index,
+            in_loop,
+            template: true,
+            token: false,
+        };
         let kind = if let Some(r) = &doc.request {
             StepKind::Request(Box::new(self.request(r, scope)?))
         } else if let Some(s) = &doc.set {
@@ -448,7 +552,11 @@ impl Checker<'_> {
         } else {
             let fail = doc.fail.as_ref()?;
             let code = fail.code.value.clone();
-            if code.is_empty() || !code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+            if code.is_empty()
+                || !code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
                 self.push(
                     Code::InvalidSetting,
                     format!("error code `{code}` is not lower snake case"),
@@ -457,11 +565,19 @@ impl Checker<'_> {
                     None,
                 );
             }
-            StepKind::Fail { code, message: self.template(&fail.message, scope)? }
+            StepKind::Fail {
+                code,
+                message: self.template(&fail.message, scope)?,
+            }
         };
         // A failed part has left a diagnostic, so compilation fails as a whole; the partial
         // step returned here is never run.
-        Some(Step { id, when, for_each, kind })
+        Some(Step {
+            id,
+            when,
+            for_each,
+            kind,
+        })
     }
 
     fn request(&mut self, doc: &RequestDoc, scope: Scope) -> Option<Request> {
@@ -500,34 +616,67 @@ impl Checker<'_> {
         } else {
             Body::None
         };
-        let success = doc.success.as_ref().and_then(|s| self.jq(s, scope.step, scope.in_loop));
+        let success = doc
+            .success
+            .as_ref()
+            .and_then(|s| self.jq(s, scope.step, scope.in_loop));
         let error_message = doc
             .error_message
             .as_ref()
             .and_then(|s| self.jq(s, scope.step, scope.in_loop));
         let paginate = doc.paginate.as_ref().and_then(|p| {
             let items = self.jq(&p.items, scope.step, scope.in_loop);
-            let cursor = p.cursor.as_ref().and_then(|c| self.jq(c, scope.step, scope.in_loop));
-            let next_url = p.next_url.as_ref().and_then(|c| self.jq(c, scope.step, scope.in_loop));
-            let stop = p.stop.as_ref().and_then(|c| self.jq(c, scope.step, scope.in_loop));
+            let cursor = p
+                .cursor
+                .as_ref()
+                .and_then(|c| self.jq(c, scope.step, scope.in_loop));
+            let next_url = p
+                .next_url
+                .as_ref()
+                .and_then(|c| self.jq(c, scope.step, scope.in_loop));
+            let stop = p
+                .stop
+                .as_ref()
+                .and_then(|c| self.jq(c, scope.step, scope.in_loop));
             let mut problem = |msg: &str, hint: &str| {
-                self.push(Code::Pagination, msg.to_owned(), &p.items, 0, Some(hint.to_owned()));
+                self.push(
+                    Code::Pagination,
+                    msg.to_owned(),
+                    &p.items,
+                    0,
+                    Some(hint.to_owned()),
+                );
             };
             if p.max_pages.is_none() {
-                problem("pagination has no `max_pages`", "add `max_pages:` so a listing that never ends cannot run forever");
+                problem(
+                    "pagination has no `max_pages`",
+                    "add `max_pages:` so a listing that never ends cannot run forever",
+                );
             }
             match p.style {
                 PageStyle::Page | PageStyle::Offset if p.param.is_none() => {
-                    problem("pagination needs `param`", "name the page or offset parameter");
+                    problem(
+                        "pagination needs `param`",
+                        "name the page or offset parameter",
+                    );
                 }
                 PageStyle::Offset if p.size.is_none() => {
-                    problem("offset pagination needs `size`", "the offset advances by `size`");
+                    problem(
+                        "offset pagination needs `size`",
+                        "the offset advances by `size`",
+                    );
                 }
                 PageStyle::Cursor if p.cursor.is_none() || p.param.is_none() => {
-                    problem("cursor pagination needs `cursor` and `param`", "`cursor` reads the next cursor; `param` names where it goes");
+                    problem(
+                        "cursor pagination needs `cursor` and `param`",
+                        "`cursor` reads the next cursor; `param` names where it goes",
+                    );
                 }
                 PageStyle::NextUrl if p.next_url.is_none() => {
-                    problem("next-URL pagination needs `next_url`", "`next_url` reads the next page's address from the body");
+                    problem(
+                        "next-URL pagination needs `next_url`",
+                        "`next_url` reads the next page's address from the body",
+                    );
                 }
                 _ => {}
             }
@@ -535,7 +684,9 @@ impl Checker<'_> {
                 style: p.style,
                 param: p.param.clone(),
                 in_: p.in_,
-                start: p.start.unwrap_or(if p.style == PageStyle::Offset { 0 } else { 1 }),
+                start: p
+                    .start
+                    .unwrap_or(if p.style == PageStyle::Offset { 0 } else { 1 }),
                 size: p.size,
                 size_param: p.size_param.clone(),
                 items: items?,
@@ -547,11 +698,16 @@ impl Checker<'_> {
             })
         });
         let method = doc.method.unwrap_or(MethodDoc::Get);
-        let idempotent = doc.idempotent || matches!(method, MethodDoc::Get | MethodDoc::Put | MethodDoc::Delete);
+        let idempotent =
+            doc.idempotent || matches!(method, MethodDoc::Get | MethodDoc::Put | MethodDoc::Delete);
         let retry = doc.retry.as_ref();
         let may_retry = idempotent || retry.is_some_and(|r| r.unsafe_retry);
         let retry = RetryPolicy {
-            attempts: if may_retry { retry.and_then(|r| r.attempts).unwrap_or(3).max(1) } else { 1 },
+            attempts: if may_retry {
+                retry.and_then(|r| r.attempts).unwrap_or(3).max(1)
+            } else {
+                1
+            },
             backoff_ms: retry.and_then(|r| r.backoff_ms).unwrap_or(200),
             max_backoff_ms: retry.and_then(|r| r.max_backoff_ms).unwrap_or(5_000),
             on_status: retry
@@ -588,9 +744,12 @@ impl Checker<'_> {
                     None => JsonTpl::Literal(Value::Null),
                 }
             }
-            Value::Array(items) => {
-                JsonTpl::Array(items.iter().map(|v| self.json_template(v, at, scope)).collect())
-            }
+            Value::Array(items) => JsonTpl::Array(
+                items
+                    .iter()
+                    .map(|v| self.json_template(v, at, scope))
+                    .collect(),
+            ),
             Value::Object(map) => JsonTpl::Object(
                 map.iter()
                     .map(|(k, v)| (k.clone(), self.json_template(v, at, scope)))
@@ -601,14 +760,21 @@ impl Checker<'_> {
     }
 
     fn auth(&mut self, doc: &AuthDoc) -> Option<AuthPlan> {
-        let scope = Scope { step: 0, in_loop: false, template: true, token: false };
+        let scope = Scope {
+            step: 0,
+            in_loop: false,
+            template: true,
+            token: false,
+        };
         let before = self.diags.len();
         let plan = match doc {
             AuthDoc::Basic { username, password } => AuthPlan::Basic {
                 username: self.template(username, scope)?,
                 password: self.template(password, scope)?,
             },
-            AuthDoc::Bearer { token } => AuthPlan::Bearer { token: self.template(token, scope)? },
+            AuthDoc::Bearer { token } => AuthPlan::Bearer {
+                token: self.template(token, scope)?,
+            },
             AuthDoc::ApiKey { in_, name, value } => AuthPlan::ApiKey {
                 in_: *in_,
                 name: name.clone(),
@@ -629,7 +795,13 @@ impl Checker<'_> {
                 let token = self.jq(&l.token, 0, false);
                 let expires_in = l.expires_in.as_ref().and_then(|e| self.jq(e, 0, false));
                 let value = match &l.value {
-                    Some(v) => self.template(v, Scope { token: true, ..scope }),
+                    Some(v) => self.template(
+                        v,
+                        Scope {
+                            token: true,
+                            ..scope
+                        },
+                    ),
                     None => self.templates.add("Bearer {{ token }}").ok(),
                 };
                 AuthPlan::Login(Box::new(LoginPlan {
@@ -652,7 +824,11 @@ impl Checker<'_> {
         if f.output_kind == OutputKind::None {
             return;
         }
-        let returns: Vec<&Src> = doc.steps.iter().filter_map(|s| s.return_.as_ref()).collect();
+        let returns: Vec<&Src> = doc
+            .steps
+            .iter()
+            .filter_map(|s| s.return_.as_ref())
+            .collect();
         let Some(anchor) = doc.output.as_ref().or(returns.first().copied()) else {
             self.push(
                 Code::MissingOutput,
@@ -663,10 +839,13 @@ impl Checker<'_> {
             );
             return;
         };
+        // Fields may be built in a `set` step and passed on, so every mapping counts.
+        let sets = doc.steps.iter().filter_map(|s| s.set.as_ref());
         let texts: Vec<&str> = doc
             .output
             .iter()
             .chain(returns.iter().copied())
+            .chain(sets)
             .map(|s| s.value.as_str())
             .collect();
         let mut missing = BTreeMap::new();
@@ -680,15 +859,25 @@ impl Checker<'_> {
                 missing.insert(key, ());
             }
         }
-        for key in missing.keys() {
-            self.push(
-                Code::OutputFieldMissing,
-                format!("the output never sets `{key}`"),
-                anchor,
-                0,
-                Some(format!("`{}` returns {}", f.id.as_str(), f.output_fields().join(", "))),
-            );
+        if missing.is_empty() {
+            return;
         }
+        let names: Vec<String> = missing.keys().map(|k| format!("`{k}`")).collect();
+        let list = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => names.join(""),
+        };
+        self.push(
+            Code::OutputFieldMissing,
+            format!("the output never sets {list}"),
+            anchor,
+            0,
+            Some(format!(
+                "`{}` returns {}",
+                f.id.as_str(),
+                f.output_fields().join(", ")
+            )),
+        );
     }
 }
 

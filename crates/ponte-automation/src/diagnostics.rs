@@ -122,7 +122,10 @@ impl std::fmt::Display for Diagnostic {
 
 /// The closest candidate to `name`, when one is close enough to be a likely typo.
 #[must_use]
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(name, c), c))

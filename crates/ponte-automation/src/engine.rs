@@ -73,10 +73,7 @@ pub(crate) struct Run<'a> {
 
 impl Run<'_> {
     pub(crate) fn redactor(&self) -> Redactor {
-        self.redactor
-            .lock()
-            .map(|r| r.clone())
-            .unwrap_or_default()
+        self.redactor.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
     pub(crate) fn add_secret(&self, value: &str) {
@@ -132,14 +129,22 @@ impl Engine {
     }
 
     /// Run an automation on an input (already validated by the catalog).
-    pub async fn run(&self, automation: &CompiledAutomation, input: Value, env: &RunEnv) -> RunOutcome {
+    pub async fn run(
+        &self,
+        automation: &CompiledAutomation,
+        input: Value,
+        env: &RunEnv,
+    ) -> RunOutcome {
         let started = Instant::now();
         let limits = env.limits.with_overrides(&automation.limits);
         let mut redactor = Redactor::default();
         let mut secrets = Map::new();
         for (name, value) in &env.secrets {
             redactor.add_secret(value.expose_secret());
-            secrets.insert(name.clone(), Value::String(value.expose_secret().to_owned()));
+            secrets.insert(
+                name.clone(),
+                Value::String(value.expose_secret().to_owned()),
+            );
         }
         for (needle, masked) in &env.masks {
             redactor.add_mask(needle, masked);
@@ -172,21 +177,22 @@ impl Engine {
             "settings": env.settings.clone(),
             "steps": {},
         });
-        let result = match tokio::time::timeout(limits.total_timeout(), self.run_steps(&run, ctx)).await {
-            Ok(r) => r,
-            Err(_) => {
-                let step = run
-                    .steps_trace
-                    .lock()
-                    .ok()
-                    .and_then(|t| t.last().map(|s| s.id.clone()))
-                    .unwrap_or_default();
-                Err(RunError::Timeout {
-                    step,
-                    after_ms: limits.total_timeout_ms,
-                })
-            }
-        };
+        let result =
+            match tokio::time::timeout(limits.total_timeout(), self.run_steps(&run, ctx)).await {
+                Ok(r) => r,
+                Err(_) => {
+                    let step = run
+                        .steps_trace
+                        .lock()
+                        .ok()
+                        .and_then(|t| t.last().map(|s| s.id.clone()))
+                        .unwrap_or_default();
+                    Err(RunError::Timeout {
+                        step,
+                        after_ms: limits.total_timeout_ms,
+                    })
+                }
+            };
         let result = result.and_then(|output| validate_output(automation, output));
         let redactor = run.redactor();
         let trace = Trace {
@@ -195,10 +201,7 @@ impl Engine {
             automation_sha256: automation.sha256.clone(),
             duration_ms: elapsed_ms(started),
             steps: run.steps_trace.into_inner().unwrap_or_default(),
-            output: result
-                .as_ref()
-                .ok()
-                .map(|v| redact_value(&redactor, v)),
+            output: result.as_ref().ok().map(|v| redact_value(&redactor, v)),
             error: result.as_ref().err().map(|e| TraceError {
                 code: e.code().to_owned(),
                 message: redactor.text(&e.to_string()),
@@ -245,7 +248,9 @@ impl Engine {
             message,
         };
         if let Some(when) = &step.when
-            && !when.test(ctx).map_err(|e| automation_err(format!("when: {}", e.0)))?
+            && !when
+                .test(ctx)
+                .map_err(|e| automation_err(format!("when: {}", e.0)))?
         {
             run.record(StepTrace {
                 id: step.id.clone(),
@@ -285,31 +290,38 @@ impl Engine {
         }
         let total = run
             .iterations
-            .fetch_add(u32::try_from(items.len()).unwrap_or(u32::MAX), Ordering::Relaxed)
+            .fetch_add(
+                u32::try_from(items.len()).unwrap_or(u32::MAX),
+                Ordering::Relaxed,
+            )
             .saturating_add(u32::try_from(items.len()).unwrap_or(u32::MAX));
         if total > run.limits.max_iterations {
             return Err(RunError::LimitExceeded {
                 step: step.id.clone(),
-                message: format!("more than {} loop iterations in the run", run.limits.max_iterations),
+                message: format!(
+                    "more than {} loop iterations in the run",
+                    run.limits.max_iterations
+                ),
             });
         }
         let concurrency = each.concurrency.min(run.limits.max_concurrency).max(1) as usize;
         let count = items.len();
-        let results: Vec<Result<Flow, RunError>> = futures::stream::iter(items.into_iter().enumerate())
-            .map(|(index, item)| {
-                let mut local = ctx.clone();
-                if let Value::Object(map) = &mut local {
-                    map.insert("item".into(), item);
-                    map.insert("index".into(), json!(index));
-                }
-                async move {
-                    Self::count_step(run, &step.id)?;
-                    self.step_once(run, step, local, Instant::now()).await
-                }
-            })
-            .buffered(concurrency)
-            .collect()
-            .await;
+        let results: Vec<Result<Flow, RunError>> =
+            futures::stream::iter(items.into_iter().enumerate())
+                .map(|(index, item)| {
+                    let mut local = ctx.clone();
+                    if let Value::Object(map) = &mut local {
+                        map.insert("item".into(), item);
+                        map.insert("index".into(), json!(index));
+                    }
+                    async move {
+                        Self::count_step(run, &step.id)?;
+                        self.step_once(run, step, local, Instant::now()).await
+                    }
+                })
+                .buffered(concurrency)
+                .collect()
+                .await;
         let mut out = Vec::with_capacity(count);
         for r in results {
             match r? {
@@ -327,7 +339,13 @@ impl Engine {
         Ok(Flow::Continue(Value::Array(out)))
     }
 
-    async fn step_once(&self, run: &Run<'_>, step: &Step, ctx: Value, started: Instant) -> Result<Flow, RunError> {
+    async fn step_once(
+        &self,
+        run: &Run<'_>,
+        step: &Step,
+        ctx: Value,
+        started: Instant,
+    ) -> Result<Flow, RunError> {
         let automation_err = |message: String| RunError::Automation {
             step: step.id.clone(),
             message,
@@ -338,14 +356,18 @@ impl Engine {
             ..StepTrace::default()
         };
         let flow = match &step.kind {
-            StepKind::Set(p) => Flow::Continue(p.first(&ctx).map_err(|e| RunError::InvalidResponse {
-                step: step.id.clone(),
-                message: e.0,
-            })?),
-            StepKind::Return(p) => Flow::Return(p.first(&ctx).map_err(|e| RunError::InvalidResponse {
-                step: step.id.clone(),
-                message: e.0,
-            })?),
+            StepKind::Set(p) => {
+                Flow::Continue(p.first(&ctx).map_err(|e| RunError::InvalidResponse {
+                    step: step.id.clone(),
+                    message: e.0,
+                })?)
+            }
+            StepKind::Return(p) => {
+                Flow::Return(p.first(&ctx).map_err(|e| RunError::InvalidResponse {
+                    step: step.id.clone(),
+                    message: e.0,
+                })?)
+            }
             StepKind::Fail { code, message } => {
                 let message = run
                     .automation
@@ -386,7 +408,9 @@ fn kind_name(kind: &StepKind) -> &'static str {
 fn redact_value(redactor: &Redactor, value: &Value) -> Value {
     match value {
         Value::String(s) => Value::String(redactor.text(s)),
-        Value::Array(items) => Value::Array(items.iter().map(|v| redact_value(redactor, v)).collect()),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| redact_value(redactor, v)).collect())
+        }
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| (k.clone(), redact_value(redactor, v)))

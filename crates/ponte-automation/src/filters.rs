@@ -175,7 +175,9 @@ pub fn datetime(value: &Value, offset: &str) -> Result<String, FilterError> {
     }
     let rfc = time::format_description::well_known::Rfc3339;
     if let Ok(dt) = time::OffsetDateTime::parse(raw, &rfc) {
-        return dt.format(&rfc).map_err(|_| err("datetime", "a date-time", raw));
+        return dt
+            .format(&rfc)
+            .map_err(|_| err("datetime", "a date-time", raw));
     }
     let day = date(value).map_err(|_| err("datetime", "a date-time", raw))?;
     let clock = raw
@@ -314,7 +316,12 @@ mod tests {
 
     #[test]
     fn date_refuses_days_that_do_not_exist() {
-        for input in [json!("31/02/2026"), json!("2026-13-01"), json!("soon"), json!(3)] {
+        for input in [
+            json!("31/02/2026"),
+            json!("2026-13-01"),
+            json!("soon"),
+            json!(3),
+        ] {
             assert!(date(&input).is_err(), "input {input}");
         }
     }

@@ -95,18 +95,28 @@ fn headers_json(headers: &HeaderMap) -> Value {
 }
 
 fn host_allowed(url: &Url, run: &Run<'_>) -> bool {
-    let Some(host) = url.host_str() else { return false };
+    let Some(host) = url.host_str() else {
+        return false;
+    };
     let with_port = url.port_or_known_default().map(|p| format!("{host}:{p}"));
     let mut allowed: Vec<String> = run.env.allowed_hosts.clone();
     if allowed.is_empty()
-        && let Some(base) = run.env.vars.get("base_url").or_else(|| run.automation.variable_defaults.get("base_url"))
+        && let Some(base) = run
+            .env
+            .vars
+            .get("base_url")
+            .or_else(|| run.automation.variable_defaults.get("base_url"))
         && let Ok(u) = Url::parse(base)
         && let Some(h) = u.host_str()
     {
         allowed.push(h.to_owned());
     }
     allowed.iter().any(|a| {
-        a == "*" || a.eq_ignore_ascii_case(host) || with_port.as_deref().is_some_and(|wp| a.eq_ignore_ascii_case(wp))
+        a == "*"
+            || a.eq_ignore_ascii_case(host)
+            || with_port
+                .as_deref()
+                .is_some_and(|wp| a.eq_ignore_ascii_case(wp))
     })
 }
 
@@ -116,7 +126,13 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let when = httpdate_parse(raw)?;
-    Some(when.saturating_sub(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?))
+    Some(
+        when.saturating_sub(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?,
+        ),
+    )
 }
 
 /// Seconds since the epoch of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
@@ -133,12 +149,22 @@ fn backoff(attempt: u32, base_ms: u64, max_ms: u64) -> Duration {
     let exp = base_ms.saturating_mul(1u64 << attempt.saturating_sub(1).min(16));
     let capped = exp.min(max_ms);
     // Jitter of up to a quarter spreads retries of concurrent runs.
-    let jitter = if capped >= 4 { rand::random_range(0..capped / 4) } else { 0 };
+    let jitter = if capped >= 4 {
+        rand::random_range(0..capped / 4)
+    } else {
+        0
+    };
     Duration::from_millis(capped - jitter)
 }
 
 impl Engine {
-    pub(crate) fn render(&self, run: &Run<'_>, step: &str, req: &Request, ctx: &Value) -> Result<Rendered, RunError> {
+    pub(crate) fn render(
+        &self,
+        run: &Run<'_>,
+        step: &str,
+        req: &Request,
+        ctx: &Value,
+    ) -> Result<Rendered, RunError> {
         let t = &run.automation.templates;
         let tctx = run.template_ctx(ctx);
         let fail = |message: String| RunError::Automation {
@@ -146,7 +172,12 @@ impl Engine {
             message,
         };
         let url_text = t.render(&req.url, &tctx).map_err(&fail)?;
-        let mut url = Url::parse(url_text.trim()).map_err(|e| fail(format!("`{}` is not a URL: {e}", run.redactor().text(&url_text))))?;
+        let mut url = Url::parse(url_text.trim()).map_err(|e| {
+            fail(format!(
+                "`{}` is not a URL: {e}",
+                run.redactor().text(&url_text)
+            ))
+        })?;
         if !req.query.is_empty() {
             let mut pairs = Vec::with_capacity(req.query.len());
             for (k, v) in &req.query {
@@ -157,8 +188,10 @@ impl Engine {
         let mut headers = HeaderMap::new();
         for (k, v) in &req.headers {
             let value = t.render(v, &tctx).map_err(&fail)?;
-            let name = HeaderName::from_bytes(k.as_bytes()).map_err(|_| fail(format!("`{k}` is not a header name")))?;
-            let value = HeaderValue::from_str(&value).map_err(|_| fail(format!("header `{k}` has a value that cannot be sent")))?;
+            let name = HeaderName::from_bytes(k.as_bytes())
+                .map_err(|_| fail(format!("`{k}` is not a header name")))?;
+            let value = HeaderValue::from_str(&value)
+                .map_err(|_| fail(format!("header `{k}` has a value that cannot be sent")))?;
             headers.insert(name, value);
         }
         let mut rendered = Rendered {
@@ -187,7 +220,9 @@ impl Engine {
                 rendered
                     .headers
                     .entry(CONTENT_TYPE)
-                    .or_insert(HeaderValue::from_static("application/x-www-form-urlencoded"));
+                    .or_insert(HeaderValue::from_static(
+                        "application/x-www-form-urlencoded",
+                    ));
             }
             Body::Raw(tpl) => rendered.raw = Some(t.render(tpl, &tctx).map_err(&fail)?),
         }
@@ -224,14 +259,18 @@ impl Engine {
                     after_ms: run.limits.total_timeout_ms,
                 });
             }
-            let timeout = Duration::from_millis(req.timeout_ms.unwrap_or(run.limits.request_timeout_ms)).min(remaining);
+            let timeout =
+                Duration::from_millis(req.timeout_ms.unwrap_or(run.limits.request_timeout_ms))
+                    .min(remaining);
             let body = current.body_bytes();
             let redactor = run.redactor();
             let mut entry = RequestTrace {
                 method: current.method.to_string(),
                 url: redactor.url(&current.url),
                 headers: redactor.headers(&current.headers),
-                body: (!body.is_empty()).then(|| redactor.body(&String::from_utf8_lossy(&body), run.limits.trace_body_bytes)),
+                body: (!body.is_empty()).then(|| {
+                    redactor.body(&String::from_utf8_lossy(&body), run.limits.trace_body_bytes)
+                }),
                 attempt,
                 page,
                 ..RequestTrace::default()
@@ -255,7 +294,11 @@ impl Engine {
                     entry.error = Some(e.to_string());
                     trace.requests.push(entry);
                     if e.is_transient() && can_retry {
-                        self.pause(run, backoff(attempt, req.retry.backoff_ms, req.retry.max_backoff_ms)).await;
+                        self.pause(
+                            run,
+                            backoff(attempt, req.retry.backoff_ms, req.retry.max_backoff_ms),
+                        )
+                        .await;
                         continue;
                     }
                     return Err(match e {
@@ -280,21 +323,33 @@ impl Engine {
                         .get(CONTENT_TYPE)
                         .and_then(|v| v.to_str().ok())
                         .map(str::to_owned);
-                    entry.response_body = Some(trace_body(&redactor, &resp.body, run.limits.trace_body_bytes));
+                    entry.response_body = Some(trace_body(
+                        &redactor,
+                        &resp.body,
+                        run.limits.trace_body_bytes,
+                    ));
                     trace.requests.push(entry);
                     if (300..400).contains(&resp.status)
                         && resp.status != 304
-                        && let Some(location) = resp.headers.get(LOCATION).and_then(|v| v.to_str().ok())
+                        && let Some(location) =
+                            resp.headers.get(LOCATION).and_then(|v| v.to_str().ok())
                     {
-                        let next = current.url.join(location).map_err(|_| RunError::InvalidResponse {
-                            step: step.to_owned(),
-                            message: format!("redirect to an invalid address `{location}`"),
-                        })?;
+                        let next =
+                            current
+                                .url
+                                .join(location)
+                                .map_err(|_| RunError::InvalidResponse {
+                                    step: step.to_owned(),
+                                    message: format!("redirect to an invalid address `{location}`"),
+                                })?;
                         redirects += 1;
                         if visited.contains(&next) || redirects > run.limits.max_redirects {
                             return Err(RunError::InvalidResponse {
                                 step: step.to_owned(),
-                                message: format!("redirect loop (more than {} redirects or a repeated address)", run.limits.max_redirects),
+                                message: format!(
+                                    "redirect loop (more than {} redirects or a repeated address)",
+                                    run.limits.max_redirects
+                                ),
                             });
                         }
                         visited.push(next.clone());
@@ -310,14 +365,22 @@ impl Engine {
                     }
                     if req.retry.on_status.contains(&resp.status) && can_retry {
                         let wait = match retry_after(&resp.headers) {
-                            Some(wait) if wait.as_secs() > run.limits.max_retry_after_secs || wait >= run.remaining() => {
+                            Some(wait)
+                                if wait.as_secs() > run.limits.max_retry_after_secs
+                                    || wait >= run.remaining() =>
+                            {
                                 return Err(RunError::Unavailable {
                                     step: step.to_owned(),
-                                    message: format!("the ERP asks to retry after {} s, longer than allowed", wait.as_secs()),
+                                    message: format!(
+                                        "the ERP asks to retry after {} s, longer than allowed",
+                                        wait.as_secs()
+                                    ),
                                 });
                             }
                             Some(wait) => wait,
-                            None => backoff(attempt, req.retry.backoff_ms, req.retry.max_backoff_ms),
+                            None => {
+                                backoff(attempt, req.retry.backoff_ms, req.retry.max_backoff_ms)
+                            }
                         };
                         self.pause(run, wait).await;
                         continue;
@@ -363,7 +426,9 @@ impl Engine {
         page: Option<u32>,
         trace: &mut StepTrace,
     ) -> Result<(Value, Value), RunError> {
-        let received = self.send_authenticated(run, step, req, rendered, page, trace).await?;
+        let received = self
+            .send_authenticated(run, step, req, rendered, page, trace)
+            .await?;
         let body = decode_body(&received.body, req.response_as);
         let status_ok = match &req.success_status {
             Some(list) => list.contains(&received.status),
@@ -386,7 +451,11 @@ impl Engine {
             return Ok((value, body));
         }
         let message = match &req.error_message {
-            Some(p) => p.first(&body).ok().map(|v| crate::filters::text(&v)).unwrap_or_default(),
+            Some(p) => p
+                .first(&body)
+                .ok()
+                .map(|v| crate::filters::text(&v))
+                .unwrap_or_default(),
             None => String::new(),
         };
         let message = if message.is_empty() {
@@ -438,7 +507,10 @@ impl Engine {
                 if pg.on_max_pages == OnMaxPages::Fail {
                     return Err(RunError::LimitExceeded {
                         step: step.to_owned(),
-                        message: format!("more than {} pages (max_pages); no record was dropped", pg.max_pages),
+                        message: format!(
+                            "more than {} pages (max_pages); no record was dropped",
+                            pg.max_pages
+                        ),
                     });
                 }
                 stopped_by = "max_pages";
@@ -447,10 +519,20 @@ impl Engine {
             let mut rendered = first.clone();
             let index = u64::from(pages);
             match pg.style {
-                PageStyle::Page => set_param(&mut rendered, pg, pg.param.as_deref(), &(pg.start + index).to_string()),
+                PageStyle::Page => set_param(
+                    &mut rendered,
+                    pg,
+                    pg.param.as_deref(),
+                    &(pg.start + index).to_string(),
+                ),
                 PageStyle::Offset => {
                     let size = pg.size.unwrap_or(1);
-                    set_param(&mut rendered, pg, pg.param.as_deref(), &(pg.start + index * size).to_string());
+                    set_param(
+                        &mut rendered,
+                        pg,
+                        pg.param.as_deref(),
+                        &(pg.start + index * size).to_string(),
+                    );
                 }
                 PageStyle::Cursor => {
                     if let Some(c) = &cursor {
@@ -467,15 +549,20 @@ impl Engine {
                 set_param(&mut rendered, pg, Some(name), &size.to_string());
             }
             pages += 1;
-            let (value, body) = self.exchange(run, step, req, rendered, Some(pages), trace).await?;
+            let (value, body) = self
+                .exchange(run, step, req, rendered, Some(pages), trace)
+                .await?;
             if value.get("ok") == Some(&Value::Bool(false)) {
                 // continue_on_error: hand the failed page to the automation as it is.
                 return Ok(value);
             }
-            let items = pg.items.first(&body).map_err(|e| RunError::InvalidResponse {
-                step: step.to_owned(),
-                message: format!("page items: {}", e.0),
-            })?;
+            let items = pg
+                .items
+                .first(&body)
+                .map_err(|e| RunError::InvalidResponse {
+                    step: step.to_owned(),
+                    message: format!("page items: {}", e.0),
+                })?;
             let items = match items {
                 Value::Array(a) => a,
                 Value::Null => Vec::new(),
@@ -507,22 +594,36 @@ impl Engine {
             }
             match pg.style {
                 PageStyle::Cursor => {
-                    let next = pg.cursor.as_ref().map(|c| c.first(&body)).transpose().map_err(|e| RunError::InvalidResponse {
-                        step: step.to_owned(),
-                        message: format!("cursor: {}", e.0),
-                    })?;
+                    let next = pg
+                        .cursor
+                        .as_ref()
+                        .map(|c| c.first(&body))
+                        .transpose()
+                        .map_err(|e| RunError::InvalidResponse {
+                            step: step.to_owned(),
+                            message: format!("cursor: {}", e.0),
+                        })?;
                     let next = next.map(|v| crate::filters::text(&v)).unwrap_or_default();
                     if next.is_empty() || cursor.as_deref() == Some(next.as_str()) {
-                        stopped_by = if next.is_empty() { "no_next" } else { "repeated_page" };
+                        stopped_by = if next.is_empty() {
+                            "no_next"
+                        } else {
+                            "repeated_page"
+                        };
                         break;
                     }
                     cursor = Some(next);
                 }
                 PageStyle::NextUrl => {
-                    let next = pg.next_url.as_ref().map(|c| c.first(&body)).transpose().map_err(|e| RunError::InvalidResponse {
-                        step: step.to_owned(),
-                        message: format!("next_url: {}", e.0),
-                    })?;
+                    let next = pg
+                        .next_url
+                        .as_ref()
+                        .map(|c| c.first(&body))
+                        .transpose()
+                        .map_err(|e| RunError::InvalidResponse {
+                            step: step.to_owned(),
+                            message: format!("next_url: {}", e.0),
+                        })?;
                     let next = next.map(|v| crate::filters::text(&v)).unwrap_or_default();
                     if next.is_empty() {
                         stopped_by = "no_next";
@@ -599,8 +700,15 @@ fn trace_body(redactor: &crate::trace::Redactor, body: &[u8], limit: usize) -> S
 fn render_json(run: &Run<'_>, tpl: &JsonTpl, ctx: &minijinja::Value) -> Result<Value, String> {
     Ok(match tpl {
         JsonTpl::Literal(v) => v.clone(),
-        JsonTpl::Template { tpl, typed } => run.automation.templates.render_json(tpl, *typed, ctx)?,
-        JsonTpl::Array(items) => Value::Array(items.iter().map(|t| render_json(run, t, ctx)).collect::<Result<_, _>>()?),
+        JsonTpl::Template { tpl, typed } => {
+            run.automation.templates.render_json(tpl, *typed, ctx)?
+        }
+        JsonTpl::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|t| render_json(run, t, ctx))
+                .collect::<Result<_, _>>()?,
+        ),
         JsonTpl::Object(fields) => {
             let mut map = Map::new();
             for (k, t) in fields {

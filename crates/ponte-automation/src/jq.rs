@@ -133,10 +133,7 @@ impl JqProgram {
                                     format!("`{}`", at.chars().take(20).collect::<String>())
                                 };
                                 out.push(JqSyntaxError {
-                                    message: format!(
-                                        "expected {}, found {found}",
-                                        expect.as_str()
-                                    ),
+                                    message: format!("expected {}, found {found}", expect.as_str()),
                                     offset: offset_in(source, at),
                                 });
                             }
@@ -188,7 +185,10 @@ impl JqProgram {
     /// # Errors
     /// A jq runtime error.
     pub fn test(&self, input: &Value) -> Result<bool, JqRunError> {
-        Ok(!matches!(self.first(input)?, Value::Null | Value::Bool(false)))
+        Ok(!matches!(
+            self.first(input)?,
+            Value::Null | Value::Bool(false)
+        ))
     }
 }
 
@@ -279,7 +279,9 @@ mod tests {
         )
         .unwrap();
         let out = p
-            .first(&json!({"registros": [{"valor": "69.900000000", "data_vencimento": "10/01/2026"}]}))
+            .first(
+                &json!({"registros": [{"valor": "69.900000000", "data_vencimento": "10/01/2026"}]}),
+            )
             .unwrap();
         assert_eq!(out, json!([{"valor": "69.90", "vencimento": "2026-01-10"}]));
     }

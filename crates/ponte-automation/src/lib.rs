@@ -36,7 +36,9 @@ pub use engine::{Engine, RunEnv, RunOutcome};
 pub use error::{OutputMismatch, RunError, clean_message};
 pub use limits::Limits;
 pub use trace::{Redactor, Trace};
-pub use transport::{InboundResponse, OutboundRequest, ReqwestTransport, Transport, TransportError};
+pub use transport::{
+    InboundResponse, OutboundRequest, ReqwestTransport, Transport, TransportError,
+};
 
 /// The JSON Schema of the automation document, for editors' YAML completion.
 #[must_use]

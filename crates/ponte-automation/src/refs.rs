@@ -18,7 +18,9 @@ pub struct Reference {
     pub offset: usize,
 }
 
-const ROOTS: &[&str] = &["input", "vars", "steps", "secrets", "settings", "item", "index"];
+const ROOTS: &[&str] = &[
+    "input", "vars", "steps", "secrets", "settings", "item", "index",
+];
 
 fn ident_len(s: &[u8]) -> usize {
     s.iter()
@@ -100,7 +102,10 @@ pub fn template_references(source: &str, dotted: &[String]) -> Vec<Reference> {
             let mut parts = d.split('.');
             let root = parts.next().unwrap_or_default().to_owned();
             let name = parts.next().map(str::to_owned);
-            let offset = source.find(d.as_str()).or_else(|| source.find(&root)).unwrap_or(0);
+            let offset = source
+                .find(d.as_str())
+                .or_else(|| source.find(&root))
+                .unwrap_or(0);
             Reference { root, name, offset }
         })
         .collect()
@@ -160,14 +165,18 @@ mod tests {
 
     #[test]
     fn finds_root_references_outside_strings() {
-        let refs = jq_references(r#".steps.customer.body | .x as $y | ".input.no" | .input.custmer"#);
+        let refs =
+            jq_references(r#".steps.customer.body | .x as $y | ".input.no" | .input.custmer"#);
         let got: Vec<_> = refs
             .iter()
             .map(|r| (r.root.as_str(), r.name.as_deref(), r.offset))
             .collect();
         assert_eq!(
             got,
-            vec![("steps", Some("customer"), 0), ("input", Some("custmer"), 48)]
+            vec![
+                ("steps", Some("customer"), 0),
+                ("input", Some("custmer"), 48)
+            ]
         );
     }
 

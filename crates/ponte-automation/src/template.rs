@@ -70,7 +70,9 @@ impl Templates {
         env.add_filter("datetime", |v: minijinja::Value| {
             filters::datetime(&json_of(&v), "-03:00").map_err(|e| filter_error(&e))
         });
-        env.add_filter("digits", |v: minijinja::Value| filters::digits(&json_of(&v)));
+        env.add_filter("digits", |v: minijinja::Value| {
+            filters::digits(&json_of(&v))
+        });
         env.add_filter("document", |v: minijinja::Value| {
             filters::document(&json_of(&v))
         });
@@ -158,7 +160,12 @@ impl Templates {
     ///
     /// # Errors
     /// As [`Self::render`], or output that is not JSON.
-    pub fn render_json(&self, tpl: &Tpl, typed: bool, ctx: &minijinja::Value) -> Result<Value, String> {
+    pub fn render_json(
+        &self,
+        tpl: &Tpl,
+        typed: bool,
+        ctx: &minijinja::Value,
+    ) -> Result<Value, String> {
         let text = self.render(tpl, ctx)?;
         if typed {
             serde_json::from_str(&text).map_err(|e| format!("template did not give JSON: {e}"))
@@ -178,7 +185,10 @@ fn describe(e: &Error) -> String {
     match e.kind() {
         ErrorKind::OutOfFuel => "template used up its fuel (a loop too long for the limit)".into(),
         ErrorKind::UndefinedError => {
-            format!("undefined value: {}", e.detail().unwrap_or("a variable is not set"))
+            format!(
+                "undefined value: {}",
+                e.detail().unwrap_or("a variable is not set")
+            )
         }
         _ => e.detail().map_or_else(|| e.to_string(), str::to_owned),
     }
@@ -229,7 +239,9 @@ mod tests {
     #[test]
     fn fuel_stops_a_runaway_loop() {
         let mut t = Templates::new(1_000);
-        let tpl = t.add("{% for i in range(100000) %}{{ i }}{% endfor %}").unwrap();
+        let tpl = t
+            .add("{% for i in range(100000) %}{{ i }}{% endfor %}")
+            .unwrap();
         let err = t.render(&tpl, &context(&json!({}))).unwrap_err();
         assert!(err.contains("fuel"), "{err}");
     }

@@ -211,7 +211,10 @@ impl ScriptedTransport {
                 )
             } else if let Some(f) = &r.body_file {
                 let path = base.join(f);
-                Bytes::from(std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?)
+                Bytes::from(
+                    std::fs::read(&path)
+                        .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+                )
             } else {
                 Bytes::new()
             };
@@ -261,7 +264,9 @@ fn describe(req: &OutboundRequest) -> String {
 
 fn subset(want: &Value, got: &Value) -> bool {
     match (want, got) {
-        (Value::Object(w), Value::Object(g)) => w.iter().all(|(k, v)| g.get(k).is_some_and(|gv| subset(v, gv))),
+        (Value::Object(w), Value::Object(g)) => w
+            .iter()
+            .all(|(k, v)| g.get(k).is_some_and(|gv| subset(v, gv))),
         _ => want == got,
     }
 }
@@ -279,7 +284,11 @@ fn mismatch(m: &RequestMatcher, req: &OutboundRequest) -> Option<String> {
     {
         return Some(format!("URL {bare} is not {url}"));
     }
-    let query: BTreeMap<String, String> = req.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let query: BTreeMap<String, String> = req
+        .url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
     for (k, v) in &m.query {
         if query.get(k) != Some(v) {
             return Some(format!("query `{k}` is {:?}, expected {v:?}", query.get(k)));
@@ -299,10 +308,15 @@ fn mismatch(m: &RequestMatcher, req: &OutboundRequest) -> Option<String> {
         }
     }
     if !m.form.is_empty() {
-        let form: BTreeMap<String, String> = url::form_urlencoded::parse(&req.body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let form: BTreeMap<String, String> = url::form_urlencoded::parse(&req.body)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
         for (k, v) in &m.form {
             if form.get(k) != Some(v) {
-                return Some(format!("form field `{k}` is {:?}, expected {v:?}", form.get(k)));
+                return Some(format!(
+                    "form field `{k}` is {:?}, expected {v:?}",
+                    form.get(k)
+                ));
             }
         }
     }
@@ -318,7 +332,10 @@ fn mismatch(m: &RequestMatcher, req: &OutboundRequest) -> Option<String> {
 impl Transport for ScriptedTransport {
     async fn send(&self, request: OutboundRequest) -> Result<InboundResponse, TransportError> {
         let found = {
-            let mut slots = self.slots.lock().map_err(|_| TransportError::Other("script poisoned".into()))?;
+            let mut slots = self
+                .slots
+                .lock()
+                .map_err(|_| TransportError::Other("script poisoned".into()))?;
             let mut reasons = Vec::new();
             let mut found = None;
             for slot in slots.iter_mut().filter(|s| s.left > 0) {
@@ -332,7 +349,10 @@ impl Transport for ScriptedTransport {
                 }
             }
             if found.is_none() {
-                let why = reasons.first().map(|r| format!(" (closest: {r})")).unwrap_or_default();
+                let why = reasons
+                    .first()
+                    .map(|r| format!(" (closest: {r})"))
+                    .unwrap_or_default();
                 if let Ok(mut u) = self.unmatched.lock() {
                     u.push(format!("unexpected request {}{why}", describe(&request)));
                 }
@@ -340,7 +360,10 @@ impl Transport for ScriptedTransport {
             found
         };
         let Some((response, body)) = found else {
-            return Err(TransportError::Other(format!("no scripted exchange matches {}", describe(&request))));
+            return Err(TransportError::Other(format!(
+                "no scripted exchange matches {}",
+                describe(&request)
+            )));
         };
         if let Some(ms) = response.delay_ms {
             let delay = Duration::from_millis(ms);
@@ -351,17 +374,27 @@ impl Transport for ScriptedTransport {
             tokio::time::sleep(delay).await;
         }
         if response.drop {
-            return Err(TransportError::Dropped("connection reset by the ERP".into()));
+            return Err(TransportError::Dropped(
+                "connection reset by the ERP".into(),
+            ));
         }
         if body.len() as u64 > request.max_response_bytes {
-            return Err(TransportError::TooLarge { limit: request.max_response_bytes });
+            return Err(TransportError::TooLarge {
+                limit: request.max_response_bytes,
+            });
         }
         let mut headers = HeaderMap::new();
         if response.json.is_some() {
-            headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+            headers.insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/json"),
+            );
         }
         for (k, v) in &response.headers {
-            if let (Ok(name), Ok(value)) = (http::HeaderName::from_bytes(k.as_bytes()), http::HeaderValue::from_str(v)) {
+            if let (Ok(name), Ok(value)) = (
+                http::HeaderName::from_bytes(k.as_bytes()),
+                http::HeaderValue::from_str(v),
+            ) {
                 headers.insert(name, value);
             }
         }
@@ -414,13 +447,23 @@ pub async fn run_file(path: &Path) -> Vec<CaseReport> {
     };
     let file: TestFile = match serde_saphyr::from_str(&text) {
         Ok(f) => f,
-        Err(e) => return fail(format!("not a test file: {}", e.to_string().lines().next().unwrap_or_default())),
+        Err(e) => {
+            return fail(format!(
+                "not a test file: {}",
+                e.to_string().lines().next().unwrap_or_default()
+            ));
+        }
     };
     let base = path.parent().unwrap_or(Path::new("."));
     let automation_path = base.join(&file.automation);
     let source = match std::fs::read_to_string(&automation_path) {
         Ok(s) => s,
-        Err(e) => return fail(format!("cannot read automation {}: {e}", automation_path.display())),
+        Err(e) => {
+            return fail(format!(
+                "cannot read automation {}: {e}",
+                automation_path.display()
+            ));
+        }
     };
     let automation = match crate::compile(&automation_path.display().to_string(), &source) {
         Ok(a) => a,
@@ -489,7 +532,10 @@ async fn run_case(
     match (&outcome.result, &case.output, &case.error) {
         (Ok(got), Some(want), _) => {
             if got != want {
-                failures.push(format!("output differs (- expected, + got):\n{}", diff(want, got)));
+                failures.push(format!(
+                    "output differs (- expected, + got):\n{}",
+                    diff(want, got)
+                ));
             }
         }
         (Ok(got), None, Some(e)) => failures.push(format!(
@@ -499,14 +545,24 @@ async fn run_case(
         )),
         (Err(err), _, Some(e)) => {
             if err.code() != e.code {
-                failures.push(format!("expected error `{}`, got `{}`: {err}", e.code, err.code()));
+                failures.push(format!(
+                    "expected error `{}`, got `{}`: {err}",
+                    e.code,
+                    err.code()
+                ));
             } else if let Some(c) = &e.message_contains
                 && !err.to_string().contains(c.as_str())
             {
-                failures.push(format!("error message {:?} does not contain {c:?}", err.to_string()));
+                failures.push(format!(
+                    "error message {:?} does not contain {c:?}",
+                    err.to_string()
+                ));
             }
         }
-        (Err(err), Some(_), None) => failures.push(format!("expected an output, got error `{}`: {err}", err.code())),
+        (Err(err), Some(_), None) => failures.push(format!(
+            "expected an output, got error `{}`: {err}",
+            err.code()
+        )),
         (_, None, None) => failures.push("the case gives neither `output` nor `error`".into()),
     }
     if failures.is_empty() || outcome.result.is_ok() {

@@ -95,7 +95,14 @@ impl Redactor {
                     let lower = k.to_ascii_lowercase();
                     let hide = SENSITIVE_QUERY_WORDS.iter().any(|w| lower.contains(w))
                         || self.extra_headers.contains(&lower);
-                    (k.into_owned(), if hide { REDACTED.to_owned() } else { v.into_owned() })
+                    (
+                        k.into_owned(),
+                        if hide {
+                            REDACTED.to_owned()
+                        } else {
+                            v.into_owned()
+                        },
+                    )
                 })
                 .collect();
             u.query_pairs_mut().clear().extend_pairs(pairs);
@@ -253,7 +260,10 @@ mod tests {
         assert_eq!(out["authorization"], REDACTED);
         assert_eq!(out["ixcsoft"], "listar");
         let u = url::Url::parse("https://erp.test/x?api_token=abc&page=2").unwrap();
-        assert_eq!(r.url(&u), "https://erp.test/x?api_token=%5BREDACTED%5D&page=2");
+        assert_eq!(
+            r.url(&u),
+            "https://erp.test/x?api_token=%5BREDACTED%5D&page=2"
+        );
     }
 
     #[test]
