@@ -279,3 +279,63 @@ pub(crate) fn inputs_of(id: FunctionId) -> &'static Shape {
         FunctionId::GetFiscalNotePdf => &GET_FISCAL_NOTE_PDF,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use schemars::JsonSchema;
+    use serde_json::Value;
+
+    use super::*;
+    use crate::inputs::CustomerChanges;
+    use crate::platform::{Address, Lead, Order, OrderCustomer, OrderItem, Transaction, User};
+    use crate::spec::schema_of;
+
+    fn names(values: Option<&Value>) -> Vec<String> {
+        match values {
+            Some(Value::Object(object)) => object.keys().cloned().collect(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn assert_agrees<T: JsonSchema>(shape: &Shape) {
+        let schema = schema_of::<T>();
+        let fields: Vec<String> = shape.fields.iter().map(|f| f.name.to_owned()).collect();
+        let required: Vec<String> = shape
+            .fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name.to_owned())
+            .collect();
+        assert_eq!(names(schema.get("properties")), fields, "{}", shape.name);
+        assert_eq!(names(schema.get("required")), required, "{}", shape.name);
+        let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+        assert_eq!(closed, shape.others == Others::Refuse, "{}", shape.name);
+    }
+
+    #[test]
+    fn the_walker_shapes_agree_with_the_typed_objects() {
+        assert_agrees::<Order>(&ORDER);
+        assert_agrees::<OrderCustomer>(&ORDER_CUSTOMER);
+        assert_agrees::<Address>(&ADDRESS);
+        assert_agrees::<OrderItem>(&ORDER_ITEM);
+        assert_agrees::<Lead>(&LEAD);
+        assert_agrees::<User>(&USER);
+        assert_agrees::<Transaction>(&TRANSACTION);
+        assert_agrees::<CustomerChanges>(&CUSTOMER_CHANGES);
+    }
+
+    #[test]
+    fn the_walker_shapes_agree_with_the_typed_inputs() {
+        for id in FunctionId::ALL {
+            let shape = inputs_of(id);
+            let schema = id.spec().input_schema();
+            let fields: Vec<String> = shape.fields.iter().map(|f| f.name.to_owned()).collect();
+            assert_eq!(names(schema.get("properties")), fields, "{id}");
+        }
+    }
+}
