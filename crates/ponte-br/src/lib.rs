@@ -4,8 +4,11 @@
 
 pub mod boleto;
 pub mod document;
+pub mod itf;
 pub mod money;
 pub mod pix;
+pub mod qr;
+pub mod report;
 
 pub use boleto::{
     Barcode, Boleto, BoletoError, BoletoKind, Linha, build_arrecadacao, build_cobranca,
@@ -13,5 +16,3 @@ pub use boleto::{
 pub use document::{Document, DocumentError, DocumentKind};
 pub use money::{Cents, MoneyError};
 pub use pix::{BrCode, PixError, StaticPix};
-pub mod itf;
-pub mod qr;

@@ -87,7 +87,7 @@ pub enum BoletoError {
     #[error(transparent)]
     Factor(#[from] FactorError),
     /// Building: the bank code is not three digits.
-    #[error("the bank code must be 3 digits, got {0:?}")]
+    #[error("the bank code must be 3 digits not starting with 8, got {0:?}")]
     InvalidBankCode(String),
     /// Building: the free field is not 25 digits.
     #[error("the free field (campo livre) must be 25 digits, got {0:?}")]
@@ -516,7 +516,8 @@ pub fn build_cobranca(
     due_date: Date,
     free_field: &str,
 ) -> Result<Boleto, BoletoError> {
-    if !all_digits(bank_code, 3) {
+    // A leading 8 would make the code read as a utility bill.
+    if !all_digits(bank_code, 3) || bank_code.starts_with('8') {
         return Err(BoletoError::InvalidBankCode(bank_code.to_owned()));
     }
     if !all_digits(free_field, 25) {
