@@ -1,9 +1,12 @@
-//! What is particular to PostgreSQL: URL checking happens before any connection attempt.
+//! What is particular to PostgreSQL: URL checks and what the store shows of itself.
+
+mod common;
 
 use std::sync::Arc;
 
 use ponte_core::crypto::AesGcmCipher;
 use ponte_core::store::StoreError;
+use ponte_core::store::contract::Fixture as _;
 use ponte_store_postgres::PostgresStore;
 
 #[tokio::test]
@@ -22,4 +25,23 @@ async fn a_url_of_another_database_is_refused_without_connecting() {
             "{url}: {err:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn debug_output_of_a_connected_store_shows_no_password() {
+    let Some(fixture) = common::fresh().await else {
+        return;
+    };
+    let mut url = url::Url::parse(&fixture.url).unwrap();
+    if url.password().is_none() {
+        // A trust-auth server ignores the password, which is all this test needs.
+        url.set_password(Some("hunter2-not-for-logs")).unwrap();
+    }
+    let password = url.password().unwrap().to_owned();
+    let cipher = Arc::new(AesGcmCipher::new(1, &[42; 32]).unwrap());
+    let store = PostgresStore::connect(url.as_str(), cipher).await.unwrap();
+    let shown = format!("{store:?}");
+    store.close().await;
+    fixture.teardown().await;
+    assert!(!shown.contains(&password), "{shown}");
 }
