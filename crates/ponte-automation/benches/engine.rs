@@ -1,1 +1,245 @@
-fn main() {}
+//! The engine's own cost, without a network: the IXC `list_invoices` example (two requests,
+//! 30 invoices mapped) over an in-memory transport, its compilation, and a hand-written Rust
+//! function doing the same calls and mapping as the baseline. divan prints the timings; the
+//! summary at the end prints runs per second and the ratio engine / hand-written, measured in
+//! the same process.
+//!
+//! Run: `cargo bench -p ponte-automation --bench engine`
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use http::HeaderMap;
+use ponte_automation::{
+    CompiledAutomation, Engine, InboundResponse, OutboundRequest, RunEnv, Transport,
+    TransportError, filters,
+};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+
+const SOURCE: &str = include_str!("../../../examples/ixc/list_invoices.yaml");
+const BASE: &str = "http://ixc.bench/webservice/v1";
+
+/// Answers `cliente` and `fn_areceber` from memory.
+#[derive(Debug)]
+struct Memory {
+    customer: Bytes,
+    invoices: Bytes,
+}
+
+impl Memory {
+    fn new() -> Self {
+        let customer = json!({"page": "1", "total": "1", "registros": [
+            {"id": "2", "razao": "Maria das Graças Souza", "cnpj_cpf": "529.982.247-25", "ativo": "S"}
+        ]});
+        let rows: Vec<Value> = (0..30)
+            .map(|i| {
+                json!({
+                    "id": format!("{}", 145_500 + i), "id_cliente": "2", "id_contrato": "2309",
+                    "status": "A", "liberado": "S", "data_emissao": "2026-11-08",
+                    "data_vencimento": format!("2026-12-{:02}", 1 + i % 28),
+                    "valor": "99.900000000", "valor_aberto": "99.90", "valor_recebido": "0.00",
+                    "documento": format!("{}", 72_000 + i), "nparcela": "1",
+                    "linha_digitavel": "34191.79001 01043.510047 91020.150008 1 10010000009990",
+                    "gateway_link": "", "pix_txid": "", "obs": "", "ultima_atualizacao": "2026-11-08 13:53:41"
+                })
+            })
+            .collect();
+        let invoices = json!({"page": "1", "total": "30", "registros": rows});
+        Self {
+            customer: Bytes::from(customer.to_string()),
+            invoices: Bytes::from(invoices.to_string()),
+        }
+    }
+
+    fn answer(&self, path: &str) -> Bytes {
+        if path.ends_with("/cliente") {
+            self.customer.clone()
+        } else {
+            self.invoices.clone()
+        }
+    }
+}
+
+#[async_trait]
+impl Transport for Memory {
+    async fn send(&self, request: OutboundRequest) -> Result<InboundResponse, TransportError> {
+        Ok(InboundResponse {
+            status: 200,
+            headers: HeaderMap::new(),
+            body: self.answer(request.url.path()),
+        })
+    }
+}
+
+fn env() -> RunEnv {
+    RunEnv {
+        integration: "bench".into(),
+        vars: BTreeMap::from([
+            ("base_url".to_owned(), BASE.to_owned()),
+            ("ixc_user_id".to_owned(), "7".to_owned()),
+        ]),
+        secrets: BTreeMap::from([(
+            "ixc_token".to_owned(),
+            SecretString::from("0123456789abcdef"),
+        )]),
+        ..RunEnv::default()
+    }
+}
+
+fn input() -> Value {
+    json!({"customer_document_number": "52998224725"})
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+fn compile() -> CompiledAutomation {
+    ponte_automation::compile("list_invoices.yaml", SOURCE).expect("the example compiles")
+}
+
+/// The same two calls and the same mapping, written by hand against the same transport.
+async fn handwritten(transport: &Memory, document: &str) -> Value {
+    let formatted = filters::cpf_cnpj_format(&json!(document)).unwrap_or_default();
+    let body = json!({"qtype": "cliente.cnpj_cpf", "query": formatted, "oper": "=", "page": "1", "rp": "1"});
+    let req = |path: &str, body: &Value| OutboundRequest {
+        method: http::Method::POST,
+        url: url::Url::parse(&format!("{BASE}/{path}")).expect("url"),
+        headers: HeaderMap::new(),
+        body: Bytes::from(body.to_string()),
+        timeout: Duration::from_secs(10),
+        max_response_bytes: 10 << 20,
+    };
+    let customer = transport.send(req("cliente", &body)).await.expect("answer");
+    let customer: Value = serde_json::from_slice(&customer.body).unwrap_or_default();
+    let Some(c) = customer["registros"].get(0) else {
+        return json!([]);
+    };
+    let body = json!({"qtype": "fn_areceber.id_cliente", "query": c["id"], "oper": "=", "page": "1", "rp": "200"});
+    let invoices = transport
+        .send(req("fn_areceber", &body))
+        .await
+        .expect("answer");
+    let invoices: Value = serde_json::from_slice(&invoices.body).unwrap_or_default();
+    let text = |v: &Value| filters::text(v);
+    let out: Vec<Value> = invoices["registros"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|r| {
+            json!({
+                "document_number": filters::document(&c["cnpj_cpf"]),
+                "fatura": text(&r["id"]),
+                "nome_cliente": text(&c["razao"]),
+                "valor_inicial": filters::money(&r["valor"]).unwrap_or_default(),
+                "valor_final": filters::money(&r["valor_aberto"]).unwrap_or_default(),
+                "juros": "", "multa": "",
+                "emissao": filters::date(&r["data_emissao"]).unwrap_or_default(),
+                "vencimento": filters::date(&r["data_vencimento"]).unwrap_or_default(),
+                "historico": text(&r["id_contrato"]),
+                "link_boleto": text(&r["gateway_link"]),
+                "linha_digitavel": filters::digits(&r["linha_digitavel"]),
+                "code_fatura": text(&r["documento"]),
+                "identifier": "", "remote_id": text(&r["id"]), "pix_code": "",
+            })
+        })
+        .collect();
+    Value::Array(out)
+}
+
+#[divan::bench]
+fn compile_list_invoices() -> CompiledAutomation {
+    compile()
+}
+
+#[divan::bench]
+fn run_list_invoices_engine(bencher: divan::Bencher) {
+    let rt = runtime();
+    let automation = compile();
+    let engine = Engine::new(Arc::new(Memory::new()));
+    let env = env();
+    bencher.bench_local(|| rt.block_on(engine.run(&automation, input(), &env)));
+}
+
+#[divan::bench]
+fn run_list_invoices_handwritten(bencher: divan::Bencher) {
+    let rt = runtime();
+    let transport = Memory::new();
+    bencher.bench_local(|| rt.block_on(handwritten(&transport, "52998224725")));
+}
+
+fn per_run(iterations: u32, mut f: impl FnMut()) -> Duration {
+    for _ in 0..iterations / 10 {
+        f();
+    }
+    let start = Instant::now();
+    for _ in 0..iterations {
+        f();
+    }
+    start.elapsed() / iterations
+}
+
+fn summary() {
+    let rt = runtime();
+    let automation = compile();
+    let engine = Engine::new(Arc::new(Memory::new()));
+    let env = env();
+    let transport = Memory::new();
+    // Both paths must give the same answer, or the comparison means nothing.
+    let by_engine = rt.block_on(engine.run(&automation, input(), &env)).result;
+    let by_hand = rt.block_on(handwritten(&transport, "52998224725"));
+    assert_eq!(
+        by_engine.as_ref().ok(),
+        Some(&by_hand),
+        "engine and baseline disagree"
+    );
+
+    let compile_cost = per_run(200, || drop(compile()));
+    let engine_cost = per_run(2_000, || {
+        drop(rt.block_on(engine.run(&automation, input(), &env)))
+    });
+    let hand_cost = per_run(2_000, || {
+        drop(rt.block_on(handwritten(&transport, "52998224725")))
+    });
+    let rss = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    println!("\nsummary (list_invoices: 2 requests, 30 invoices mapped, in-memory transport)");
+    println!(
+        "  compile:          {:>9.1} µs per automation",
+        compile_cost.as_secs_f64() * 1e6
+    );
+    println!(
+        "  engine run:       {:>9.1} µs per run  ({:.0} runs/s, trace included)",
+        engine_cost.as_secs_f64() * 1e6,
+        1.0 / engine_cost.as_secs_f64()
+    );
+    println!(
+        "  hand-written run: {:>9.1} µs per run  ({:.0} runs/s)",
+        hand_cost.as_secs_f64() * 1e6,
+        1.0 / hand_cost.as_secs_f64()
+    );
+    println!(
+        "  ratio engine / hand-written: {:.2}",
+        engine_cost.as_secs_f64() / hand_cost.as_secs_f64()
+    );
+    println!("  peak memory: {}", rss.trim_start_matches("VmHWM:").trim());
+}
+
+fn main() {
+    divan::main();
+    summary();
+}

@@ -76,6 +76,12 @@ fn ponte_funs() -> Vec<Fun<Data>> {
         run(("text", v(0), |cv| {
             bome(native_str(cv.1, |v| Ok(filters::text(v))))
         })),
+        run(("base64", v(0), |cv| {
+            bome(native_str(cv.1, |v| Ok(filters::base64_encode(v))))
+        })),
+        run(("urlencode", v(0), |cv| {
+            bome(native_str(cv.1, |v| Ok(filters::urlencode(v))))
+        })),
         run(("b64decode", v(0), |cv| {
             bome(native_str(cv.1, filters::base64_decode))
         })),
@@ -284,6 +290,15 @@ mod tests {
             )
             .unwrap();
         assert_eq!(out, json!([{"valor": "69.90", "vencimento": "2026-01-10"}]));
+    }
+
+    #[test]
+    fn the_text_filters_exist_in_jq_as_in_templates() {
+        let p =
+            JqProgram::compile(r#"[(.a | base64), (.a | base64 | b64decode), (.b | urlencode)]"#)
+                .unwrap();
+        let out = p.first(&json!({"a": "7:tok", "b": "a/b c"})).unwrap();
+        assert_eq!(out, json!(["Nzp0b2s=", "7:tok", "a%2Fb%20c"]));
     }
 
     #[test]

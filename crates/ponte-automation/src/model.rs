@@ -346,9 +346,9 @@ pub enum AuthDoc {
         value: Src,
     },
     /// OAuth2 token endpoint (password or client-credentials grant).
-    Oauth2(OAuth2Doc),
+    Oauth2(Box<OAuth2Doc>),
     /// A login request whose answer carries a session token.
-    Login(LoginDoc),
+    Login(Box<LoginDoc>),
 }
 
 /// Where an API key goes.

@@ -83,6 +83,11 @@ impl Templates {
         env.add_filter("base64", |v: minijinja::Value| {
             filters::base64_encode(&json_of(&v))
         });
+        // Replaces MiniJinja's own `urlencode`, which keeps `/`: a value put into a path or
+        // query segment must not be able to add segments.
+        env.add_filter("urlencode", |v: minijinja::Value| {
+            filters::urlencode(&json_of(&v))
+        });
         env.add_filter("b64decode", |v: minijinja::Value| {
             filters::base64_decode(&json_of(&v)).map_err(|e| filter_error(&e))
         });
@@ -226,6 +231,16 @@ mod tests {
         assert_eq!(t.render(&tpl, &ctx).unwrap(), "123.456.789-09/1234.50");
         let missing = t.add("{{ input.nope }}").unwrap();
         assert!(t.render(&missing, &ctx).unwrap_err().contains("undefined"));
+    }
+
+    #[test]
+    fn urlencode_escapes_slashes_too() {
+        let mut t = Templates::new(10_000);
+        let tpl = t.add("{{ 'a b&c/ç' | urlencode }}").unwrap();
+        assert_eq!(
+            t.render(&tpl, &context(&json!({}))).unwrap(),
+            "a%20b%26c%2F%C3%A7"
+        );
     }
 
     #[test]

@@ -53,14 +53,14 @@ pub struct TestFile {
 pub struct TestCase {
     /// What the case shows, as a sentence.
     pub name: String,
-    /// The function input.
-    #[serde(default)]
+    /// The function input (default `{}`).
+    #[serde(default = "empty_object")]
     pub input: Value,
     /// The exchanges, in the order they are expected (a loop's may come in any order).
     #[serde(default)]
     pub exchanges: Vec<Exchange>,
-    /// The expected output.
-    #[serde(default)]
+    /// The expected output; `output: null` expects `null`.
+    #[serde(default, deserialize_with = "present")]
     pub output: Option<Value>,
     /// The expected error.
     #[serde(default)]
@@ -89,6 +89,15 @@ pub struct Exchange {
     /// How many requests this exchange answers (default 1).
     #[serde(default = "one")]
     pub times: u32,
+}
+
+fn empty_object() -> Value {
+    Value::Object(serde_json::Map::new())
+}
+
+/// A field that is present deserializes to `Some`, even when its value is `null`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 fn one() -> u32 {

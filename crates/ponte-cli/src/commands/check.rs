@@ -83,20 +83,23 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                 "errors": diagnostics.len(),
                 "diagnostics": diagnostics,
             });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            crate::output::line(serde_json::to_string_pretty(&doc)?);
         }
         Format::Human => {
             for d in &diagnostics {
-                println!("{d}");
+                crate::output::line(d);
             }
             if diagnostics.is_empty() {
-                println!("{} automation(s) checked, no problems", files.len());
+                crate::output::line(format!(
+                    "{} automation(s) checked, no problems",
+                    files.len()
+                ));
             } else {
-                println!(
+                crate::output::line(format!(
                     "{} automation(s) checked, {} problem(s)",
                     files.len(),
                     diagnostics.len()
-                );
+                ));
             }
         }
     }

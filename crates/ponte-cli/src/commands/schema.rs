@@ -26,6 +26,6 @@ pub fn run(args: &SchemaArgs) -> anyhow::Result<ExitCode> {
         Which::Automation => ponte_automation::document_schema(),
         Which::Catalog => ponte_catalog::catalog_json(),
     };
-    println!("{}", serde_json::to_string_pretty(&doc)?);
+    crate::output::line(serde_json::to_string_pretty(&doc)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -31,19 +31,19 @@ pub fn run(args: &TestArgs) -> anyhow::Result<ExitCode> {
         for report in runtime.block_on(ponte_automation::testing::run_file(file)) {
             if report.passed() {
                 passed += 1;
-                println!("ok     {} :: {}", report.file, report.name);
+                crate::output::line(format!("ok     {} :: {}", report.file, report.name));
             } else {
                 failed += 1;
-                println!("FAILED {} :: {}", report.file, report.name);
+                crate::output::line(format!("FAILED {} :: {}", report.file, report.name));
                 for f in &report.failures {
                     for line in f.lines() {
-                        println!("    {line}");
+                        crate::output::line(format!("    {line}"));
                     }
                 }
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    crate::output::line(format!("{passed} passed, {failed} failed"));
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {
