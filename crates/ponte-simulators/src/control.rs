@@ -69,6 +69,32 @@ fn normalise(path: &str) -> &str {
     }
 }
 
+/// Tells hung requests that the simulator is shutting down, so they end (as a dropped
+/// connection) instead of keeping the server's connections open forever.
+#[derive(Debug, Clone)]
+pub struct Closing(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Closing {
+    fn default() -> Self {
+        Closing(Arc::new(tokio::sync::watch::channel(false).0))
+    }
+}
+
+impl Closing {
+    /// Releases every hung request, now and later.
+    pub fn close(&self) {
+        self.0.send_replace(true);
+    }
+
+    async fn wait(&self) {
+        let mut receiver = self.0.subscribe();
+        // An error means the sender is gone, which only happens when nothing can close anymore.
+        if receiver.wait_for(|closed| *closed).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
 /// The ERP-specific pieces of a fault answer.
 #[derive(Debug, Clone)]
 pub struct Flavor {
@@ -87,6 +113,8 @@ pub struct Control {
     pub requests: RequestLog,
     /// How this ERP shapes its answers.
     pub flavor: Flavor,
+    /// Released on shutdown.
+    pub closing: Closing,
 }
 
 /// Adds the `/__sim/` routes and the counting/fault middleware to a simulator's router.
@@ -123,15 +151,11 @@ async fn intercept(State(control): State<Control>, request: Request, next: Next)
             "simulated failure",
         )
             .into_response(),
-        Fault::DropConnection => {
-            // A body that fails on its first poll makes the server abort the connection
-            // instead of finishing the answer.
-            let failing = futures::stream::once(async {
-                Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped"))
-            });
-            Response::new(Body::from_stream(failing))
+        Fault::DropConnection => dropped(),
+        Fault::Hang => {
+            control.closing.wait().await;
+            dropped()
         }
-        Fault::Hang => std::future::pending::<Response>().await,
         Fault::MalformedJson => (
             [(header::CONTENT_TYPE, control.flavor.json_content_type)],
             r#"{"page":"1","total":"1","registros":[{"id":"1","#,
@@ -145,6 +169,15 @@ async fn intercept(State(control): State<Control>, request: Request, next: Next)
         )
             .into_response(),
     }
+}
+
+/// A body that fails on its first poll makes the server abort the connection instead of
+/// finishing the answer.
+fn dropped() -> Response {
+    let failing = futures::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped"))
+    });
+    Response::new(Body::from_stream(failing))
 }
 
 async fn list_faults(State(control): State<Control>) -> Json<Vec<FaultSpec>> {

@@ -41,7 +41,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::control::{self, Control, Flavor, RequestLog};
+use crate::control::{self, Closing, Control, Flavor, RequestLog};
 use crate::faults::Faults;
 
 pub use config::IxcConfig;
@@ -63,10 +63,15 @@ pub fn api(state: IxcState) -> Router {
 
 /// The whole simulator: the IXC routes, `/__sim/`, request counting and faults.
 pub fn router(state: IxcState) -> Router {
-    router_with(state, Faults::new(), RequestLog::default())
+    router_with(
+        state,
+        Faults::new(),
+        RequestLog::default(),
+        Closing::default(),
+    )
 }
 
-fn router_with(state: IxcState, faults: Faults, requests: RequestLog) -> Router {
+fn router_with(state: IxcState, faults: Faults, requests: RequestLog, closing: Closing) -> Router {
     let flavor = Flavor {
         json_content_type: JSON_CONTENT_TYPE,
         reject_token: wire::unauthorized,
@@ -77,6 +82,7 @@ fn router_with(state: IxcState, faults: Faults, requests: RequestLog) -> Router 
             faults,
             requests,
             flavor,
+            closing,
         },
     )
 }
@@ -88,6 +94,7 @@ pub struct RunningIxc {
     state: IxcState,
     faults: Faults,
     requests: RequestLog,
+    closing: Closing,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
 }
@@ -126,6 +133,7 @@ impl RunningIxc {
     /// Stops accepting connections and waits for the server task to end. Connections held
     /// open by a hang fault are dropped rather than waited for.
     pub async fn shutdown(mut self) {
+        self.closing.close();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -148,7 +156,13 @@ pub async fn start(config: IxcConfig, addr: SocketAddr) -> std::io::Result<Runni
     let state = IxcState::new(config);
     let faults = Faults::new();
     let requests = RequestLog::default();
-    let app = router_with(state.clone(), faults.clone(), requests.clone());
+    let closing = Closing::default();
+    let app = router_with(
+        state.clone(),
+        faults.clone(),
+        requests.clone(),
+        closing.clone(),
+    );
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -162,6 +176,7 @@ pub async fn start(config: IxcConfig, addr: SocketAddr) -> std::io::Result<Runni
         state,
         faults,
         requests,
+        closing,
         stop: Some(stop),
         task,
     })
