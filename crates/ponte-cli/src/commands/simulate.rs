@@ -1,0 +1,119 @@
+//! `ponte simulate ixc`: serve a simulated ERP on a local port until Ctrl-C, for demos and for
+//! developing automations without a real ERP.
+
+use std::net::{IpAddr, SocketAddr};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Args, Subcommand};
+use ponte_simulators::ixc::{IxcConfig, MIN_CUSTOMERS, start};
+use time::Date;
+use time::macros::format_description;
+
+/// Run an ERP simulator.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Which ERP to simulate.
+    #[command(subcommand)]
+    pub erp: SimulatedErp,
+}
+
+/// The ERPs that can be simulated.
+#[derive(Debug, Subcommand)]
+pub enum SimulatedErp {
+    /// IXC Provedor (`/webservice/v1/<table>`).
+    Ixc(IxcArgs),
+}
+
+/// Options of the IXC simulator.
+#[derive(Debug, Args)]
+pub struct IxcArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8089)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Seed of the generated data: the same seed and date always give the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The simulator's "today" (YYYY-MM-DD), which decides what is overdue. Defaults to the
+    /// current date.
+    #[arg(long, value_parser = parse_date)]
+    pub today: Option<Date>,
+    /// Number of customers to seed.
+    #[arg(long, default_value_t = 60)]
+    pub customers: usize,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text, format_description!("[year]-[month]-[day]"))
+        .map_err(|e| format!("expected YYYY-MM-DD: {e}"))
+}
+
+/// Runs the chosen simulator until Ctrl-C.
+pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    match &args.erp {
+        SimulatedErp::Ixc(ixc) => runtime.block_on(run_ixc(ixc)),
+    }
+}
+
+async fn run_ixc(args: &IxcArgs) -> anyhow::Result<ExitCode> {
+    let mut config = IxcConfig {
+        seed: args.seed,
+        customers: args.customers.max(MIN_CUSTOMERS),
+        ..IxcConfig::default()
+    };
+    if let Some(today) = args.today {
+        config.today = today;
+    }
+    let addr = SocketAddr::new(args.host, args.port);
+    let ixc = start(config.clone(), addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    let base = ixc.base_url();
+    let fixtures = ixc.state().fixtures().clone();
+    let sample = ixc
+        .state()
+        .customer(&fixtures.blocked)
+        .map(|c| c.cnpj_cpf)
+        .unwrap_or_default();
+    println!("IXC simulator listening");
+    println!("  base URL:    {base}");
+    println!("  user id:     {}", config.user_id);
+    println!("  token:       {}", config.token);
+    println!("  credential:  {}  (Basic auth user:password)", config.credential());
+    println!("  today:       {}", config.today);
+    println!("  seed:        {}  ({} customers)", config.seed, ixc.state().customers().len());
+    println!("  control:     {}/__sim/faults, {}/__sim/requests", ixc.root_url(), ixc.root_url());
+    println!();
+    println!("Find the blocked sample customer by document:");
+    println!(
+        "  curl -s -u '{}' -H 'ixcsoft: listar' -H 'Content-Type: application/json' \\\n    \
+         -d '{{\"qtype\":\"cliente.cnpj_cpf\",\"query\":\"{sample}\",\"oper\":\"=\"}}' {base}/cliente",
+        config.credential()
+    );
+    println!();
+    println!("Fixture customer ids: active {}, blocked {}, cancelled {}, unlock used {}, company {}, alphanumeric CNPJ {}, unmasked document {}",
+        fixtures.active, fixtures.blocked, fixtures.cancelled, fixtures.unlock_used, fixtures.company,
+        fixtures.alphanumeric_cnpj, fixtures.unmasked_document);
+    println!("Press Ctrl-C to stop.");
+    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    ixc.shutdown().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_is_read_in_iso_form_only() {
+        assert_eq!(parse_date("2026-03-18").unwrap().to_string(), "2026-03-18");
+        assert!(parse_date("18/03/2026").is_err());
+    }
+}
