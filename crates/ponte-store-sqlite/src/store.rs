@@ -257,7 +257,12 @@ impl Store for SqliteStore {
         integration: &IntegrationId,
     ) -> Result<IssuedApiKey, StoreError> {
         let issued = ApiKey::generate(integration.clone(), now_micros())?;
-        let key = &issued.key;
+        self.insert_api_key(&issued.key).await?;
+        Ok(issued)
+    }
+
+    async fn insert_api_key(&self, key: &ApiKey) -> Result<(), StoreError> {
+        let integration = &key.integration;
         sqlx::query(sql(format!(
             "INSERT INTO api_keys ({API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
         )))
@@ -270,7 +275,7 @@ impl Store for SqliteStore {
         .execute(&self.pool)
         .await
         .map_err(|err| db_error(err, || format!("integration `{integration}`")))?;
-        Ok(issued)
+        Ok(())
     }
 
     async fn list_api_keys(&self, integration: &IntegrationId) -> Result<Vec<ApiKey>, StoreError> {

@@ -193,6 +193,24 @@ impl ApiKey {
         })
     }
 
+    /// The record of a key whose plain text already exists (an operator's provisioned key).
+    /// `None` when the text does not have the shape of a Ponte key.
+    pub fn from_plain(
+        integration: IntegrationId,
+        plain: &str,
+        created_at: OffsetDateTime,
+    ) -> Option<ApiKey> {
+        let prefix = Self::lookup_prefix(plain)?.to_owned();
+        Some(ApiKey {
+            id: ApiKeyId::new(),
+            integration,
+            prefix,
+            hash: ApiKeyHash::of(plain),
+            created_at,
+            revoked: false,
+        })
+    }
+
     /// The lookup prefix of a presented key, or `None` when it does not have the shape of a
     /// Ponte key (then no lookup is needed: it cannot match).
     pub fn lookup_prefix(plain: &str) -> Option<&str> {

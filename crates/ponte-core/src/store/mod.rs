@@ -120,6 +120,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn create_api_key(&self, integration: &IntegrationId)
     -> Result<IssuedApiKey, StoreError>;
 
+    /// Stores a key whose plain text the operator already holds (provisioning from files);
+    /// [`StoreError::Conflict`] if a key with that id or hash exists.
+    async fn insert_api_key(&self, key: &ApiKey) -> Result<(), StoreError>;
+
     /// An integration's keys (revoked ones included), oldest first.
     async fn list_api_keys(&self, integration: &IntegrationId) -> Result<Vec<ApiKey>, StoreError>;
 

@@ -27,6 +27,32 @@ pub async fn an_api_key_resolves_to_its_integration(store: Arc<dyn Store>) {
     assert_eq!(store.list_api_keys(&acme).await.unwrap(), vec![record]);
 }
 
+/// A key provisioned from its plain text (configuration files) works like an issued one, and
+/// the same key cannot be stored twice, even for another integration.
+pub async fn a_provisioned_key_resolves_and_cannot_be_stored_twice(store: Arc<dyn Store>) {
+    let acme = create(&store, "acme").await;
+    let other = create(&store, "other").await;
+    let plain = format!("{API_KEY_PREFIX}{}", "5a".repeat(32));
+    let record = crate::model::ApiKey::from_plain(acme.clone(), &plain, crate::store::now_micros())
+        .expect("a well-formed key");
+    store.insert_api_key(&record).await.unwrap();
+    assert_eq!(store.integration_for_key(&plain).await.unwrap(), Some(acme));
+    let again = crate::model::ApiKey::from_plain(other, &plain, crate::store::now_micros())
+        .expect("a well-formed key");
+    assert!(matches!(
+        store.insert_api_key(&again).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(
+        crate::model::ApiKey::from_plain(
+            create(&store, "third").await,
+            "ponte_short",
+            crate::store::now_micros()
+        )
+        .is_none()
+    );
+}
+
 /// Keys that differ by one character, have the wrong shape or were never issued resolve to
 /// nothing.
 pub async fn a_wrong_or_malformed_key_resolves_to_nothing(store: Arc<dyn Store>) {

@@ -80,6 +80,7 @@ macro_rules! store_contract_tests {
             an_api_key_resolves_to_its_integration,
             a_wrong_or_malformed_key_resolves_to_nothing,
             a_revoked_key_resolves_to_nothing,
+            a_provisioned_key_resolves_and_cannot_be_stored_twice,
             a_key_of_one_integration_never_resolves_to_another,
             automation_versions_increase_from_one_per_function,
             an_execution_record_round_trips,
