@@ -120,6 +120,12 @@ async fn get_pix_returns_a_valid_code_for_the_open_amount_and_500_for_an_unknown
         invoice.data_vencimento.as_str()
     );
 
+    let image = answer["pix"]["qrCode"]["imagemQrcode"].as_str().unwrap();
+    assert!(
+        STANDARD.decode(image).unwrap().starts_with(b"\x89PNG"),
+        "the QR image is a PNG"
+    );
+
     let unknown = s.post("get_pix", json!({"id_areceber": "1"})).await;
     assert_eq!(unknown.status(), 500);
 }

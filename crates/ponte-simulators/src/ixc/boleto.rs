@@ -8,6 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 use time::{Date, Duration};
 
+use super::codes;
 use super::config::IxcConfig;
 use super::guesses::{BOLETO_DATA_KEYS, PIX_CLOSED};
 use super::model::bare_document;
@@ -165,6 +166,12 @@ pub(crate) fn get_pix(state: &IxcState, body: &Fields) -> Response {
     } else {
         json!({"cnpj": document, "nome": name})
     };
+    let image = codes::qr_png_base64(&code).unwrap_or_default();
+    let source = if image.is_empty() {
+        String::new()
+    } else {
+        format!("data:image/png;base64,{image}")
+    };
     let due = parse_date(&get("data_vencimento")).unwrap_or(config.today);
     let expires = due + Duration::days(90);
     ok_json(&json!({
@@ -184,7 +191,7 @@ pub(crate) fn get_pix(state: &IxcState, body: &Fields) -> Response {
                 },
                 "expiracaoPix": format!("{} 00:00:00", br(expires)),
             },
-            "qrCode": {"qrcode": code, "imagemQrcode": "", "imagemSrc": ""},
+            "qrCode": {"qrcode": code, "imagemQrcode": image, "imagemSrc": source},
         },
     }))
 }

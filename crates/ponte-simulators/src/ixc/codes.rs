@@ -60,6 +60,13 @@ pub(crate) fn pix(config: &IxcConfig, cents: u64, txid: Option<String>) -> Optio
     .ok()
 }
 
+/// The QR code of a PIX payload as a base64 PNG, the way `get_pix` embeds the image.
+pub(crate) fn qr_png_base64(payload: &str) -> Option<String> {
+    use base64::Engine as _;
+    let png = ponte_br::qr::png(payload, 4).ok()?;
+    Some(base64::engine::general_purpose::STANDARD.encode(png))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
