@@ -7,4 +7,5 @@
 
 pub mod crypto;
 pub mod model;
+pub mod service;
 pub mod store;

@@ -1,0 +1,426 @@
+//! The one table of error codes: every failure a caller of Ponte can see, with its HTTP status
+//! and a description.
+//!
+//! [`ErrorCode`] is the table; [`CallError`] is one occurrence of a code with what the caller
+//! needs to act on it (a human detail, the input problems, the execution id). The HTTP layer
+//! turns a `CallError` into `application/problem+json` without adding or removing anything, and
+//! `docs/errors.md` is rendered from [`ErrorCode::ALL`] by [`errors_markdown`].
+
+use ponte_automation::RunError;
+use ponte_catalog::{InputError, InputErrors};
+
+use crate::model::ExecutionId;
+
+/// A stable error code. The spelling of [`ErrorCode::code`] is part of the wire contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// The body is not valid JSON.
+    InvalidJson,
+    /// The body is JSON but not sent as JSON.
+    UnsupportedMediaType,
+    /// The inputs break the function's contract.
+    InvalidInput,
+    /// A CPF or CNPJ with wrong check digits or shape.
+    InvalidDocument,
+    /// No API key, or one that is unknown or revoked.
+    Unauthorized,
+    /// The catalog has no function by that identifier.
+    UnknownFunction,
+    /// No route answers this path.
+    NotFound,
+    /// The integration has no automation for the function.
+    FunctionNotConfigured,
+    /// The integration is switched off.
+    IntegrationInactive,
+    /// The ERP could not be reached or failed.
+    ErpUnavailable,
+    /// The ERP did not answer in time.
+    ErpTimeout,
+    /// The ERP refused the request.
+    ErpRejected,
+    /// The ERP answered something the automation cannot read.
+    ErpInvalidResponse,
+    /// The ERP refused the integration's credentials.
+    ErpAuthFailed,
+    /// The automation tried to reach a host the integration does not allow.
+    HostNotAllowed,
+    /// The automation hit one of the engine's limits.
+    LimitExceeded,
+    /// The automation itself failed on this call's data.
+    AutomationError,
+    /// The body is larger than the server accepts.
+    PayloadTooLarge,
+    /// Something failed inside Ponte.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, in the order of the documentation.
+    pub const ALL: [ErrorCode; 19] = [
+        ErrorCode::InvalidJson,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::InvalidInput,
+        ErrorCode::InvalidDocument,
+        ErrorCode::Unauthorized,
+        ErrorCode::UnknownFunction,
+        ErrorCode::NotFound,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::FunctionNotConfigured,
+        ErrorCode::IntegrationInactive,
+        ErrorCode::ErpUnavailable,
+        ErrorCode::ErpTimeout,
+        ErrorCode::ErpRejected,
+        ErrorCode::ErpInvalidResponse,
+        ErrorCode::ErpAuthFailed,
+        ErrorCode::HostNotAllowed,
+        ErrorCode::LimitExceeded,
+        ErrorCode::AutomationError,
+        ErrorCode::Internal,
+    ];
+
+    /// The wire code, e.g. `"erp_timeout"`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidJson => "invalid_json",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::InvalidDocument => "invalid_document",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::UnknownFunction => "unknown_function",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::FunctionNotConfigured => "function_not_configured",
+            ErrorCode::IntegrationInactive => "integration_inactive",
+            ErrorCode::ErpUnavailable => "erp_unavailable",
+            ErrorCode::ErpTimeout => "erp_timeout",
+            ErrorCode::ErpRejected => "erp_rejected",
+            ErrorCode::ErpInvalidResponse => "erp_invalid_response",
+            ErrorCode::ErpAuthFailed => "erp_auth_failed",
+            ErrorCode::HostNotAllowed => "host_not_allowed",
+            ErrorCode::LimitExceeded => "limit_exceeded",
+            ErrorCode::AutomationError => "automation_error",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status answered with this code.
+    pub const fn status(self) -> u16 {
+        match self {
+            ErrorCode::InvalidJson => 400,
+            ErrorCode::Unauthorized => 401,
+            ErrorCode::UnknownFunction | ErrorCode::NotFound => 404,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::InvalidInput | ErrorCode::InvalidDocument => 422,
+            ErrorCode::Internal => 500,
+            ErrorCode::FunctionNotConfigured => 501,
+            ErrorCode::ErpUnavailable
+            | ErrorCode::ErpRejected
+            | ErrorCode::ErpInvalidResponse
+            | ErrorCode::ErpAuthFailed
+            | ErrorCode::HostNotAllowed
+            | ErrorCode::LimitExceeded
+            | ErrorCode::AutomationError => 502,
+            ErrorCode::IntegrationInactive => 503,
+            ErrorCode::ErpTimeout => 504,
+        }
+    }
+
+    /// A short title, the same for every occurrence (the problem's `title`).
+    pub const fn title(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidJson => "The body is not valid JSON",
+            ErrorCode::UnsupportedMediaType => "The body must be sent as application/json",
+            ErrorCode::InvalidInput => "The inputs do not match the function's contract",
+            ErrorCode::InvalidDocument => "Invalid CPF or CNPJ",
+            ErrorCode::Unauthorized => "Missing or invalid API key",
+            ErrorCode::UnknownFunction => "No such function",
+            ErrorCode::NotFound => "No such resource",
+            ErrorCode::FunctionNotConfigured => "The function is not configured",
+            ErrorCode::IntegrationInactive => "The integration is inactive",
+            ErrorCode::ErpUnavailable => "The ERP is unavailable",
+            ErrorCode::ErpTimeout => "The ERP did not answer in time",
+            ErrorCode::ErpRejected => "The ERP refused the request",
+            ErrorCode::ErpInvalidResponse => "The ERP's answer could not be read",
+            ErrorCode::ErpAuthFailed => "The ERP refused the integration's credentials",
+            ErrorCode::HostNotAllowed => "The automation called a host that is not allowed",
+            ErrorCode::LimitExceeded => "The automation reached a limit",
+            ErrorCode::AutomationError => "The automation failed",
+            ErrorCode::PayloadTooLarge => "The body is too large",
+            ErrorCode::Internal => "Internal error",
+        }
+    }
+
+    /// When the code is answered and what the caller can do about it.
+    pub const fn description(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidJson => {
+                "The request body could not be parsed as JSON. Nothing was called."
+            }
+            ErrorCode::UnsupportedMediaType => {
+                "A request body was sent with a `Content-Type` other than `application/json`."
+            }
+            ErrorCode::InvalidInput => {
+                "The inputs break the function's contract. `errors` lists every problem with \
+                 its JSON pointer (`path`), what was `expected` and what was received (`got`). \
+                 The ERP was not called."
+            }
+            ErrorCode::InvalidDocument => {
+                "A CPF or CNPJ has the wrong length, characters or check digits. `errors` names \
+                 the field. The ERP was not called."
+            }
+            ErrorCode::Unauthorized => {
+                "The `Authorization: Bearer` header is missing, malformed, or holds a key that \
+                 is unknown or revoked."
+            }
+            ErrorCode::UnknownFunction => {
+                "The path names no function of the catalog; `GET /v1/functions` lists them."
+            }
+            ErrorCode::NotFound => "No endpoint answers this path and method.",
+            ErrorCode::FunctionNotConfigured => {
+                "The caller's integration has no automation bound to this function (or its \
+                 preset has none for it)."
+            }
+            ErrorCode::IntegrationInactive => {
+                "The caller's integration is switched off; no ERP is called until it is \
+                 activated again."
+            }
+            ErrorCode::ErpUnavailable => {
+                "The ERP could not be reached, dropped the connection, or answered with a \
+                 server error until the retries ran out. `execution_id` names the run."
+            }
+            ErrorCode::ErpTimeout => {
+                "The ERP did not answer within the integration's per-request or total timeout. \
+                 `execution_id` names the run."
+            }
+            ErrorCode::ErpRejected => {
+                "The ERP answered and refused the request; `detail` holds its own message, \
+                 cleaned of markup. When the automation refused on its own (a `fail` step), \
+                 `automation_code` holds the automation's code."
+            }
+            ErrorCode::ErpInvalidResponse => {
+                "The ERP answered something the automation could not read, or the mapped \
+                 output does not match the function's contract; `detail` names the field."
+            }
+            ErrorCode::ErpAuthFailed => {
+                "The ERP refused the integration's credentials, even with a fresh token. The \
+                 integration's secrets need attention."
+            }
+            ErrorCode::HostNotAllowed => {
+                "The automation tried to call a host outside the integration's \
+                 `allowed_hosts`; the request was not sent."
+            }
+            ErrorCode::LimitExceeded => {
+                "The automation reached one of the engine's limits (steps, loop iterations, \
+                 response size, template work)."
+            }
+            ErrorCode::AutomationError => {
+                "The automation failed on this call's data (a template or mapping error), or \
+                 does not compile. The integrator should run `ponte check` and `ponte test`."
+            }
+            ErrorCode::PayloadTooLarge => {
+                "The request body is larger than the server accepts (1 MiB by default); it was \
+                 refused before being read whole."
+            }
+            ErrorCode::Internal => {
+                "Something failed inside Ponte (for example its database). The body carries no \
+                 details; the server's log has them."
+            }
+        }
+    }
+
+    /// The code for a wire string, when it is one of the table's.
+    pub fn from_code(code: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// One failed call: a code from the table and what the caller is told about it.
+///
+/// `detail` is written for the caller and never holds secrets, tokens, the customer's document
+/// or Ponte's internals; [`CallError::internal`] has a fixed detail for that reason.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{code}: {detail}")]
+pub struct CallError {
+    /// The code.
+    pub code: ErrorCode,
+    /// A human explanation of this occurrence.
+    pub detail: String,
+    /// The input problems, for `invalid_input` and `invalid_document`.
+    pub errors: Vec<InputError>,
+    /// The run that failed, whenever an automation ran.
+    pub execution_id: Option<ExecutionId>,
+    /// The automation's own code, when a `fail` step ended the run.
+    pub automation_code: Option<String>,
+}
+
+impl CallError {
+    /// An error with a detail and nothing else.
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self {
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            execution_id: None,
+            automation_code: None,
+        }
+    }
+
+    /// An `internal` error. The cause is for the log, not for the caller.
+    pub fn internal() -> Self {
+        Self::new(
+            ErrorCode::Internal,
+            "Ponte could not complete the call; the server log has the details.",
+        )
+    }
+
+    /// `invalid_document` when a document is among the problems, else `invalid_input`.
+    pub fn from_input_errors(errors: InputErrors) -> Self {
+        let code = if errors.has_invalid_document() {
+            ErrorCode::InvalidDocument
+        } else {
+            ErrorCode::InvalidInput
+        };
+        let count = errors.0.len();
+        let detail = if count == 1 {
+            "1 problem in the inputs; see `errors`.".to_owned()
+        } else {
+            format!("{count} problems in the inputs; see `errors`.")
+        };
+        Self {
+            errors: errors.0,
+            ..Self::new(code, detail)
+        }
+    }
+
+    /// The error of a failed run, carrying its execution id.
+    ///
+    /// The detail is the engine's message, which names steps and fields and carries the ERP's
+    /// cleaned message, but never secrets: the engine only sees them through templates and
+    /// redacts them from everything it reports. `mask` is applied on top to hide the
+    /// customer's document.
+    pub fn from_run(
+        error: &RunError,
+        execution_id: ExecutionId,
+        mask: impl Fn(&str) -> String,
+    ) -> Self {
+        let (code, automation_code) = match error {
+            RunError::Failed { code, .. } => match ErrorCode::from_code(code) {
+                // An automation may fail with one of Ponte's own ERP codes on purpose.
+                Some(own) if own.status() >= 502 => (own, None),
+                _ => (ErrorCode::ErpRejected, Some(code.clone())),
+            },
+            other => (
+                ErrorCode::from_code(other.code()).unwrap_or(ErrorCode::AutomationError),
+                None,
+            ),
+        };
+        let detail = match error {
+            RunError::Rejected { message, .. } | RunError::Failed { message, .. }
+                if !message.is_empty() =>
+            {
+                message.clone()
+            }
+            other => other.to_string(),
+        };
+        Self {
+            execution_id: Some(execution_id),
+            automation_code,
+            ..Self::new(code, mask(&detail))
+        }
+    }
+
+    /// The code's wire string.
+    pub fn code(&self) -> &'static str {
+        self.code.code()
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.code.status()
+    }
+
+    /// The code's description from the table.
+    pub fn description(&self) -> &'static str {
+        self.code.description()
+    }
+}
+
+/// `docs/errors.md`, rendered from the table.
+pub fn errors_markdown() -> String {
+    let mut out = String::from(
+        "# Error codes\n\n\
+         <!-- Generated from `ponte_core::service::ErrorCode`; do not edit by hand. -->\n\
+         <!-- Regenerate: `PONTE_UPDATE_DOCS=1 cargo test -p ponte-http --test docs`. -->\n\n\
+         Every error Ponte answers is `application/problem+json` (RFC 9457):\n\n\
+         ```json\n\
+         {\n  \"type\": \"/docs#error-erp_timeout\",\n  \"title\": \"The ERP did not answer in time\",\n  \
+         \"status\": 504,\n  \"detail\": \"step `invoices`: the ERP did not answer within 10000 ms\",\n  \
+         \"code\": \"erp_timeout\",\n  \"execution_id\": \"0194f5c2-7b3a-7c11-9e5d-3f1a2b4c5d6e\"\n}\n\
+         ```\n\n\
+         - `code` is stable and comes from the table below; `title` is fixed per code.\n\
+         - `errors` lists input problems (`path`, `code`, `expected`, `got`) for `invalid_input` \
+         and `invalid_document`.\n\
+         - `execution_id` is present whenever an automation ran; it is also the \
+         `Ponte-Execution-Id` header.\n\
+         - `automation_code` is the automation's own code when it refused on purpose.\n\
+         - No response ever carries a secret, a token, an ERP credential or a stack trace.\n\n\
+         | code | HTTP | description |\n|---|---|---|\n",
+    );
+    for code in ErrorCode::ALL {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            code.code(),
+            code.status(),
+            code.description()
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed_once_and_reads_back() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.code()), "{code} listed twice");
+            assert_eq!(ErrorCode::from_code(code.code()), Some(code));
+        }
+    }
+
+    #[test]
+    fn a_fail_step_with_its_own_code_becomes_erp_rejected_naming_that_code() {
+        let error = RunError::Failed {
+            code: "contract_not_blocked".into(),
+            message: "O contrato não está bloqueado".into(),
+        };
+        let call = CallError::from_run(&error, ExecutionId::new(), str::to_owned);
+        assert_eq!(call.code(), "erp_rejected");
+        assert_eq!(call.status(), 502);
+        assert_eq!(
+            call.automation_code.as_deref(),
+            Some("contract_not_blocked")
+        );
+        assert_eq!(call.detail, "O contrato não está bloqueado");
+    }
+
+    #[test]
+    fn engine_codes_map_to_the_table() {
+        let error = RunError::Timeout {
+            step: "invoices".into(),
+            after_ms: 10,
+        };
+        let call = CallError::from_run(&error, ExecutionId::new(), str::to_owned);
+        assert_eq!((call.code(), call.status()), ("erp_timeout", 504));
+        assert!(call.execution_id.is_some());
+    }
+}

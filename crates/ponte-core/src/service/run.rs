@@ -1,0 +1,225 @@
+//! One run of an automation for an integration: the run environment, the integration's
+//! concurrency gate, the execution record.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use ponte_automation::{CompiledAutomation, Limits, Redactor, RunEnv};
+use ponte_br::document::Document;
+use serde_json::Value;
+use tokio::sync::Semaphore;
+
+use super::{CallError, ErrorCode, Ponte, internal};
+use crate::model::{
+    ExecutionId, ExecutionOutcome, ExecutionRecord, Integration, IntegrationId, IntegrationSettings,
+};
+use crate::store::now_micros;
+
+/// One semaphore per integration, sized by its `limits.max_concurrent_requests`, so a slow ERP
+/// fills only its own integration's slots and never starves the others.
+#[derive(Debug, Default)]
+pub(super) struct Gates {
+    gates: Mutex<HashMap<IntegrationId, (u32, Arc<Semaphore>)>>,
+}
+
+impl Gates {
+    /// The integration's semaphore; a new one when its size setting changed.
+    fn for_integration(&self, id: &IntegrationId, size: u32) -> Arc<Semaphore> {
+        let size = size.max(1);
+        let Ok(mut gates) = self.gates.lock() else {
+            // A poisoned map only means another call panicked mid-insert; a fresh semaphore
+            // still bounds this call.
+            return Arc::new(Semaphore::new(size as usize));
+        };
+        match gates.get(id) {
+            Some((current, semaphore)) if *current == size => semaphore.clone(),
+            _ => {
+                let semaphore = Arc::new(Semaphore::new(size as usize));
+                gates.insert(id.clone(), (size, semaphore.clone()));
+                semaphore
+            }
+        }
+    }
+}
+
+/// The engine limits an integration's settings ask for.
+fn limits_for(settings: &IntegrationSettings) -> Limits {
+    Limits {
+        request_timeout_ms: settings.timeouts.request_ms,
+        total_timeout_ms: settings.timeouts.function_ms,
+        ..Limits::default()
+    }
+}
+
+/// The customer's documents found in the validated input, each (bare and formatted) with its
+/// masked form, so traces and error details never carry the full number.
+fn document_masks(input: &Value) -> Vec<(String, String)> {
+    let mut masks = Vec::new();
+    collect_documents(input, &mut masks);
+    masks
+}
+
+fn collect_documents(value: &Value, masks: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map {
+                if let (true, Some(text)) = (key.ends_with("document_number"), value.as_str())
+                    && let Ok(document) = Document::parse(text)
+                {
+                    let masked = document.masked();
+                    masks.push((document.formatted(), masked.clone()));
+                    masks.push((document.as_str().to_owned(), masked));
+                } else {
+                    collect_documents(value, masks);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_documents(item, masks)),
+        _ => {}
+    }
+}
+
+impl Ponte {
+    /// Runs `automation` under the integration's gate and records the execution.
+    pub(super) async fn run(
+        &self,
+        integration: &Integration,
+        automation: &CompiledAutomation,
+        input: Value,
+    ) -> Result<(Value, ExecutionId), CallError> {
+        let settings = &integration.settings;
+        let mut limits = limits_for(settings);
+        let gate = self
+            .gates
+            .for_integration(&integration.id, settings.limits.max_concurrent_requests);
+        let waiting = Instant::now();
+        // The wait for a slot counts against the total timeout: a caller never waits longer
+        // than the integration allows for a whole call.
+        let permit = match tokio::time::timeout(limits.total_timeout(), gate.acquire_owned()).await
+        {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(closed)) => return Err(internal("concurrency gate", &closed)),
+            Err(_) => {
+                return Err(CallError::new(
+                    ErrorCode::ErpTimeout,
+                    "Every slot for this integration's ERP stayed busy for the whole timeout.",
+                ));
+            }
+        };
+        let waited = u64::try_from(waiting.elapsed().as_millis()).unwrap_or(u64::MAX);
+        limits.total_timeout_ms = limits.total_timeout_ms.saturating_sub(waited).max(1);
+
+        let secrets = self
+            .store
+            .secrets_for(&integration.id)
+            .await
+            .map_err(|err| internal("secrets read", &err))?;
+        let settings_json =
+            serde_json::to_value(settings).map_err(|err| internal("settings encoding", &err))?;
+        let env = RunEnv {
+            integration: integration.id.to_string(),
+            vars: integration.variables.clone(),
+            secrets,
+            settings: settings_json,
+            allowed_hosts: settings.allowed_hosts.clone(),
+            limits,
+            masks: document_masks(&input),
+        };
+        let engine = match (&self.insecure_engine, settings.allow_insecure_tls) {
+            (Some(insecure), true) => {
+                tracing::warn!(
+                    integration = integration.id.as_str(),
+                    "TLS certificates are not verified for this integration"
+                );
+                insecure
+            }
+            _ => &self.engine,
+        };
+
+        let execution_id = ExecutionId::new();
+        tracing::Span::current().record("execution_id", tracing::field::display(execution_id));
+        let started_at = now_micros();
+        let outcome = engine.run(automation, input, &env).await;
+        drop(permit);
+
+        let result = outcome.result.map_err(|error| {
+            let redactor = redactor_for(&env);
+            CallError::from_run(&error, execution_id, |text| redactor.text(text))
+        });
+        let record = ExecutionRecord {
+            id: execution_id,
+            integration: integration.id.clone(),
+            function: automation.function().id.as_str().to_owned(),
+            started_at,
+            duration_ms: outcome.trace.duration_ms,
+            outcome: match &result {
+                Ok(_) => ExecutionOutcome::Ok,
+                Err(error) => ExecutionOutcome::Error {
+                    code: error.code().to_owned(),
+                },
+            },
+            trace: serde_json::to_value(&outcome.trace).unwrap_or(Value::Null),
+            test_run: false,
+        };
+        // The answer matters more than its record: a failed insert is logged, not returned.
+        if let Err(err) = self.store.insert_execution(&record).await {
+            tracing::error!(
+                error = %err,
+                execution_id = %execution_id,
+                integration = integration.id.as_str(),
+                "the execution record could not be stored"
+            );
+        }
+        result.map(|output| (output, execution_id))
+    }
+
+    /// How many automation sources are compiled and cached.
+    pub fn compiled_automations(&self) -> usize {
+        self.compiled.len()
+    }
+}
+
+/// Hides the integration's secrets and the customer's document in texts sent to the caller.
+fn redactor_for(env: &RunEnv) -> Redactor {
+    use secrecy::ExposeSecret;
+    let mut redactor = Redactor::default();
+    for value in env.secrets.values() {
+        redactor.add_secret(value.expose_secret());
+    }
+    for (needle, masked) in &env.masks {
+        redactor.add_mask(needle, masked);
+    }
+    redactor
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn documents_anywhere_in_the_input_are_masked_bare_and_formatted() {
+        let masks = document_masks(&json!({
+            "customer_document_number": "52998224725",
+            "wda_user": {"id": "1", "document_number": "11222333000181"},
+        }));
+        let needles: Vec<&str> = masks.iter().map(|(n, _)| n.as_str()).collect();
+        assert!(needles.contains(&"52998224725"));
+        assert!(needles.contains(&"529.982.247-25"));
+        assert!(needles.contains(&"11222333000181"));
+        assert!(masks.iter().all(|(n, m)| n != m));
+    }
+
+    #[test]
+    fn timeouts_come_from_the_integration_settings() {
+        let mut settings = IntegrationSettings::default();
+        settings.timeouts.request_ms = 1234;
+        settings.timeouts.function_ms = 5678;
+        let limits = limits_for(&settings);
+        assert_eq!(
+            (limits.request_timeout_ms, limits.total_timeout_ms),
+            (1234, 5678)
+        );
+    }
+}
