@@ -1,0 +1,98 @@
+//! The presets: ready-made automation bundles for an ERP, one automation per catalog function
+//! the ERP can serve, embedded in the binary so an integration can start from them without any
+//! file on disk.
+//!
+//! The YAML files live in `presets/<name>/` at the root of the repository, next to their test
+//! cases; this crate only embeds them (`include_str!`) together with the coverage table that
+//! says, for each of the catalog's functions, whether the preset serves it and why not. The
+//! crate's tests keep the three in step: every file on disk is embedded, every embedded
+//! automation compiles and serves the function it is filed under, `COVERAGE.md` is rendered
+//! from the coverage data, and every test case passes.
+
+mod ixc;
+
+use ponte_catalog::FunctionId;
+
+/// One preset: a bundle of automations for one ERP.
+#[derive(Debug)]
+pub struct Preset {
+    /// Name of the preset, as it is looked up (`"ixc"`); also its folder under `presets/`.
+    pub name: &'static str,
+    /// The ERP it speaks to, for people (`"IXC Provedor (IXCSoft)"`).
+    pub erp: &'static str,
+    /// Every automation: the function it serves, its file name and its YAML source.
+    pub automations: &'static [(FunctionId, &'static str, &'static str)],
+    /// For each function of the catalog, whether the preset serves it, and why not.
+    pub coverage: &'static [Coverage],
+    /// The preset's README: the variables and secrets it needs.
+    pub readme: &'static str,
+}
+
+/// Whether a preset serves one function of the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Coverage {
+    /// The catalog function.
+    pub function: FunctionId,
+    /// True when the preset has an automation for it.
+    pub supported: bool,
+    /// For a supported function, how the ERP serves it; otherwise why the ERP cannot.
+    pub reason: &'static str,
+}
+
+impl Preset {
+    /// The YAML source of the automation serving `function`, if the preset has one.
+    #[must_use]
+    pub fn automation(&self, function: FunctionId) -> Option<&'static str> {
+        self.automations
+            .iter()
+            .find(|(id, _, _)| *id == function)
+            .map(|(_, _, yaml)| *yaml)
+    }
+
+    /// `COVERAGE.md` as it must read: a title and one table row per catalog function.
+    #[must_use]
+    pub fn coverage_markdown(&self) -> String {
+        let mut out = format!(
+            "# {} preset: coverage of the catalog\n\n\
+             Generated from `crates/ponte-presets/src/{}.rs`; do not edit by hand.\n\n\
+             | function | supported | automation | how, or why not |\n\
+             |---|---|---|---|\n",
+            self.erp, self.name
+        );
+        for entry in self.coverage {
+            let file = self
+                .automations
+                .iter()
+                .find(|(id, _, _)| *id == entry.function)
+                .map_or_else(|| "—".to_owned(), |(_, file, _)| format!("`{file}`"));
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                entry.function.as_str(),
+                if entry.supported { "yes" } else { "no" },
+                file,
+                entry.reason.replace('|', "\\|")
+            ));
+        }
+        let served = self.coverage.iter().filter(|c| c.supported).count();
+        out.push_str(&format!(
+            "\n{served} of {} functions are served.\n",
+            self.coverage.len()
+        ));
+        out
+    }
+}
+
+static PRESETS: [&Preset; 1] = [&ixc::IXC];
+static NAMES: [&str; 1] = [ixc::IXC.name];
+
+/// The preset called `name` (`"ixc"`), if there is one.
+#[must_use]
+pub fn preset(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().copied().find(|p| p.name == name)
+}
+
+/// The names of every preset, in a stable order.
+#[must_use]
+pub fn names() -> &'static [&'static str] {
+    &NAMES
+}

@@ -1,0 +1,206 @@
+//! The presets as shipped: the files on disk, what the crate embeds, the coverage table and
+//! every test case, checked against each other.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use ponte_catalog::FunctionId;
+use ponte_presets::{Preset, names, preset};
+
+/// Set this variable to rewrite each preset's `COVERAGE.md` from the coverage data.
+const BLESS: &str = "PONTE_BLESS";
+
+fn presets_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../presets")
+}
+
+fn all() -> Vec<&'static Preset> {
+    names()
+        .iter()
+        .map(|name| preset(name).unwrap_or_else(|| panic!("`{name}` is listed but not found")))
+        .collect()
+}
+
+#[test]
+fn every_name_finds_its_preset_and_an_unknown_name_finds_none() {
+    assert!(names().contains(&"ixc"));
+    for name in names() {
+        assert_eq!(preset(name).map(|p| p.name), Some(*name));
+    }
+    assert!(preset("sgp-that-does-not-exist").is_none());
+}
+
+#[test]
+fn every_embedded_automation_compiles_and_serves_the_function_it_is_filed_under() {
+    let mut problems = Vec::new();
+    for p in all() {
+        for (id, file, yaml) in p.automations {
+            if *file != format!("{}.yaml", id.as_str()) {
+                problems.push(format!("{}/{file}: should be named {id}.yaml", p.name));
+            }
+            match ponte_automation::compile(file, yaml) {
+                Ok(compiled) if compiled.function().id == *id => {}
+                Ok(compiled) => problems.push(format!(
+                    "{}/{file}: serves `{}`, filed under `{id}`",
+                    p.name,
+                    compiled.function().id
+                )),
+                Err(diagnostics) => problems.push(format!(
+                    "{}/{file} does not compile:\n{}",
+                    p.name,
+                    diagnostics
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<String>()
+                )),
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_embedded_automations_are_exactly_the_automation_files_on_disk() {
+    for p in all() {
+        let dir = presets_dir().join(p.name);
+        let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".yaml") && !name.ends_with(".test.yaml"))
+            .collect();
+        let embedded: BTreeSet<String> = p
+            .automations
+            .iter()
+            .map(|(_, file, _)| (*file).to_owned())
+            .collect();
+        assert_eq!(
+            on_disk, embedded,
+            "presets/{}: the files on disk and the automations embedded in src/{}.rs differ",
+            p.name, p.name
+        );
+        for file in &embedded {
+            let test = dir.join(file.replace(".yaml", ".test.yaml"));
+            assert!(test.exists(), "{} has no test cases", test.display());
+        }
+    }
+}
+
+#[test]
+fn coverage_names_every_catalog_function_once_and_agrees_with_the_automations() {
+    for p in all() {
+        let listed: Vec<FunctionId> = p.coverage.iter().map(|c| c.function).collect();
+        assert_eq!(
+            listed,
+            FunctionId::ALL.to_vec(),
+            "{}: coverage must list the catalog's functions once each, in catalog order",
+            p.name
+        );
+        for entry in p.coverage {
+            assert_eq!(
+                entry.supported,
+                p.automation(entry.function).is_some(),
+                "{}: `{}` is marked supported = {} but the automation is {}",
+                p.name,
+                entry.function,
+                entry.supported,
+                if entry.supported { "missing" } else { "there" }
+            );
+            assert!(
+                !entry.reason.trim().is_empty(),
+                "{}: `{}` needs a reason",
+                p.name,
+                entry.function
+            );
+        }
+    }
+}
+
+#[test]
+fn coverage_md_is_the_table_rendered_from_the_coverage_data() {
+    for p in all() {
+        let path = presets_dir().join(p.name).join("COVERAGE.md");
+        let want = p.coverage_markdown();
+        if std::env::var_os(BLESS).is_some() {
+            std::fs::write(&path, &want)
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        }
+        let got = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            got == want,
+            "{} is not the table rendered from src/{}.rs; regenerate it with \
+             `{BLESS}=1 cargo test -p ponte-presets --test presets coverage_md`",
+            path.display(),
+            p.name
+        );
+    }
+}
+
+/// The names declared under the top-level `variables:` block of an automation.
+fn declared_variables(yaml: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut inside = false;
+    for line in yaml.lines() {
+        if !line.starts_with(' ') && !line.is_empty() {
+            inside = line.trim_end() == "variables:";
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("  ")
+            && inside
+            && !rest.starts_with(' ')
+            && let Some((name, _)) = rest.split_once(':')
+        {
+            names.push(name.to_owned());
+        }
+    }
+    names
+}
+
+#[test]
+fn every_readme_names_every_variable_and_secret_its_automations_declare() {
+    for p in all() {
+        for (_, file, yaml) in p.automations {
+            let Ok(compiled) = ponte_automation::compile(file, yaml) else {
+                continue;
+            };
+            let variables = declared_variables(yaml);
+            assert!(
+                variables.contains(&"base_url".to_owned()),
+                "{file}: no base_url"
+            );
+            for name in variables.iter().chain(compiled.secret_names()) {
+                assert!(
+                    p.readme.contains(&format!("`{name}`")),
+                    "presets/{}/README.md does not document `{name}` (used by {file})",
+                    p.name
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_test_case_of_every_preset_passes() {
+    let files = ponte_automation::testing::discover(&[presets_dir()]);
+    assert!(!files.is_empty(), "no *.test.yaml under presets/");
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for file in &files {
+        for report in ponte_automation::testing::run_file(file).await {
+            cases += 1;
+            if !report.passed() {
+                failures.push(format!(
+                    "{} :: {}\n    {}",
+                    report.file,
+                    report.name,
+                    report.failures.join("\n    ")
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} preset test cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
