@@ -2,6 +2,7 @@
 //! `commands/`; everything that does real work lives in the library crates.
 
 mod commands;
+mod config;
 mod output;
 
 use std::process::ExitCode;

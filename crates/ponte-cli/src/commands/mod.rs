@@ -5,13 +5,20 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod br;
 pub mod check;
+pub mod config;
 pub mod schema;
+pub mod simulate;
 pub mod test;
 
 /// Ponte: the bridge between ISP customer platforms and their ERPs.
 #[derive(Debug, Parser)]
-#[command(name = "ponte", version, about)]
+#[command(
+    name = "ponte",
+    version,
+    about = "Ponte: the bridge between ISP customer platforms and their ERPs"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -23,6 +30,18 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Run automation test cases offline.
     Test(test::TestArgs),
+    /// Run a simulated ERP (for demos and tests).
+    Simulate(simulate::SimulateArgs),
+    /// Validate a CPF or CNPJ (alphanumeric CNPJ included).
+    Document(br::DocumentArgs),
+    /// Parse and validate a boleto (linha digitável or barcode, cobrança or arrecadação).
+    Boleto(br::BoletoArgs),
+    /// Build, parse or draw a PIX BR Code.
+    Pix(br::PixArgs),
+    /// Draw a boleto's ITF barcode as SVG or PNG.
+    Barcode(br::BarcodeArgs),
+    /// Configuration commands (`ponte config check`).
+    Config(config::ConfigArgs),
     /// Print JSON Schemas: the automation document, or the function catalog.
     Schema(schema::SchemaArgs),
 }
@@ -32,5 +51,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Config(args) => config::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
+        Command::Document(args) => br::run_document(&args),
+        Command::Boleto(args) => br::run_boleto(&args),
+        Command::Pix(args) => br::run_pix(&args),
+        Command::Barcode(args) => br::run_barcode(&args),
     }
 }

@@ -86,10 +86,21 @@ async fn run_ixc(args: &IxcArgs) -> anyhow::Result<ExitCode> {
     println!("  base URL:    {base}");
     println!("  user id:     {}", config.user_id);
     println!("  token:       {}", config.token);
-    println!("  credential:  {}  (Basic auth user:password)", config.credential());
+    println!(
+        "  credential:  {}  (Basic auth user:password)",
+        config.credential()
+    );
     println!("  today:       {}", config.today);
-    println!("  seed:        {}  ({} customers)", config.seed, ixc.state().customers().len());
-    println!("  control:     {}/__sim/faults, {}/__sim/requests", ixc.root_url(), ixc.root_url());
+    println!(
+        "  seed:        {}  ({} customers)",
+        config.seed,
+        ixc.state().customers().len()
+    );
+    println!(
+        "  control:     {}/__sim/faults, {}/__sim/requests",
+        ixc.root_url(),
+        ixc.root_url()
+    );
     println!();
     println!("Find the blocked sample customer by document:");
     println!(
@@ -98,11 +109,20 @@ async fn run_ixc(args: &IxcArgs) -> anyhow::Result<ExitCode> {
         config.credential()
     );
     println!();
-    println!("Fixture customer ids: active {}, blocked {}, cancelled {}, unlock used {}, company {}, alphanumeric CNPJ {}, unmasked document {}",
-        fixtures.active, fixtures.blocked, fixtures.cancelled, fixtures.unlock_used, fixtures.company,
-        fixtures.alphanumeric_cnpj, fixtures.unmasked_document);
+    println!(
+        "Fixture customer ids: active {}, blocked {}, cancelled {}, unlock used {}, company {}, alphanumeric CNPJ {}, unmasked document {}",
+        fixtures.active,
+        fixtures.blocked,
+        fixtures.cancelled,
+        fixtures.unlock_used,
+        fixtures.company,
+        fixtures.alphanumeric_cnpj,
+        fixtures.unmasked_document
+    );
     println!("Press Ctrl-C to stop.");
-    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
     ixc.shutdown().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,293 @@
+//! Configuration: defaults, then a TOML file, then `PONTE_SECTION__KEY` environment variables.
+//! Strict: an unknown key anywhere is an error naming it. Secrets are never written in the
+//! file itself but referenced: `env:NAME` or `file:/path`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use ponte_core::model::IntegrationSettings;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+
+/// Sections that environment variables may set (`PONTE_SERVER__LISTEN=0.0.0.0:8080`).
+/// Integrations are declared in the file only.
+const ENV_SECTIONS: &[&str] = &["server__", "database__", "security__", "log__"];
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The HTTP server.
+    #[serde(default)]
+    pub server: ServerConfig,
+    /// The database.
+    #[serde(default)]
+    pub database: DatabaseConfig,
+    /// Keys and credentials.
+    #[serde(default)]
+    pub security: SecurityConfig,
+    /// Logging.
+    #[serde(default)]
+    pub log: LogConfig,
+    /// Integrations provisioned from this file, synced into the store at start.
+    #[serde(default)]
+    pub integrations: Vec<IntegrationConfig>,
+}
+
+/// `[server]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    pub listen: String,
+    /// Largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            body_limit_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// `[database]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `sqlite://FILE` (relative paths are next to the config file) or `postgres://...`.
+    pub url: String,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: "sqlite://ponte.db".into(),
+        }
+    }
+}
+
+/// `[security]`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityConfig {
+    /// Reference to the master key that encrypts secrets at rest: 32 bytes, base64.
+    /// `ponte keygen master` prints one.
+    pub master_key: Option<String>,
+    /// Reference to the admin API's bearer token.
+    pub admin_token: Option<String>,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// One JSON object per line (production).
+    Json,
+    /// Human-readable lines.
+    #[default]
+    Pretty,
+}
+
+/// `[log]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `RUST_LOG`-style filter.
+    pub level: String,
+    /// Output format.
+    pub format: LogFormat,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            level: "info".into(),
+            format: LogFormat::Pretty,
+        }
+    }
+}
+
+/// `[[integrations]]`: one ISP's ERP connection.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntegrationConfig {
+    /// Stable id (lower-case slug).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Preset whose automations serve the functions (`ixc`).
+    #[serde(default)]
+    pub preset: Option<String>,
+    /// An inactive integration is never called.
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// Settings of SPEC §3.
+    #[serde(default)]
+    pub settings: IntegrationSettings,
+    /// Variables the automations read (`base_url`...).
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+    /// Secrets, by reference: `env:NAME` or `file:/path`.
+    #[serde(default)]
+    pub secrets: BTreeMap<String, String>,
+    /// API keys of the platform, by reference (`env:ACME_PONTE_KEY`); each must be a key of
+    /// Ponte's shape (`ponte keygen api-key` prints one).
+    #[serde(default)]
+    pub api_keys: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A configuration with where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The values.
+    pub config: Config,
+    /// The folder relative paths are resolved from.
+    pub base: PathBuf,
+}
+
+/// Load the configuration: defaults, the file (when given or when `ponte.toml` exists), then
+/// the environment.
+///
+/// # Errors
+/// A file that cannot be read, bad TOML, an unknown key, a value of the wrong type.
+pub fn load(path: Option<&Path>) -> anyhow::Result<Loaded> {
+    let mut figment = Figment::from(Serialized::defaults(Config::default()));
+    let base = match path {
+        Some(p) => {
+            if !p.exists() {
+                bail!("configuration file {} does not exist", p.display());
+            }
+            figment = figment.merge(Toml::file_exact(p));
+            p.parent().map(Path::to_path_buf).unwrap_or_default()
+        }
+        None => {
+            if Path::new("ponte.toml").exists() {
+                figment = figment.merge(Toml::file_exact("ponte.toml"));
+            }
+            PathBuf::from(".")
+        }
+    };
+    figment = figment.merge(
+        Env::prefixed("PONTE_")
+            .filter(|key| ENV_SECTIONS.iter().any(|s| key.as_str().starts_with(s)))
+            .split("__"),
+    );
+    let config: Config = figment.extract().map_err(|e| {
+        let mut text = String::new();
+        for err in e {
+            text.push_str(&format!("\n  - {err}"));
+        }
+        anyhow::anyhow!("invalid configuration:{text}")
+    })?;
+    Ok(Loaded { config, base })
+}
+
+/// Read a secret reference: `env:NAME` or `file:/path` (relative to `base`).
+///
+/// # Errors
+/// A reference of another form, an unset variable, an unreadable file.
+pub fn resolve_secret(reference: &str, base: &Path, what: &str) -> anyhow::Result<SecretString> {
+    if let Some(name) = reference.strip_prefix("env:") {
+        let value = std::env::var(name)
+            .with_context(|| format!("{what}: environment variable {name} is not set"))?;
+        return Ok(SecretString::from(value));
+    }
+    if let Some(file) = reference.strip_prefix("file:") {
+        let path = base.join(file);
+        let value = std::fs::read_to_string(&path)
+            .with_context(|| format!("{what}: cannot read {}", path.display()))?;
+        return Ok(SecretString::from(value.trim_end().to_owned()));
+    }
+    bail!("{what}: write secrets as `env:NAME` or `file:/path`, never in the file itself")
+}
+
+impl Loaded {
+    /// The database URL, with a relative SQLite path made relative to the config folder.
+    #[must_use]
+    pub fn database_url(&self) -> String {
+        let url = &self.config.database.url;
+        let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        else {
+            return url.clone();
+        };
+        if path.starts_with('/') || path.starts_with(':') || path.is_empty() {
+            return url.clone();
+        }
+        let (file, query) = path
+            .split_once('?')
+            .map_or((path, None), |(f, q)| (f, Some(q)));
+        let full = self.base.join(file);
+        match query {
+            Some(q) => format!("sqlite://{}?{q}", full.display()),
+            None => format!("sqlite://{}", full.display()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ponte.toml");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn defaults_apply_without_a_file() {
+        let loaded = load(None).unwrap();
+        assert_eq!(loaded.config.server.listen, "127.0.0.1:8080");
+        assert!(loaded.database_url().ends_with("ponte.db"));
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error_naming_it() {
+        let (_d, path) = write("[server]\nlisten = \"0.0.0.0:1\"\nlisen = 3\n");
+        let err = load(Some(&path)).unwrap_err().to_string();
+        assert!(err.contains("lisen"), "{err}");
+        let (_d, path) = write(
+            "[[integrations]]\nid = \"a\"\nname = \"A\"\n[integrations.settings]\ntimeout = 3\n",
+        );
+        let err = load(Some(&path)).unwrap_err().to_string();
+        assert!(err.contains("timeout"), "{err}");
+    }
+
+    #[test]
+    fn a_relative_sqlite_path_is_next_to_the_config_file() {
+        let (dir, path) = write("[database]\nurl = \"sqlite://data/p.db\"\n");
+        let loaded = load(Some(&path)).unwrap();
+        assert_eq!(
+            loaded.database_url(),
+            format!("sqlite://{}", dir.path().join("data/p.db").display())
+        );
+    }
+
+    #[test]
+    fn secrets_are_references_never_values() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("tok"), "abc\n").unwrap();
+        use secrecy::ExposeSecret as _;
+        assert_eq!(
+            resolve_secret("file:tok", dir.path(), "t")
+                .unwrap()
+                .expose_secret(),
+            "abc"
+        );
+        assert!(resolve_secret("plain-value", dir.path(), "t").is_err());
+        assert!(resolve_secret("env:PONTE_SURELY_UNSET_VAR", dir.path(), "t").is_err());
+    }
+}
