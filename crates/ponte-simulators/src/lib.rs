@@ -7,7 +7,8 @@
 //! ERP unchanged.
 //!
 //! Every simulator also answers a small control API under `/__sim/`:
-//! `POST`/`GET`/`DELETE /__sim/faults` and `GET`/`DELETE /__sim/requests`.
+//! `POST`/`GET`/`DELETE /__sim/faults` and `GET`/`DELETE /__sim/requests` (see [`control`]);
+//! the IXC simulator adds `GET /__sim/fixtures` and `POST /__sim/reset`.
 
 pub mod control;
 pub mod faults;

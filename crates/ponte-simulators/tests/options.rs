@@ -151,3 +151,46 @@ async fn the_catalogue_tables_list_plans_sellers_origins_and_due_days() {
         .collect();
     assert_eq!(days, ["5", "10", "15", "20", "25"]);
 }
+
+#[tokio::test]
+async fn the_fixtures_are_published_and_a_reset_undoes_every_change() {
+    let s = sim().await;
+    let root = s.ixc.root_url();
+    let published: serde_json::Value = s
+        .http
+        .get(format!("{root}/__sim/fixtures"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        published["fixtures"]["blocked"],
+        s.ixc.state().fixtures().blocked.as_str()
+    );
+    assert_eq!(published["today"], "2026-03-18");
+    assert_eq!(published["user_id"], s.user.as_str());
+
+    let invoice = s
+        .ixc
+        .state()
+        .invoices_of(&s.ixc.state().fixtures().active)
+        .into_iter()
+        .find(|i| i.status == "A")
+        .unwrap();
+    s.post_json(
+        "fn_areceber_recebimentos_baixas_novo",
+        json!({"id_receber": invoice.id, "valor_total_recebido": invoice.valor}),
+    )
+    .await;
+    assert_eq!(s.ixc.state().invoice(&invoice.id).unwrap().status, "R");
+    let reset = s
+        .http
+        .post(format!("{root}/__sim/reset"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status(), 204);
+    assert_eq!(s.ixc.state().invoice(&invoice.id).unwrap(), invoice);
+}

@@ -35,8 +35,11 @@ mod wire;
 
 use std::net::SocketAddr;
 
+use axum::Json;
 use axum::Router;
-use axum::routing::any;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{any, get, post};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -52,13 +55,34 @@ pub use seed::{Fixtures, MIN_CUSTOMERS};
 pub use state::IxcState;
 pub use wire::JSON_CONTENT_TYPE;
 
-/// The IXC routes alone, without the control API and fault middleware.
+/// The IXC routes alone, without the control API and fault middleware. Besides
+/// `/webservice/v1/...` they include two IXC-specific control routes: `GET /__sim/fixtures`
+/// (the fixture customer ids, the credential and the date) and `POST /__sim/reset` (seed the
+/// data again, dropping every change).
 pub fn api(state: IxcState) -> Router {
     Router::new()
+        .route("/__sim/fixtures", get(fixtures))
+        .route("/__sim/reset", post(reset))
         .route(PREFIX, any(dispatch::handle))
         .route(&format!("{PREFIX}/"), any(dispatch::handle))
         .route(&format!("{PREFIX}/{{*rest}}"), any(dispatch::handle))
         .with_state(state)
+}
+
+async fn fixtures(State(state): State<IxcState>) -> Json<serde_json::Value> {
+    let config = state.config();
+    Json(serde_json::json!({
+        "fixtures": state.fixtures(),
+        "user_id": config.user_id,
+        "token": config.token,
+        "today": values::iso(config.today),
+        "seed": config.seed,
+    }))
+}
+
+async fn reset(State(state): State<IxcState>) -> StatusCode {
+    state.reset();
+    StatusCode::NO_CONTENT
 }
 
 /// The whole simulator: the IXC routes, `/__sim/`, request counting and faults.

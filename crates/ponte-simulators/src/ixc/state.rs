@@ -142,6 +142,12 @@ impl IxcState {
         &self.shared.fixtures
     }
 
+    /// Throws away every change and seeds the data again from the config.
+    pub fn reset(&self) {
+        let (fresh, _) = seed::seed(&self.shared.config);
+        *self.db() = fresh;
+    }
+
     pub(crate) fn db(&self) -> MutexGuard<'_, Db> {
         // Handlers change rows with plain assignments and never hold the lock across an await,
         // so the data stays usable after a panic elsewhere.

@@ -19,7 +19,7 @@ use people::DocKind;
 pub const MIN_CUSTOMERS: usize = 50;
 
 /// Ids (`cliente.id`) of the customers seeded for specific situations.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Fixtures {
     /// Active contract, paid up, one open invoice not yet due.
     pub active: String,
