@@ -377,3 +377,36 @@ async fn a_fiscal_note_prints_as_a_pdf() {
         .unwrap();
     assert_valid_pdf(&pdf);
 }
+
+#[tokio::test]
+async fn when_the_unlock_period_ends_an_unpaid_contract_is_blocked_again_and_can_unlock_later() {
+    let s = sim().await;
+    let customer = s.ixc.state().fixtures().blocked.clone();
+    let contract = s.ixc.state().contracts_of(&customer).remove(0);
+    let first = s
+        .post_json("desbloqueio_confianca", json!({"id": contract.id}))
+        .await;
+    assert_eq!(first["tipo"], "sucesso");
+
+    let moved = s
+        .http
+        .post(format!("{}/__sim/today", s.ixc.root_url()))
+        .json(&json!({"today": "2026-03-21"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), 204);
+    let after = s.ixc.state().contract(&contract.id).unwrap();
+    assert_eq!(after.status_internet, "CA");
+    assert_eq!(after.desbloqueio_confianca_ativo, "N");
+    let refused = s
+        .post_json("desbloqueio_confianca", json!({"id": contract.id}))
+        .await;
+    assert_eq!(refused["codigo"], "113");
+
+    s.ixc.state().set_today(time::macros::date!(2026 - 04 - 17));
+    let again = s
+        .post_json("desbloqueio_confianca", json!({"id": contract.id}))
+        .await;
+    assert_eq!(again["tipo"], "sucesso", "{again}");
+}

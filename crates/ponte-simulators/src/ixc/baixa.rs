@@ -18,7 +18,7 @@ use super::wire::{Fields, error, success, text};
 
 /// `POST fn_areceber_recebimentos_baixas_novo`.
 pub(crate) fn settle(state: &IxcState, body: &Fields) -> Response {
-    let today = state.config().today;
+    let today = state.today();
     let invoice_id = text(body, "id_receber");
     let amount = ["valor_total_recebido", "credito", "valor_parcela"]
         .iter()

@@ -102,7 +102,7 @@ pub(crate) fn get_boleto(state: &IxcState, body: &Fields) -> Response {
             .and_then(|c| c.get("cnpj_cpf"))
             .cloned()
             .unwrap_or_default();
-        let (interest, fine) = late_charges(config, row, config.today);
+        let (interest, fine) = late_charges(config, row, state.today());
         let open = parse_money(&get("valor_aberto")).unwrap_or(0);
         let total =
             open + if with_interest { interest } else { 0 } + if with_fine { fine } else { 0 };
@@ -172,7 +172,7 @@ pub(crate) fn get_pix(state: &IxcState, body: &Fields) -> Response {
     } else {
         format!("data:image/png;base64,{image}")
     };
-    let due = parse_date(&get("data_vencimento")).unwrap_or(config.today);
+    let due = parse_date(&get("data_vencimento")).unwrap_or(state.today());
     let expires = due + Duration::days(90);
     ok_json(&json!({
         "type": "success",

@@ -8,8 +8,9 @@ use time::Date;
 pub struct IxcConfig {
     /// Seed of the generated data: the same seed and `today` give the same data.
     pub seed: u64,
-    /// The simulator's "today": decides what is overdue, the dates of new rows and the trust
-    /// unlock periods. Fixed so tests are stable.
+    /// The simulator's "today" when it starts: decides what is overdue, the dates of new rows
+    /// and the trust unlock periods. Fixed so tests are stable; tests that need days to pass
+    /// move it with `IxcState::set_today`.
     pub today: Date,
     /// The API user id (the part before `:` of the IXC token).
     pub user_id: String,

@@ -57,12 +57,14 @@ pub use wire::JSON_CONTENT_TYPE;
 
 /// The IXC routes alone, without the control API and fault middleware. Besides
 /// `/webservice/v1/...` they include two IXC-specific control routes: `GET /__sim/fixtures`
-/// (the fixture customer ids, the credential and the date) and `POST /__sim/reset` (seed the
-/// data again, dropping every change).
+/// (the fixture customer ids, the credential and the date), `POST /__sim/reset` (seed the
+/// data again, dropping every change) and `POST /__sim/today {"today":"2026-04-01"}` (move
+/// the clock; see [`IxcState::set_today`]).
 pub fn api(state: IxcState) -> Router {
     Router::new()
         .route("/__sim/fixtures", get(fixtures))
         .route("/__sim/reset", post(reset))
+        .route("/__sim/today", post(set_today))
         .route(PREFIX, any(dispatch::handle))
         .route(&format!("{PREFIX}/"), any(dispatch::handle))
         .route(&format!("{PREFIX}/{{*rest}}"), any(dispatch::handle))
@@ -75,9 +77,26 @@ async fn fixtures(State(state): State<IxcState>) -> Json<serde_json::Value> {
         "fixtures": state.fixtures(),
         "user_id": config.user_id,
         "token": config.token,
-        "today": values::iso(config.today),
+        "today": values::iso(state.today()),
         "seed": config.seed,
     }))
+}
+
+async fn set_today(
+    State(state): State<IxcState>,
+    Json(body): Json<serde_json::Value>,
+) -> StatusCode {
+    match body
+        .get("today")
+        .and_then(|t| t.as_str())
+        .and_then(values::parse_date)
+    {
+        Some(date) => {
+            state.set_today(date);
+            StatusCode::NO_CONTENT
+        }
+        None => StatusCode::BAD_REQUEST,
+    }
 }
 
 async fn reset(State(state): State<IxcState>) -> StatusCode {

@@ -9,7 +9,8 @@ use super::config::IxcConfig;
 use super::model::{Contract, Customer, Invoice, bare_document};
 use super::schema::{Row, table_names};
 use super::seed::{self, Fixtures};
-use super::values::parse_money;
+use super::values::{parse_date, parse_money};
+use time::Date;
 
 /// The tables. Ids are strings, as IXC sends them, and grow from the largest seen.
 #[derive(Debug, Default)]
@@ -101,6 +102,7 @@ impl Db {
 
 struct Shared {
     config: IxcConfig,
+    today: Mutex<Date>,
     fixtures: Fixtures,
     db: Mutex<Db>,
 }
@@ -123,9 +125,11 @@ impl IxcState {
     /// Seeds a fresh state from the config (same seed and date, same data).
     pub fn new(config: IxcConfig) -> Self {
         let (db, fixtures) = seed::seed(&config);
+        let today = Mutex::new(config.today);
         IxcState {
             shared: Arc::new(Shared {
                 config,
+                today,
                 fixtures,
                 db: Mutex::new(db),
             }),
@@ -142,10 +146,65 @@ impl IxcState {
         &self.shared.fixtures
     }
 
-    /// Throws away every change and seeds the data again from the config.
+    /// Throws away every change and seeds the data again from the config (the date goes back
+    /// to the config's too).
     pub fn reset(&self) {
         let (fresh, _) = seed::seed(&self.shared.config);
         *self.db() = fresh;
+        *self
+            .shared
+            .today
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = self.shared.config.today;
+    }
+
+    /// The simulator's current "today" (the config's date until [`IxcState::set_today`]).
+    pub fn today(&self) -> Date {
+        *self
+            .shared
+            .today
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Moves the simulator's clock, as days passing would: trust unlocks whose release date is
+    /// reached end, and a contract that still has overdue invoices is blocked again (`CA`).
+    pub fn set_today(&self, today: Date) {
+        *self
+            .shared
+            .today
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = today;
+        let mut db = self.db();
+        let ending: Vec<String> = db
+            .rows("cliente_contrato")
+            .iter()
+            .filter(|c| {
+                c.get("desbloqueio_confianca_ativo")
+                    .is_some_and(|v| v == "S")
+            })
+            .filter(|c| {
+                c.get("dt_retorno_desb_conf")
+                    .and_then(|d| parse_date(d))
+                    .is_some_and(|d| d <= today)
+            })
+            .filter_map(|c| c.get("id").cloned())
+            .collect();
+        for id in ending {
+            let overdue = db.rows_where("fn_areceber", "id_contrato", &id).any(|r| {
+                matches!(r.get("status").map(String::as_str), Some("A" | "P"))
+                    && r.get("data_vencimento")
+                        .and_then(|d| parse_date(d))
+                        .is_some_and(|d| d < today)
+            });
+            if let Some(contract) = db.get_mut("cliente_contrato", &id) {
+                contract.insert("desbloqueio_confianca_ativo".into(), "N".into());
+                if overdue {
+                    contract.insert("status_internet".into(), "CA".into());
+                    contract.insert("dt_ult_bloq_auto".into(), super::values::iso(today));
+                }
+            }
+        }
     }
 
     pub(crate) fn db(&self) -> MutexGuard<'_, Db> {
@@ -237,7 +296,7 @@ impl IxcState {
         let id = row.get("id").cloned().unwrap_or_default();
         let barcode = db.barcodes.get(&id).cloned().unwrap_or_default();
         let pix = pix_for(&self.shared.config, row).unwrap_or_default();
-        Invoice::from_row(row, self.shared.config.today, barcode, pix)
+        Invoice::from_row(row, self.today(), barcode, pix)
     }
 }
 

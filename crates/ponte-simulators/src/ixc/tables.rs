@@ -128,7 +128,7 @@ fn check(db: &Db, table: &str, row: &Row, own_id: Option<&str>) -> Result<(), St
 
 /// Columns IXC fills itself on insert.
 fn generate(db: &Db, state: &IxcState, table: &str, row: &mut Row) {
-    let today = state.config().today;
+    let today = state.today();
     let stamp = format!("{} 09:00:00", iso(today));
     let protocol = || {
         let seq = db.rows("su_ticket").len() + db.rows("su_oss_chamado").len() + 1;
@@ -204,7 +204,7 @@ pub(crate) fn update(state: &IxcState, table: &str, id: &str, body: &Fields) -> 
     if row.contains_key("ultima_atualizacao") {
         row.insert(
             "ultima_atualizacao".into(),
-            format!("{} 09:00:00", iso(state.config().today)),
+            format!("{} 09:00:00", iso(state.today())),
         );
     }
     if let Some(slot) = db.get_mut(table, id) {

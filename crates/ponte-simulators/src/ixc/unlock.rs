@@ -35,7 +35,7 @@ fn answer(tipo: &str, codigo: &str, mensagem: &str) -> Response {
 pub(crate) fn trust_unlock(state: &IxcState, body: &Fields) -> Response {
     let id = text(body, "id");
     let config = state.config();
-    let today = config.today;
+    let today = state.today();
     let mut db = state.db();
     let Some(contract) = db.get_mut("cliente_contrato", &id) else {
         return answer("erro", "106", &unlock_not_found(&id));
@@ -89,7 +89,7 @@ pub(crate) fn button(state: &IxcState, endpoint: &str, target: &str, body: &Fiel
         .map(|k| text(body, k))
         .find(|v| !v.is_empty())
         .unwrap_or_default();
-    let today = iso(state.config().today);
+    let today = iso(state.today());
     let mut db = state.db();
     let Some(contract) = db.get_mut("cliente_contrato", &id) else {
         return error(NOT_FOUND_MESSAGE);
