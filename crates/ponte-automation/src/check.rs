@@ -26,7 +26,7 @@ use crate::template::{Templates, Tpl};
 /// Every problem found, each with its code and position.
 pub fn compile(name: &str, source: &str) -> Result<CompiledAutomation, Vec<Diagnostic>> {
     let locator = Locator::new(source);
-    let doc: AutomationDoc = match serde_saphyr::from_str(source) {
+    let doc: AutomationDoc = match crate::parse_yaml(source) {
         Ok(doc) => doc,
         Err(e) => return Err(vec![parse_diagnostic(name, &locator, &e)]),
     };

@@ -40,8 +40,33 @@ pub use transport::{
     InboundResponse, OutboundRequest, ReqwestTransport, Transport, TransportError,
 };
 
+/// Parse YAML the way every Ponte document is read: YAML 1.2 booleans only, so ERP flags
+/// such as `S`/`N` (IXC) or `y`/`n` stay the strings they are instead of turning into
+/// `true`/`false` behind the author's back.
+///
+/// # Errors
+/// The parser's error, with its position.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(source: &str) -> Result<T, serde_saphyr::Error> {
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    options.with_snippet = false;
+    serde_saphyr::from_str_with_options(source, options)
+}
+
 /// The JSON Schema of the automation document, for editors' YAML completion.
 #[must_use]
 pub fn document_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(model::AutomationDoc)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn erp_flags_stay_strings() {
+        let v: serde_json::Value = super::parse_yaml("a: S\nb: N\nc: yes\nd: true\n").unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"a": "S", "b": "N", "c": "yes", "d": true})
+        );
+    }
 }

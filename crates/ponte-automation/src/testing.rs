@@ -454,7 +454,7 @@ pub async fn run_file(path: &Path) -> Vec<CaseReport> {
         Ok(t) => t,
         Err(e) => return fail(format!("cannot read: {e}")),
     };
-    let file: TestFile = match serde_saphyr::from_str(&text) {
+    let file: TestFile = match crate::parse_yaml(&text) {
         Ok(f) => f,
         Err(e) => {
             return fail(format!(

@@ -8,7 +8,9 @@ use clap::{Parser, Subcommand};
 pub mod br;
 pub mod check;
 pub mod config;
+pub mod demo;
 pub mod schema;
+pub mod serve;
 pub mod simulate;
 pub mod test;
 
@@ -26,6 +28,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run a demo: a simulated IXC ERP and Ponte in front of it, with calls to try.
+    Demo(demo::DemoArgs),
+    /// Serve the HTTP API (configuration from ponte.toml and PONTE_ variables).
+    Serve(serve::ServeArgs),
     /// Check automations without running them.
     Check(check::CheckArgs),
     /// Run automation test cases offline.
@@ -48,6 +54,8 @@ pub enum Command {
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Demo(args) => demo::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Schema(args) => schema::run(&args),

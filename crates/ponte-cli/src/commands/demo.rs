@@ -1,0 +1,149 @@
+//! `ponte demo`: the IXC simulator and Ponte on free local ports, a fresh SQLite file, one
+//! integration on the IXC preset, and ready-to-paste calls. Nothing to install or configure.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Args;
+use ponte_core::crypto::AesGcmCipher;
+use ponte_simulators::ixc::{self, IxcConfig};
+use secrecy::SecretString;
+
+use crate::config::{IntegrationConfig, LogConfig};
+use crate::provision;
+
+/// Run a demo: a simulated IXC, Ponte in front of it, and calls to try.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Port for Ponte (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Port for the simulated IXC (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub erp_port: u16,
+    /// Seed of the simulated data (the same seed gives the same customers).
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}
+
+pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    crate::logging::init(&LogConfig {
+        level: "warn,ponte=info".into(),
+        ..LogConfig::default()
+    });
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(demo(args))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn demo(args: &DemoArgs) -> anyhow::Result<()> {
+    let erp_config = IxcConfig {
+        seed: args.seed,
+        ..IxcConfig::default()
+    };
+    let erp = ixc::start(
+        erp_config.clone(),
+        SocketAddr::from(([127, 0, 0, 1], args.erp_port)),
+    )
+    .await
+    .context("cannot start the simulated IXC")?;
+
+    let dir = tempfile::tempdir().context("cannot create a temporary folder")?;
+    let db = dir.path().join("ponte-demo.db");
+    let master: SecretString = AesGcmCipher::generate_key_base64()?;
+    let store = provision::open_store(&format!("sqlite://{}", db.display()), &master).await?;
+
+    let entry = IntegrationConfig {
+        id: "demo-ixc".into(),
+        name: "Provedor Demo (IXC simulado)".into(),
+        preset: Some("ixc".into()),
+        active: true,
+        settings: demo_settings(),
+        variables: [
+            ("base_url".to_owned(), erp.base_url()),
+            ("ixc_user_id".to_owned(), erp_config.user_id.clone()),
+        ]
+        .into(),
+        secrets: Default::default(),
+        api_keys: Vec::new(),
+    };
+    let integration = provision::integration_of(&entry)?;
+    store.create_integration(&integration).await?;
+    store
+        .set_secret(
+            &integration.id,
+            "ixc_token",
+            &SecretString::from(erp_config.token.clone()),
+        )
+        .await?;
+    let key = store.create_api_key(&integration.id).await?.plain.reveal();
+
+    let ponte = Arc::new(provision::service(store)?);
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], args.port)))
+        .await
+        .context("cannot listen for Ponte")?;
+    let base = format!("http://{}", listener.local_addr()?);
+    print_guide(&base, &key, &erp);
+    ponte_http::serve(
+        listener,
+        ponte_http::AppState::new(ponte),
+        crate::shutdown_signal(),
+    )
+    .await?;
+    erp.shutdown().await;
+    drop(dir);
+    Ok(())
+}
+
+/// The settlement account the IXC preset needs (it never guesses where money goes).
+fn demo_settings() -> ponte_core::model::IntegrationSettings {
+    let mut settings = ponte_core::model::IntegrationSettings::default();
+    settings
+        .payment
+        .insert("account_id".into(), serde_json::Value::String("1".into()));
+    settings
+}
+
+fn print_guide(base: &str, key: &str, erp: &ixc::RunningIxc) {
+    let state = erp.state();
+    let customers = state.customers();
+    // A customer with an open invoice and one with a blocked contract make the calls show
+    // something; the first customer does when the seed gives neither.
+    let with_invoice = customers
+        .iter()
+        .find(|c| c.active && state.invoices_of(&c.id).iter().any(|i| i.status == "A"))
+        .or(customers.first());
+    let blocked = customers
+        .iter()
+        .find(|c| state.contracts_of(&c.id).iter().any(|k| k.blocked))
+        .or(customers.first());
+    let doc = |c: Option<&ixc::Customer>| c.map(|c| c.document.clone()).unwrap_or_default();
+    let line = "-".repeat(78);
+    crate::output::line(&line);
+    crate::output::line("Ponte demo: a simulated IXC Provedor and Ponte in front of it.");
+    crate::output::line(format!("  Ponte:            {base}"));
+    crate::output::line(format!("  API reference:    {base}/docs"));
+    crate::output::line(format!("  Simulated IXC:    {}", erp.base_url()));
+    crate::output::line(format!("  API key:          {key}"));
+    crate::output::line(&line);
+    crate::output::line("Try these calls:\n");
+    crate::output::line(format!(
+        "curl -s {base}/v1/functions/list_invoices -H 'Authorization: Bearer {key}' \\\n  -H 'Content-Type: application/json' -d '{{\"customer_document_number\": \"{}\"}}'\n",
+        doc(with_invoice)
+    ));
+    crate::output::line(format!(
+        "curl -s {base}/v1/functions/get_customer_info -H 'Authorization: Bearer {key}' \\\n  -H 'Content-Type: application/json' -d '{{\"customer_document_number\": \"{}\"}}'\n",
+        doc(with_invoice)
+    ));
+    crate::output::line(format!(
+        "curl -s {base}/v1/functions/list_customer_blocked_plans -H 'Authorization: Bearer {key}' \\\n  -H 'Content-Type: application/json' -d '{{\"customer_document_number\": \"{}\"}}'\n",
+        doc(blocked)
+    ));
+    crate::output::line(format!(
+        "curl -s {base}/v1/functions -H 'Authorization: Bearer {key}'   # the catalog\n"
+    ));
+    crate::output::line(&line);
+    crate::output::line("Ponte is ready. Press Ctrl-C to stop; the demo database is deleted then.");
+}
