@@ -1,0 +1,93 @@
+//! Ponte's HTTP API (SPEC §6.1): the functions, health checks, the OpenAPI document and a
+//! browsable API reference page.
+//!
+//! Handlers only translate: they extract (through [`extract`], which turns every malformed
+//! request into `application/problem+json`), call [`ponte_core::service::Ponte`], and map the
+//! answer. Each resource owns its routes: [`functions`], [`health`], [`reference`].
+//!
+//! The app is built by [`app`] and served by [`serve`], so tests bind port 0 and need no
+//! process.
+
+pub mod extract;
+pub mod functions;
+pub mod health;
+mod logging;
+pub mod problem;
+pub mod reference;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use ponte_core::service::Ponte;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use utoipa_axum::router::OpenApiRouter;
+
+pub use problem::Problem;
+
+/// The default largest request body: 1 MiB, far above any catalog function's inputs.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The response header naming the run of an automation.
+pub const EXECUTION_ID_HEADER: &str = "ponte-execution-id";
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The function-call service.
+    pub ponte: Arc<Ponte>,
+    /// The largest request body accepted, in bytes.
+    pub body_limit: usize,
+}
+
+impl AppState {
+    /// The state over a service, with the default body limit.
+    pub fn new(ponte: Arc<Ponte>) -> Self {
+        Self {
+            ponte,
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+
+    /// The same state with another body limit.
+    #[must_use]
+    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+}
+
+/// The routes that appear in the OpenAPI document, with the document they produce.
+pub(crate) fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(reference::base_document())
+        .merge(functions::routes())
+        .merge(health::routes())
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let (api, _) = api_router().split_for_parts();
+    let body_limit = state.body_limit;
+    api.merge(reference::routes())
+        .fallback(problem::not_found)
+        .method_not_allowed_fallback(problem::not_found)
+        // Bodies over the limit are refused while being read, never buffered whole.
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(CatchPanicLayer::custom(problem::panic_response))
+        .layer(axum::middleware::from_fn(logging::log_request))
+        .with_state(state)
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then lets in-flight
+/// requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,214 @@
+//! The API's own description: `GET /openapi.json` (OpenAPI 3.1, generated from the handlers'
+//! annotations and the catalog) and `GET /docs`, a self-contained reference page that renders
+//! it in the browser with no external resource.
+//!
+//! The generic `POST /v1/functions/{id}` comes from the annotations; one concrete path per
+//! catalog function is added from the catalog's JSON Schemas (OpenAPI 3.1 speaks JSON Schema
+//! 2020-12, so they go in as they are, their `$defs` moved under `components.schemas`). The
+//! error table rides along as `x-error-codes`.
+
+use std::sync::LazyLock;
+
+use axum::Router;
+use axum::http::header;
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use ponte_core::service::ErrorCode;
+use serde_json::{Map, Value, json};
+use utoipa::Modify;
+use utoipa::OpenApi as _;
+use utoipa::openapi::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use crate::AppState;
+
+/// The page, written by hand: HTML, CSS and a small script, nothing fetched from elsewhere.
+const PAGE: &str = include_str!("reference.html");
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Ponte",
+        description = "One fixed catalog of business functions for Brazilian ISP platforms, each \
+served by an automation against the ISP's ERP. Authenticate with the integration's API key as \
+`Authorization: Bearer <key>`. Errors are `application/problem+json` with a stable `code`.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    tags(
+        (name = "functions", description = "Call the catalog's functions"),
+        (name = "catalog", description = "One entry per catalog function, with its exact schemas"),
+        (name = "health", description = "Liveness and readiness"),
+    ),
+    modifiers(&ApiKeyScheme),
+)]
+struct ApiDoc;
+
+struct ApiKeyScheme;
+
+impl Modify for ApiKeyScheme {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("ponte_<64 hex digits>")
+                    .description(Some(
+                        "The integration's API key; it selects the integration.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document the routers add their paths to.
+pub(crate) fn base_document() -> OpenApi {
+    ApiDoc::openapi()
+}
+
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
+    serde_json::to_string_pretty(&openapi()).unwrap_or_else(|_| "{}".to_owned()) + "\n"
+});
+
+/// The complete OpenAPI 3.1 document served at `/openapi.json`.
+pub fn openapi() -> Value {
+    let (_, document) = crate::api_router().split_for_parts();
+    let mut value = serde_json::to_value(document).unwrap_or_else(|_| json!({}));
+    add_catalog(&mut value);
+    value["x-error-codes"] = ErrorCode::ALL
+        .into_iter()
+        .map(|code| {
+            json!({
+                "code": code.code(),
+                "status": code.status(),
+                "title": code.title(),
+                "description": code.description(),
+            })
+        })
+        .collect();
+    value
+}
+
+/// `/openapi.json` exactly as served, pretty-printed (the committed `docs/openapi.json`).
+pub fn openapi_text() -> &'static str {
+    &DOCUMENT
+}
+
+/// The routes of this resource (not themselves part of the document).
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi_json))
+        .route("/docs", get(page))
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], openapi_text())
+}
+
+async fn page() -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'",
+        )],
+        Html(PAGE),
+    )
+}
+
+/// Adds `components.schemas` for every function's input and output and one concrete path per
+/// function, modelled on the generic operation.
+fn add_catalog(document: &mut Value) {
+    let generic = document
+        .pointer("/paths/~1v1~1functions~1{id}/post")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    let mut schemas = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut paths = Map::new();
+    for spec in ponte_catalog::catalog() {
+        let id = spec.id.as_str();
+        let input = hoist(
+            spec.input_schema().clone(),
+            &format!("{id}_input"),
+            &mut schemas,
+        );
+        let output = hoist(
+            spec.output_schema().clone(),
+            &format!("{id}_output"),
+            &mut schemas,
+        );
+        let mut operation = generic.clone();
+        operation["operationId"] = json!(id);
+        operation["summary"] = json!(spec.title);
+        operation["description"] = json!(spec.summary);
+        operation["tags"] = json!(["catalog"]);
+        if let Some(object) = operation.as_object_mut() {
+            object.remove("parameters");
+        }
+        operation["requestBody"]["content"]["application/json"]["schema"] = input;
+        if let Some(responses) = operation["responses"].as_object_mut() {
+            match spec.output_kind {
+                ponte_catalog::OutputKind::Json => {
+                    responses.remove("204");
+                    if let Some(ok) = responses.get_mut("200") {
+                        ok["content"]["application/json"]["schema"] = output;
+                    }
+                }
+                ponte_catalog::OutputKind::None => {
+                    responses.remove("200");
+                }
+            }
+        }
+        paths.insert(format!("/v1/functions/{id}"), json!({ "post": operation }));
+    }
+    document["components"]["schemas"] = Value::Object(schemas);
+    if let Some(all) = document["paths"].as_object_mut() {
+        all.extend(paths);
+    }
+}
+
+/// Moves a schema's `$defs` into `schemas` under `prefix.Name`, rewriting its references, and
+/// returns the schema itself with the draft marker dropped (the document sets the dialect).
+fn hoist(mut schema: Value, prefix: &str, schemas: &mut Map<String, Value>) -> Value {
+    let defs = schema
+        .as_object_mut()
+        .and_then(|object| {
+            object.remove("$schema");
+            object.remove("$defs")
+        })
+        .and_then(|defs| match defs {
+            Value::Object(defs) => Some(defs),
+            _ => None,
+        })
+        .unwrap_or_default();
+    for (name, mut def) in defs {
+        rewrite_refs(&mut def, prefix);
+        schemas.insert(format!("{prefix}.{name}"), def);
+    }
+    rewrite_refs(&mut schema, prefix);
+    schemas.insert(prefix.to_owned(), schema);
+    json!({ "$ref": format!("#/components/schemas/{prefix}") })
+}
+
+fn rewrite_refs(value: &mut Value, prefix: &str) {
+    match value {
+        Value::Object(object) => {
+            for (key, item) in object.iter_mut() {
+                if key == "$ref"
+                    && let Some(name) = item.as_str().and_then(|r| r.strip_prefix("#/$defs/"))
+                {
+                    *item = json!(format!("#/components/schemas/{prefix}.{name}"));
+                } else {
+                    rewrite_refs(item, prefix);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_refs(item, prefix)),
+        _ => {}
+    }
+}

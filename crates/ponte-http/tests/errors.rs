@@ -1,0 +1,357 @@
+//! Every error code of the table, produced over real HTTP.
+
+mod common;
+
+use common::{CPF, CPF_BARE, FakeErp, TestApp};
+use serde_json::{Value, json};
+
+const TOKEN: &str = "erp-token-0b5c";
+
+async fn setup() -> (TestApp, FakeErp, String) {
+    let app = TestApp::spawn().await;
+    let erp = FakeErp::start(TOKEN, "Fibra 300").await;
+    let key = app.provision("acme", &erp).await;
+    (app, erp, key)
+}
+
+/// Nothing secret ever reaches a response body.
+fn assert_clean(body: &Value, key: &str) {
+    let text = body.to_string();
+    for secret in [TOKEN, key, CPF_BARE, "529.982.247-25"] {
+        assert!(!text.contains(secret), "`{secret}` leaked into {text}");
+    }
+    assert!(
+        !text.contains("panicked") && !text.contains("src/"),
+        "{text}"
+    );
+}
+
+/// The problem's execution id is also the header, and names a stored run.
+async fn assert_ran(app: &TestApp, answer: &common::Answer, body: &Value) {
+    let id = body["execution_id"].as_str().expect("an automation ran");
+    assert_eq!(answer.header("ponte-execution-id"), Some(id));
+    let id = id.parse().unwrap();
+    use ponte_core::store::Store;
+    let record = app.store.get_execution(&id).await.unwrap();
+    assert_eq!(
+        record.outcome,
+        ponte_core::model::ExecutionOutcome::Error {
+            code: body["code"].as_str().unwrap().to_owned()
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_invalid_json() {
+    let (app, _erp, key) = setup().await;
+    let answer = app
+        .call_raw(
+            Some(&key),
+            "list_products",
+            Some("application/json"),
+            b"{nope".to_vec(),
+        )
+        .await;
+    let body = answer.problem(400);
+    assert_eq!(body["code"], "invalid_json");
+    assert_eq!(body["type"], "/docs#error-invalid_json");
+}
+
+#[tokio::test]
+async fn a_body_sent_as_text_is_an_unsupported_media_type() {
+    let (app, _erp, key) = setup().await;
+    let answer = app
+        .call_raw(
+            Some(&key),
+            "list_products",
+            Some("text/plain"),
+            b"{}".to_vec(),
+        )
+        .await;
+    assert_eq!(answer.problem(415)["code"], "unsupported_media_type");
+}
+
+#[tokio::test]
+async fn inputs_that_break_the_contract_are_invalid_input_with_every_error() {
+    let (app, _erp, key) = setup().await;
+    let answer = app
+        .call(
+            &key,
+            "list_customer_contacts",
+            json!({"customer_document_number": 12, "x": 1}),
+        )
+        .await;
+    let body = answer.problem(422);
+    assert_eq!(body["code"], "invalid_input");
+    let errors = body["errors"].as_array().unwrap();
+    let paths: Vec<&str> = errors.iter().map(|e| e["path"].as_str().unwrap()).collect();
+    assert!(paths.contains(&"/customer_document_number"), "{body}");
+    assert!(paths.contains(&"/x"), "{body}");
+    for error in errors {
+        assert!(
+            error["expected"].is_string() && error["got"].is_string(),
+            "{error}"
+        );
+    }
+    assert!(body.get("execution_id").is_none());
+}
+
+#[tokio::test]
+async fn a_cpf_with_wrong_check_digits_is_invalid_document_and_no_erp_is_called() {
+    let (app, erp, key) = setup().await;
+    let answer = app
+        .call(
+            &key,
+            "list_customer_contacts",
+            json!({"customer_document_number": "529.982.247-26"}),
+        )
+        .await;
+    let body = answer.problem(422);
+    assert_eq!(body["code"], "invalid_document");
+    assert_eq!(body["errors"][0]["path"], "/customer_document_number");
+    assert!(erp.credentials_seen().is_empty());
+}
+
+#[tokio::test]
+async fn a_missing_malformed_or_unknown_key_is_unauthorized() {
+    let (app, _erp, key) = setup().await;
+    let missing = app.call_raw(None, "list_products", None, Vec::new()).await;
+    assert_eq!(missing.problem(401)["code"], "unauthorized");
+    let unknown = app
+        .call(
+            &format!("{}0", &key[..key.len() - 1]),
+            "list_products",
+            json!({}),
+        )
+        .await;
+    assert_eq!(unknown.problem(401)["code"], "unauthorized");
+    let listing = app.get(Some("ponte_nope"), "/v1/functions").await;
+    assert_eq!(listing.problem(401)["code"], "unauthorized");
+}
+
+#[tokio::test]
+async fn a_function_outside_the_catalog_is_unknown_function() {
+    let (app, _erp, key) = setup().await;
+    let answer = app.call(&key, "make_coffee", json!({})).await;
+    assert_eq!(answer.problem(404)["code"], "unknown_function");
+}
+
+#[tokio::test]
+async fn a_path_no_route_answers_is_not_found() {
+    let (app, _erp, _key) = setup().await;
+    assert_eq!(
+        app.get(None, "/v2/nothing").await.problem(404)["code"],
+        "not_found"
+    );
+}
+
+#[tokio::test]
+async fn a_function_without_automation_is_function_not_configured() {
+    let (app, _erp, key) = setup().await;
+    let answer = app
+        .call(&key, "get_boleto_pdf", json!({"boleto_id": "145535"}))
+        .await;
+    assert_eq!(answer.problem(501)["code"], "function_not_configured");
+}
+
+#[tokio::test]
+async fn an_inactive_integration_is_integration_inactive() {
+    let app = TestApp::spawn().await;
+    let erp = FakeErp::start(TOKEN, "Fibra 300").await;
+    let key = app.provision_with("off", &erp, |i| i.active = false).await;
+    let answer = app.call(&key, "list_products", json!({})).await;
+    assert_eq!(answer.problem(503)["code"], "integration_inactive");
+    assert!(erp.credentials_seen().is_empty());
+}
+
+#[tokio::test]
+async fn an_erp_answering_503_is_erp_unavailable() {
+    let (app, _erp, key) = setup().await;
+    let answer = app.call(&key, "list_due_dates", json!({})).await;
+    let body = answer.problem(502);
+    assert_eq!(body["code"], "erp_unavailable");
+    assert_ran(&app, &answer, &body).await;
+    assert_clean(&body, &key);
+}
+
+#[tokio::test]
+async fn an_erp_that_hangs_is_erp_timeout_within_the_integration_timeout() {
+    let (app, _erp, key) = setup().await;
+    let answer = app.call(&key, "list_resellers", json!({})).await;
+    let body = answer.problem(504);
+    assert_eq!(body["code"], "erp_timeout");
+    assert_ran(&app, &answer, &body).await;
+}
+
+#[tokio::test]
+async fn an_erp_refusal_is_erp_rejected_with_its_message_cleaned_of_html() {
+    let (app, _erp, key) = setup().await;
+    let answer = app.call(&key, "list_commercial_origins", json!({})).await;
+    let body = answer.problem(502);
+    assert_eq!(body["code"], "erp_rejected");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("Cliente bloqueado por d"),
+        "{body}"
+    );
+    assert_ran(&app, &answer, &body).await;
+}
+
+#[tokio::test]
+async fn a_fail_step_is_erp_rejected_naming_the_automation_code_and_masking_the_document() {
+    let (app, _erp, key) = setup().await;
+    let answer = app
+        .call(
+            &key,
+            "trust_unlock",
+            json!({"customer_document_number": CPF, "contract_id": "9"}),
+        )
+        .await;
+    let body = answer.problem(502);
+    assert_eq!(body["code"], "erp_rejected");
+    assert_eq!(body["automation_code"], "contract_not_blocked");
+    assert!(
+        body["detail"].as_str().unwrap().contains("contract 9"),
+        "{body}"
+    );
+    assert_clean(&body, &key);
+    assert_ran(&app, &answer, &body).await;
+}
+
+#[tokio::test]
+async fn an_output_that_breaks_the_contract_is_erp_invalid_response_naming_the_field() {
+    let (app, _erp, key) = setup().await;
+    let answer = app
+        .call(
+            &key,
+            "get_internal_pendency_messages",
+            json!({"customer_document_number": CPF}),
+        )
+        .await;
+    let body = answer.problem(502);
+    assert_eq!(body["code"], "erp_invalid_response");
+    assert!(body["detail"].as_str().unwrap().contains("/0"), "{body}");
+    assert_ran(&app, &answer, &body).await;
+}
+
+#[tokio::test]
+async fn credentials_the_erp_refuses_are_erp_auth_failed_without_the_token() {
+    let (app, _erp, key) = setup().await;
+    let answer = app
+        .call(
+            &key,
+            "list_customer_plans",
+            json!({"customer_document_number": CPF}),
+        )
+        .await;
+    let body = answer.problem(502);
+    assert_eq!(body["code"], "erp_auth_failed");
+    assert_clean(&body, &key);
+    assert_ran(&app, &answer, &body).await;
+}
+
+#[tokio::test]
+async fn a_host_outside_the_allowed_hosts_is_host_not_allowed() {
+    let (app, _erp, key) = setup().await;
+    let answer = app
+        .call(
+            &key,
+            "list_customer_blocked_plans",
+            json!({"customer_document_number": CPF}),
+        )
+        .await;
+    let body = answer.problem(502);
+    assert_eq!(body["code"], "host_not_allowed");
+    assert_ran(&app, &answer, &body).await;
+}
+
+#[tokio::test]
+async fn an_automation_over_its_step_limit_is_limit_exceeded() {
+    let (app, _erp, key) = setup().await;
+    let answer = app
+        .call(
+            &key,
+            "list_fiscal_notes",
+            json!({"customer_document_number": CPF}),
+        )
+        .await;
+    let body = answer.problem(502);
+    assert_eq!(body["code"], "limit_exceeded");
+    assert_ran(&app, &answer, &body).await;
+}
+
+#[tokio::test]
+async fn an_automation_failing_on_its_data_is_automation_error() {
+    let (app, _erp, key) = setup().await;
+    let answer = app
+        .call(
+            &key,
+            "create_ticket",
+            json!({"customer_document_number": CPF, "subject": "Sem sinal", "message": "Desde ontem"}),
+        )
+        .await;
+    let body = answer.problem(502);
+    assert_eq!(body["code"], "automation_error");
+    assert_ran(&app, &answer, &body).await;
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_payload_too_large() {
+    let app = TestApp::spawn_with(|state| state.with_body_limit(1024)).await;
+    let erp = FakeErp::start(TOKEN, "Fibra 300").await;
+    let key = app.provision("acme", &erp).await;
+    let big = format!("{{\"pad\": \"{}\"}}", "x".repeat(64 * 1024));
+    let answer = app
+        .call_raw(
+            Some(&key),
+            "list_products",
+            Some("application/json"),
+            big.into_bytes(),
+        )
+        .await;
+    assert_eq!(answer.problem(413)["code"], "payload_too_large");
+}
+
+#[tokio::test]
+async fn a_body_over_the_default_mebibyte_is_payload_too_large() {
+    let (app, _erp, key) = setup().await;
+    let big = format!("{{\"pad\": \"{}\"}}", "x".repeat(1024 * 1024 + 16));
+    let answer = app
+        .call_raw(
+            Some(&key),
+            "list_products",
+            Some("application/json"),
+            big.into_bytes(),
+        )
+        .await;
+    assert_eq!(answer.problem(413)["code"], "payload_too_large");
+}
+
+#[tokio::test]
+async fn a_failing_database_is_internal_with_no_details() {
+    let (app, _erp, key) = setup().await;
+    app.store.close().await;
+    let answer = app.call(&key, "list_products", json!({})).await;
+    let body = answer.problem(500);
+    assert_eq!(body["code"], "internal");
+    let detail = body["detail"].as_str().unwrap().to_lowercase();
+    for internal in ["sqlite", "pool", "database", "sqlx"] {
+        assert!(!detail.contains(internal), "{body}");
+    }
+    assert_eq!(app.get(None, "/readyz").await.status, 503);
+}
+
+#[tokio::test]
+async fn every_code_of_the_table_is_produced_by_a_test_in_this_file() {
+    let source = include_str!("errors.rs");
+    for code in ponte_core::service::ErrorCode::ALL {
+        let needle = format!("\"{}\"", code.code());
+        assert!(
+            source.contains(&needle),
+            "no test above produces `{}`",
+            code.code()
+        );
+    }
+}

@@ -1,0 +1,134 @@
+//! Calling functions and listing the catalog over real HTTP.
+
+mod common;
+
+use common::{CPF, FakeErp, TestApp};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_call_answers_exactly_the_output_with_the_execution_id() {
+    let app = TestApp::spawn().await;
+    let erp = FakeErp::start("t-1", "Fibra 300").await;
+    let key = app.provision("acme", &erp).await;
+    let answer = app.call(&key, "list_products", json!({})).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert_eq!(answer.header("content-type"), Some("application/json"));
+    assert_eq!(
+        answer.json(),
+        json!([{"codigo": "10", "nome": "Fibra 300"}])
+    );
+    let id = answer
+        .header("ponte-execution-id")
+        .unwrap()
+        .parse()
+        .unwrap();
+    use ponte_core::store::Store;
+    let record = app.store.get_execution(&id).await.unwrap();
+    assert_eq!(record.function, "list_products");
+    assert!(!record.trace.to_string().contains("t-1"));
+}
+
+#[tokio::test]
+async fn a_function_without_output_answers_204_with_the_execution_id() {
+    let app = TestApp::spawn().await;
+    let erp = FakeErp::start("t-1", "Fibra 300").await;
+    let key = app.provision("acme", &erp).await;
+    let answer = app
+        .call(
+            &key,
+            "create_lead",
+            json!({"lead": {"id": "L-1", "name": "Maria"}}),
+        )
+        .await;
+    assert_eq!(answer.status, 204, "{}", answer.text);
+    assert!(answer.text.is_empty());
+    assert!(answer.header("ponte-execution-id").is_some());
+}
+
+#[tokio::test]
+async fn an_empty_body_means_no_inputs() {
+    let app = TestApp::spawn().await;
+    let erp = FakeErp::start("t-1", "Fibra 300").await;
+    let key = app.provision("acme", &erp).await;
+    let answer = app
+        .call_raw(Some(&key), "list_products", None, Vec::new())
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+}
+
+#[tokio::test]
+async fn the_document_reaches_the_automation_bare_whatever_its_format() {
+    let app = TestApp::spawn().await;
+    let erp = FakeErp::start("t-1", "Fibra 300").await;
+    let key = app.provision("acme", &erp).await;
+    let answer = app
+        .call(
+            &key,
+            "list_customer_contacts",
+            json!({"customer_document_number": CPF}),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert_eq!(
+        answer.json(),
+        json!([{"type": "email", "value": "maria@example.com"}])
+    );
+}
+
+#[tokio::test]
+async fn the_listing_has_every_function_with_schemas_and_what_is_served() {
+    let app = TestApp::spawn().await;
+    let erp = FakeErp::start("t-1", "Fibra 300").await;
+    let key = app
+        .provision_with("acme", &erp, |i| {
+            i.bindings
+                .retain(|f, _| f == "list_products" || f == "get_invoice");
+        })
+        .await;
+    let answer = app.get(Some(&key), "/v1/functions").await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let body = answer.json();
+    assert_eq!(body["integration"], "acme");
+    let functions = body["functions"].as_array().unwrap();
+    assert_eq!(functions.len(), 21);
+    let served: Vec<&str> = functions
+        .iter()
+        .filter(|f| f["served"] == true)
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    // get_invoice is bound, but the preset has no automation for it.
+    assert_eq!(served, ["list_products"]);
+    let invoices = functions
+        .iter()
+        .find(|f| f["id"] == "list_invoices")
+        .unwrap();
+    assert_eq!(invoices["title"], "Listar faturas");
+    assert!(invoices["input_schema"]["properties"]["customer_document_number"].is_object());
+    assert!(invoices["output_schema"].is_object());
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        app.get(None, "/healthz").await.json(),
+        json!({"status": "ok"})
+    );
+    assert_eq!(
+        app.get(None, "/readyz").await.json(),
+        json!({"status": "ready"})
+    );
+}
+
+#[test]
+fn every_automation_of_the_test_preset_compiles() {
+    for (function, source) in common::automations::sources() {
+        if let Err(diagnostics) = ponte_automation::compile(function.as_str(), &source) {
+            let text: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+            panic!(
+                "{function} does not compile:\n{}\n{source}",
+                text.join("\n")
+            );
+        }
+    }
+}

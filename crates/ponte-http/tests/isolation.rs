@@ -1,0 +1,120 @@
+//! One Ponte serving two integrations with different keys and different ERPs.
+
+mod common;
+
+use common::{FakeErp, TestApp};
+use serde_json::json;
+
+#[tokio::test]
+async fn two_integrations_are_served_at_once_and_a_key_reaches_only_its_own_erp() {
+    let app = TestApp::spawn().await;
+    let erp_a = FakeErp::start("token-of-a", "Fibra A").await;
+    let erp_b = FakeErp::start("token-of-b", "Fibra B").await;
+    let key_a = app.provision("isp-a", &erp_a).await;
+    let key_b = app
+        .provision_with("isp-b", &erp_b, |i| {
+            i.bindings.retain(|f, _| f == "list_products");
+        })
+        .await;
+
+    let calls = (0..8).map(|n| {
+        let (key, expected) = if n % 2 == 0 {
+            (&key_a, "Fibra A")
+        } else {
+            (&key_b, "Fibra B")
+        };
+        let app = &app;
+        async move {
+            let answer = app.call(key, "list_products", json!({})).await;
+            assert_eq!(answer.status, 200, "{}", answer.text);
+            assert_eq!(answer.json()[0]["nome"], expected);
+        }
+    });
+    futures_join(calls).await;
+
+    let seen_a = erp_a.credentials_seen();
+    let seen_b = erp_b.credentials_seen();
+    assert_eq!(seen_a.len(), 4);
+    assert_eq!(seen_b.len(), 4);
+    assert!(
+        seen_a.iter().all(|c| c == "Bearer token-of-a"),
+        "{seen_a:?}"
+    );
+    assert!(
+        seen_b.iter().all(|c| c == "Bearer token-of-b"),
+        "{seen_b:?}"
+    );
+    for credential in seen_a.iter().chain(&seen_b) {
+        assert!(!credential.contains(&key_a) && !credential.contains(&key_b));
+    }
+
+    // What only A serves is not configured for B, and B's ERP is not called.
+    let answer = app
+        .call(
+            &key_b,
+            "create_lead",
+            json!({"lead": {"id": "1", "name": "Ana"}}),
+        )
+        .await;
+    assert_eq!(answer.problem(501)["code"], "function_not_configured");
+    assert_eq!(erp_b.credentials_seen().len(), 4);
+
+    // Each key lists its own integration.
+    assert_eq!(
+        app.get(Some(&key_a), "/v1/functions").await.json()["integration"],
+        "isp-a"
+    );
+    assert_eq!(
+        app.get(Some(&key_b), "/v1/functions").await.json()["integration"],
+        "isp-b"
+    );
+}
+
+#[tokio::test]
+async fn a_hanging_erp_does_not_hold_up_another_integration() {
+    let app = TestApp::spawn().await;
+    let slow = FakeErp::start("slow", "Slow").await;
+    let fast = FakeErp::start("fast", "Fast").await;
+    let key_slow = app
+        .provision_with("slow", &slow, |i| {
+            i.settings.limits.max_concurrent_requests = 1;
+            i.settings.timeouts.request_ms = 5_000;
+            i.settings.timeouts.function_ms = 8_000;
+        })
+        .await;
+    let key_fast = app.provision("fast", &fast).await;
+    // The slow integration's only slot is taken by a call that hangs...
+    let hanging = app.call(&key_slow, "list_resellers", json!({}));
+    let other = async {
+        // ...while the other integration answers, and the hanging call is still pending.
+        let answer = app.call(&key_fast, "list_products", json!({})).await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+    };
+    tokio::select! {
+        _ = hanging => panic!("the hanging call finished first"),
+        () = other => {}
+    }
+}
+
+async fn futures_join<F: std::future::Future<Output = ()>>(futures: impl Iterator<Item = F>) {
+    let handles: Vec<_> = futures.collect();
+    let mut set = Vec::new();
+    for f in handles {
+        set.push(f);
+    }
+    // Run them concurrently on this task.
+    join_all(set).await;
+}
+
+async fn join_all<F: std::future::Future<Output = ()>>(futures: Vec<F>) {
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    std::future::poll_fn(|cx| {
+        pinned.retain_mut(|f| f.as_mut().poll(cx).is_pending());
+        if pinned.is_empty() {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+}
