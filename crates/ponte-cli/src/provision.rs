@@ -8,22 +8,11 @@ use ponte_automation::{Engine, ReqwestTransport};
 use ponte_catalog::FunctionId;
 use ponte_core::crypto::AesGcmCipher;
 use ponte_core::model::{ApiKey, AutomationRef, Integration, IntegrationId};
-use ponte_core::service::{Ponte, PresetSource};
+use ponte_core::service::Ponte;
 use ponte_core::store::{Store, StoreError, now_micros};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::config::{IntegrationConfig, Loaded, resolve_secret};
-
-/// The presets compiled into the binary.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct EmbeddedPresets;
-
-impl PresetSource for EmbeddedPresets {
-    fn automation(&self, preset: &str, function: FunctionId) -> Option<(String, String)> {
-        let yaml = ponte_presets::preset(preset)?.automation(function)?;
-        Some((format!("presets/{preset}/{function}.yaml"), yaml.to_owned()))
-    }
-}
 
 /// The service over a store: one engine with verified TLS, one for integrations that allow
 /// insecure TLS, and the embedded presets.
@@ -33,7 +22,8 @@ impl PresetSource for EmbeddedPresets {
 pub fn service(store: Arc<dyn Store>) -> anyhow::Result<Ponte> {
     let engine = Engine::new(Arc::new(ReqwestTransport::new(false)?));
     let insecure = Engine::new(Arc::new(ReqwestTransport::new(true)?));
-    Ok(Ponte::new(store, engine, Arc::new(EmbeddedPresets)).with_insecure_tls_engine(insecure))
+    Ok(Ponte::new(store, engine, Arc::new(ponte_presets::Embedded))
+        .with_insecure_tls_engine(insecure))
 }
 
 /// Open the store named by `url`, encrypting secrets with `master_key` (32 bytes, base64).

@@ -96,3 +96,14 @@ pub fn preset(name: &str) -> Option<&'static Preset> {
 pub fn names() -> &'static [&'static str] {
     &NAMES
 }
+
+/// The embedded presets as the service's source of preset automations.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Embedded;
+
+impl ponte_core::service::PresetSource for Embedded {
+    fn automation(&self, preset: &str, function: FunctionId) -> Option<(String, String)> {
+        let yaml = self::preset(preset)?.automation(function)?;
+        Some((format!("presets/{preset}/{function}.yaml"), yaml.to_owned()))
+    }
+}
