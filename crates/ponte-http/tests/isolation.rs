@@ -30,7 +30,7 @@ async fn two_integrations_are_served_at_once_and_a_key_reaches_only_its_own_erp(
             assert_eq!(answer.json()[0]["nome"], expected);
         }
     });
-    futures_join(calls).await;
+    futures::future::join_all(calls).await;
 
     let seen_a = erp_a.credentials_seen();
     let seen_b = erp_b.credentials_seen();
@@ -96,25 +96,29 @@ async fn a_hanging_erp_does_not_hold_up_another_integration() {
     }
 }
 
-async fn futures_join<F: std::future::Future<Output = ()>>(futures: impl Iterator<Item = F>) {
-    let handles: Vec<_> = futures.collect();
-    let mut set = Vec::new();
-    for f in handles {
-        set.push(f);
-    }
-    // Run them concurrently on this task.
-    join_all(set).await;
-}
-
-async fn join_all<F: std::future::Future<Output = ()>>(futures: Vec<F>) {
-    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
-    std::future::poll_fn(|cx| {
-        pinned.retain_mut(|f| f.as_mut().poll(cx).is_pending());
-        if pinned.is_empty() {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
+#[tokio::test]
+async fn an_integration_never_has_more_calls_in_flight_than_its_limit() {
+    let app = TestApp::spawn().await;
+    let erp = FakeErp::start("gated", "Gated").await;
+    let key = app
+        .provision_with("gated", &erp, |i| {
+            i.settings.limits.max_concurrent_requests = 2
+        })
+        .await;
+    let input = json!({"nota_id": "5", "customer_document_number": common::CPF});
+    let calls = (0..6).map(|_| {
+        let (app, key, input) = (&app, &key, input.clone());
+        async move {
+            let answer = app.call(key, "get_fiscal_note_pdf", input).await;
+            assert_eq!(answer.status, 200, "{}", answer.text);
+            assert_eq!(answer.json(), json!({"base_64": "JVBERi0xLjQK"}));
         }
-    })
-    .await;
+    });
+    futures::future::join_all(calls).await;
+    assert!(
+        erp.most_in_flight() <= 2,
+        "{} in flight",
+        erp.most_in_flight()
+    );
+    assert!(erp.most_in_flight() >= 1);
 }

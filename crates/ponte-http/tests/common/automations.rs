@@ -140,6 +140,15 @@ pub fn sources() -> Vec<(FunctionId, String)> {
                 "output: '{remote_id: \"\", remote_message: \"\"}'\n",
             ),
         ),
+        // Works, slowly: for the concurrency gate.
+        (
+            FunctionId::GetFiscalNotePdf,
+            automation(
+                "get_fiscal_note_pdf",
+                &get("gate", "/gate", ""),
+                "output: '{base_64: .steps.gate.body.pdf}'\n",
+            ),
+        ),
         // a fail step with the automation's own code.
         (
             FunctionId::TrustUnlock,

@@ -16,6 +16,7 @@ struct ErpState {
     token: String,
     product: String,
     seen: Arc<Mutex<Vec<String>>>,
+    in_flight: Arc<Mutex<(u32, u32)>>,
 }
 
 /// A running fake ERP.
@@ -24,16 +25,19 @@ pub struct FakeErp {
     /// The bearer token it accepts.
     pub token: String,
     seen: Arc<Mutex<Vec<String>>>,
+    in_flight: Arc<Mutex<(u32, u32)>>,
 }
 
 impl FakeErp {
     /// An ERP accepting `token` whose only product is called `product`.
     pub async fn start(token: &str, product: &str) -> FakeErp {
         let seen = Arc::new(Mutex::new(Vec::new()));
+        let in_flight = Arc::new(Mutex::new((0, 0)));
         let state = ErpState {
             token: token.to_owned(),
             product: product.to_owned(),
             seen: seen.clone(),
+            in_flight: in_flight.clone(),
         };
         let app = Router::new()
             .route("/products", get(products))
@@ -44,6 +48,7 @@ impl FakeErp {
             .route("/refuse", get(refuse))
             .route("/numbers", get(numbers))
             .route("/locked", get(locked))
+            .route("/gate", get(gate))
             .with_state(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -52,11 +57,17 @@ impl FakeErp {
             addr,
             token: token.to_owned(),
             seen,
+            in_flight,
         }
     }
 
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The most `/gate` requests that were ever in flight at once.
+    pub fn most_in_flight(&self) -> u32 {
+        self.in_flight.lock().unwrap().1
     }
 
     /// Every `Authorization` header this ERP received.
@@ -124,4 +135,16 @@ async fn numbers() -> Response {
 
 async fn locked() -> Response {
     StatusCode::UNAUTHORIZED.into_response()
+}
+
+/// Holds each request a moment, counting how many are in flight together.
+async fn gate(State(state): State<ErpState>) -> Response {
+    {
+        let mut counts = state.in_flight.lock().unwrap();
+        counts.0 += 1;
+        counts.1 = counts.1.max(counts.0);
+    }
+    tokio::time::sleep(Duration::from_millis(40)).await;
+    state.in_flight.lock().unwrap().0 -= 1;
+    axum::Json(json!({"pdf": "JVBERi0xLjQK"})).into_response()
 }
