@@ -184,6 +184,25 @@ async fn an_erp_that_hangs_is_erp_timeout_within_the_integration_timeout() {
 }
 
 #[tokio::test]
+async fn an_erp_that_hangs_never_holds_a_call_past_the_total_timeout() {
+    let app = TestApp::spawn().await;
+    let erp = FakeErp::start(TOKEN, "Fibra 300").await;
+    let key = app
+        .provision_with("acme", &erp, |i| {
+            i.settings.timeouts.request_ms = 60_000;
+            i.settings.timeouts.function_ms = 600;
+        })
+        .await;
+    let answer = app.call(&key, "list_resellers", json!({})).await;
+    let body = answer.problem(504);
+    assert_eq!(body["code"], "erp_timeout");
+    assert!(
+        body["detail"].as_str().unwrap().contains("600 ms"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
 async fn an_erp_refusal_is_erp_rejected_with_its_message_cleaned_of_html() {
     let (app, _erp, key) = setup().await;
     let answer = app.call(&key, "list_commercial_origins", json!({})).await;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use ponte_automation::{CompiledAutomation, Limits, Redactor, RunEnv};
+use ponte_automation::{CompiledAutomation, Limits, Redactor, RunEnv, RunError};
 use ponte_br::document::Document;
 use serde_json::Value;
 use tokio::sync::Semaphore;
@@ -145,7 +145,15 @@ impl Ponte {
 
         let result = outcome.result.map_err(|error| {
             let redactor = redactor_for(&env);
-            CallError::from_run(&error, execution_id, |text| redactor.text(text))
+            let mut call = CallError::from_run(&error, execution_id, |text| redactor.text(text));
+            // Apart from the ERP's own refusals, the detail is the trace's message: the engine
+            // redacted it with everything it knows, tokens fetched during the run included.
+            if !matches!(error, RunError::Rejected { .. } | RunError::Failed { .. })
+                && let Some(traced) = &outcome.trace.error
+            {
+                call.detail = redactor.text(&traced.message);
+            }
+            call
         });
         let record = ExecutionRecord {
             id: execution_id,
