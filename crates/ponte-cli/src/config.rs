@@ -179,7 +179,10 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Loaded> {
     };
     figment = figment.merge(
         Env::prefixed("PONTE_")
-            .filter(|key| ENV_SECTIONS.iter().any(|s| key.as_str().starts_with(s)))
+            .filter(|key| {
+                let key = key.as_str().to_ascii_lowercase();
+                ENV_SECTIONS.iter().any(|s| key.starts_with(s))
+            })
             .split("__"),
     );
     let config: Config = figment.extract().map_err(|e| {
@@ -267,6 +270,19 @@ mod tests {
     }
 
     #[test]
+    fn environment_variables_override_the_file_but_not_unrelated_ones() {
+        let (_d, path) = write("[server]\nlisten = \"127.0.0.1:1\"\n");
+        // figment's Jail sets the variables for this closure only and serialises such tests.
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("PONTE_SERVER__LISTEN", "127.0.0.1:2");
+            jail.set_env("PONTE_TEST_POSTGRES_URL", "postgres://x");
+            let loaded = load(Some(&path)).map_err(|e| e.to_string())?;
+            assert_eq!(loaded.config.server.listen, "127.0.0.1:2");
+            Ok(())
+        });
+    }
+
+    #[test]
     fn a_relative_sqlite_path_is_next_to_the_config_file() {
         let (dir, path) = write("[database]\nurl = \"sqlite://data/p.db\"\n");
         let loaded = load(Some(&path)).unwrap();
@@ -274,6 +290,25 @@ mod tests {
             loaded.database_url(),
             format!("sqlite://{}", dir.path().join("data/p.db").display())
         );
+    }
+
+    #[test]
+    fn the_example_configuration_of_the_readme_is_valid() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+                .unwrap();
+        let start = readme
+            .find("```toml\n")
+            .expect("the README shows a configuration")
+            + 8;
+        let end = start + readme[start..].find("```").unwrap();
+        let (_d, path) = write(&readme[start..end]);
+        let loaded = load(Some(&path)).unwrap();
+        let acme = &loaded.config.integrations[0];
+        assert_eq!(acme.preset.as_deref(), Some("ixc"));
+        assert_eq!(acme.api_keys, ["env:ACME_PONTE_KEY"]);
+        assert_eq!(acme.settings.timeouts.function_ms, 30000);
+        assert_eq!(acme.settings.pix.len(), 1);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod br;
 pub mod check;
 pub mod config;
 pub mod demo;
+pub mod keygen;
 pub mod schema;
 pub mod serve;
 pub mod simulate;
@@ -46,6 +47,8 @@ pub enum Command {
     Pix(br::PixArgs),
     /// Draw a boleto's ITF barcode as SVG or PNG.
     Barcode(br::BarcodeArgs),
+    /// Print a new master key or API key for the configuration.
+    Keygen(keygen::KeygenArgs),
     /// Configuration commands (`ponte config check`).
     Config(config::ConfigArgs),
     /// Print JSON Schemas: the automation document, or the function catalog.
@@ -60,6 +63,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Test(args) => test::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Config(args) => config::run(&args),
+        Command::Keygen(args) => keygen::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Document(args) => br::run_document(&args),
         Command::Boleto(args) => br::run_boleto(&args),
