@@ -276,7 +276,7 @@ mod tests {
         figment::Jail::expect_with(|jail| {
             jail.set_env("PONTE_SERVER__LISTEN", "127.0.0.1:2");
             jail.set_env("PONTE_TEST_POSTGRES_URL", "postgres://x");
-            let loaded = load(Some(&path)).map_err(|e| e.to_string())?;
+            let loaded = load(Some(&path)).expect("the configuration loads");
             assert_eq!(loaded.config.server.listen, "127.0.0.1:2");
             Ok(())
         });
