@@ -23,6 +23,7 @@ pub fn today() -> time::Date {
 }
 
 /// A running simulator with Ponte in front of it.
+#[allow(missing_debug_implementations)] // holds the running servers; nothing worth printing
 pub struct TestApp {
     /// The simulated IXC (its state, faults and request counters).
     pub erp: RunningIxc,
@@ -57,7 +58,8 @@ impl Answer {
     pub fn ok(&self) -> Value {
         assert_eq!(self.status, 200, "{}", self.text);
         assert!(
-            self.header("ponte-execution-id").is_some_and(|id| !id.is_empty()),
+            self.header("ponte-execution-id")
+                .is_some_and(|id| !id.is_empty()),
             "no Ponte-Execution-Id on {:?}",
             self.headers
         );
@@ -185,6 +187,28 @@ impl TestApp {
             headers,
             text,
         }
+    }
+}
+
+impl TestApp {
+    /// Changes columns of one row through the simulator's own webservice (`PUT <table>/<id>`),
+    /// as an IXC operator would in the ERP, so a test can set up what the seed lacks.
+    pub async fn erp_put(&self, table: &str, id: &str, columns: Value) {
+        let config = self.state().config();
+        let response = self
+            .client
+            .put(format!("{}/{table}/{id}", self.erp.base_url()))
+            .basic_auth(&config.user_id, Some(&config.token))
+            .json(&columns)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert!(
+            status.is_success() && !text.contains("\"error\""),
+            "PUT {table}/{id}: {status} {text}"
+        );
     }
 }
 
