@@ -11,6 +11,8 @@ mod catalogs;
 mod contracts;
 #[path = "e2e_ixc/customers.rs"]
 mod customers;
+#[path = "e2e_ixc/errors.rs"]
+mod errors;
 #[path = "e2e_ixc/fiscal.rs"]
 mod fiscal;
 #[path = "e2e_ixc/invoices.rs"]
