@@ -5,6 +5,7 @@
 //! [`store::Store`]; the binary chooses one implementation at start-up and hands it around as
 //! `Arc<dyn Store>`.
 
+pub mod clock;
 pub mod crypto;
 pub mod model;
 pub mod service;

@@ -14,6 +14,7 @@ pub mod health;
 mod logging;
 pub mod problem;
 pub mod reference;
+pub mod tools;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -64,6 +65,7 @@ pub(crate) fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(reference::base_document())
         .merge(functions::routes())
         .merge(health::routes())
+        .merge(tools::routes())
 }
 
 /// The whole application.

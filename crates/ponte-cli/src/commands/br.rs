@@ -12,7 +12,7 @@ use ponte_br::report::{self, PixBuildRequest};
 use ponte_br::{Boleto, itf, qr};
 use serde::Serialize;
 use serde_json::json;
-use time::{Date, Duration, OffsetDateTime};
+use time::Date;
 
 /// `ponte document <value>`.
 #[derive(Debug, Args)]
@@ -120,16 +120,8 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s, format).map_err(|e| format!("expected YYYY-MM-DD: {e}"))
 }
 
-/// Today's date in Brasília (UTC−3, no daylight saving since 2019), the calendar boletos use.
-fn today_in_brasilia() -> Date {
-    (OffsetDateTime::now_utc() - Duration::hours(3)).date()
-}
-
 fn print_json(value: &impl Serialize) -> anyhow::Result<()> {
-    println!(
-        "{}",
-        serde_json::to_string(value).context("serialising the answer")?
-    );
+    crate::output::line(serde_json::to_string(value).context("serialising the answer")?);
     Ok(())
 }
 
@@ -150,7 +142,9 @@ pub fn run_document(args: &DocumentArgs) -> anyhow::Result<ExitCode> {
 
 /// Runs `ponte boleto`.
 pub fn run_boleto(args: &BoletoArgs) -> anyhow::Result<ExitCode> {
-    let today = args.today.unwrap_or_else(today_in_brasilia);
+    let today = args
+        .today
+        .unwrap_or_else(ponte_core::clock::today_in_brasilia);
     let report = report::boleto_report(&args.code, today);
     print_json(&report)?;
     Ok(exit(report.valid))
