@@ -83,6 +83,21 @@ pub(crate) fn decode_body(body: &[u8], how: ResponseAs) -> Value {
     }
 }
 
+/// A body that says it is JSON (by its content type, or by starting like a JSON document) but
+/// did not parse: a cut-off or garbled answer, never a message to show.
+fn looks_like_broken_json(received: &Received, decoded: &Value) -> bool {
+    if !decoded.is_string() || received.body.iter().all(u8::is_ascii_whitespace) {
+        return false;
+    }
+    let declared = received
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
+    let first = received.body.iter().find(|b| !b.is_ascii_whitespace());
+    declared || matches!(first, Some(b'{' | b'['))
+}
+
 fn headers_json(headers: &HeaderMap) -> Value {
     let mut map = Map::new();
     for (k, v) in headers {
@@ -430,6 +445,16 @@ impl Engine {
             .send_authenticated(run, step, req, rendered, page, trace)
             .await?;
         let body = decode_body(&received.body, req.response_as);
+        if req.response_as == ResponseAs::Auto && looks_like_broken_json(&received, &body) {
+            return Err(RunError::InvalidResponse {
+                step: step.to_owned(),
+                message: format!(
+                    "the ERP sent malformed JSON (HTTP {}, {} bytes)",
+                    received.status,
+                    received.body.len()
+                ),
+            });
+        }
         let status_ok = match &req.success_status {
             Some(list) => list.contains(&received.status),
             None => (200..300).contains(&received.status),

@@ -70,3 +70,24 @@ async fn malformed_json_is_an_invalid_response_naming_what_failed() {
     let err = out.result.unwrap_err();
     assert_eq!(err.code(), "erp_invalid_response");
 }
+
+#[tokio::test]
+async fn a_body_cut_short_is_an_invalid_response_not_an_erp_message() {
+    let e = erp(Router::new().route(
+        "/pdf",
+        get(|| async {
+            (
+                [("content-type", "text/x-json")],
+                r#"{"type":"success","registros":[{"id":"1""#,
+            )
+        }),
+    ))
+    .await;
+    let a = automation(&get_boleto("{base_64: .steps.pdf.body.file}"));
+    let err = run(&a, json!({"boleto_id": "1"}), &env(&e.base))
+        .await
+        .result
+        .unwrap_err();
+    assert_eq!(err.code(), "erp_invalid_response");
+    assert!(err.to_string().contains("malformed JSON"), "{err}");
+}
