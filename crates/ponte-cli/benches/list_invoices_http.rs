@@ -558,34 +558,60 @@ async fn bench() -> anyhow::Result<()> {
         },
     ];
 
-    // Both must answer every customer alike, or the comparison means nothing.
+    // Both must answer every customer alike and ask the simulator the same things, or the
+    // comparison means nothing. Each target walks every customer once with the counters reset.
     let client = reqwest::Client::new();
-    let mut invoices = 0usize;
-    for document in documents.iter() {
-        let by_ponte = call(&client, &targets[0], document)
-            .await
-            .map_err(|e| anyhow::anyhow!("ponte, customer {document}: {e}"))?;
-        let by_hand = call(&client, &targets[1], document)
-            .await
-            .map_err(|e| anyhow::anyhow!("hand-written, customer {document}: {e}"))?;
-        if by_ponte != by_hand {
-            bail!(
-                "customer {document}: the answers differ\nponte:        {by_ponte}\nhand-written: {by_hand}"
+    let mut answers = Vec::new();
+    let mut asked = Vec::new();
+    for target in &targets {
+        erp.requests().reset();
+        let mut all = Vec::with_capacity(documents.len());
+        for document in documents.iter() {
+            all.push(
+                call(&client, target, document)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{}, customer {document}: {e}", target.name))?,
             );
         }
-        invoices += by_ponte.as_array().map_or(0, Vec::len);
+        answers.push(all);
+        asked.push(erp.requests().snapshot());
     }
-    let pix_calls = invoices; // every listed invoice gets one get_pix (none has more than 50)
+    for (n, document) in documents.iter().enumerate() {
+        if answers[0][n] != answers[1][n] {
+            bail!(
+                "customer {document}: the answers differ\nponte:        {}\nhand-written: {}",
+                answers[0][n],
+                answers[1][n]
+            );
+        }
+    }
+    if asked[0] != asked[1] {
+        bail!(
+            "the simulator saw different requests\nponte:        {:?}\nhand-written: {:?}",
+            asked[0],
+            asked[1]
+        );
+    }
+    let invoices: usize = answers[0]
+        .iter()
+        .filter_map(Value::as_array)
+        .map(Vec::len)
+        .sum();
+    let per_call = |n: u64| n as f64 / documents.len() as f64;
     println!(
         "list_invoices over HTTP, {CLIENTS} concurrent clients, {seconds} s per target, gate {gate}"
     );
     println!(
-        "{} customers, {:.1} invoices per call on average; each call = 1 cliente + 1 fn_areceber + {:.1} get_pix requests to the simulator",
+        "{} customers, {:.1} invoices per answer; simulator requests per call: {}",
         documents.len(),
         invoices as f64 / documents.len() as f64,
-        pix_calls as f64 / documents.len() as f64,
+        asked[0]
+            .iter()
+            .map(|(path, n)| format!("{path} {:.1}", per_call(*n)))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
-    println!("both targets gave identical answers for every customer\n");
+    println!("both targets gave identical answers and identical simulator request counts\n");
 
     let mut results = Vec::new();
     for target in &targets {
