@@ -34,12 +34,12 @@ pub struct FilterError {
 }
 
 fn err(filter: &'static str, expected: &'static str, got: &str) -> FilterError {
-    let mut got: String = got.chars().take(40).collect();
-    if got.len() < 40 {
-        got = format!("`{got}`");
+    let shown: String = got.chars().take(40).collect();
+    let got = if shown.len() < got.len() {
+        format!("`{shown}…`")
     } else {
-        got = format!("`{got}…`");
-    }
+        format!("`{shown}`")
+    };
     FilterError {
         filter,
         expected,
