@@ -581,9 +581,12 @@ impl Engine {
                 // continue_on_error: hand the failed page to the automation as it is.
                 return Ok(value);
             }
+            // Converted once for every program that reads this page; dropped before the next
+            // request is awaited.
+            let input = crate::jq::JqInput::new(&body);
             let items = pg
                 .items
-                .first(&body)
+                .first_on(&input)
                 .map_err(|e| RunError::InvalidResponse {
                     step: step.to_owned(),
                     message: format!("page items: {}", e.0),
@@ -609,10 +612,12 @@ impl Engine {
             }
             records.extend(items);
             if let Some(stop) = &pg.stop
-                && stop.test(&body).map_err(|e| RunError::InvalidResponse {
-                    step: step.to_owned(),
-                    message: format!("stop: {}", e.0),
-                })?
+                && stop
+                    .test_on(&input)
+                    .map_err(|e| RunError::InvalidResponse {
+                        step: step.to_owned(),
+                        message: format!("stop: {}", e.0),
+                    })?
             {
                 stopped_by = "stop_expression";
                 break;
@@ -622,7 +627,7 @@ impl Engine {
                     let next = pg
                         .cursor
                         .as_ref()
-                        .map(|c| c.first(&body))
+                        .map(|c| c.first_on(&input))
                         .transpose()
                         .map_err(|e| RunError::InvalidResponse {
                             step: step.to_owned(),
@@ -643,7 +648,7 @@ impl Engine {
                     let next = pg
                         .next_url
                         .as_ref()
-                        .map(|c| c.first(&body))
+                        .map(|c| c.first_on(&input))
                         .transpose()
                         .map_err(|e| RunError::InvalidResponse {
                             step: step.to_owned(),

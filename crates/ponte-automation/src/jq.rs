@@ -27,6 +27,19 @@ impl std::fmt::Debug for JqProgram {
     }
 }
 
+/// A JSON value converted once for jq, so several programs can read it without converting it
+/// again. It is cheap to clone inside and must not be held across an `await` (it is not `Send`).
+#[derive(Debug)]
+pub struct JqInput(Val);
+
+impl JqInput {
+    /// Convert a JSON value.
+    #[must_use]
+    pub fn new(value: &Value) -> Self {
+        Self(to_val(value))
+    }
+}
+
 /// A jq program that does not compile: the message and the byte offset in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JqSyntaxError {
@@ -177,8 +190,16 @@ impl JqProgram {
     /// # Errors
     /// A jq runtime error (a failed filter, `error(...)`, a type error).
     pub fn first(&self, input: &Value) -> Result<Value, JqRunError> {
+        self.first_on(&JqInput::new(input))
+    }
+
+    /// As [`Self::first`], on an input already converted (several programs reading one page).
+    ///
+    /// # Errors
+    /// A jq runtime error.
+    pub fn first_on(&self, input: &JqInput) -> Result<Value, JqRunError> {
         let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
-        let mut outputs = self.filter.id.run((ctx, to_val(input)));
+        let mut outputs = self.filter.id.run((ctx, input.0.clone()));
         match outputs.next() {
             None => Ok(Value::Null),
             Some(Ok(v)) => Ok(to_json(&v)),
@@ -191,8 +212,16 @@ impl JqProgram {
     /// # Errors
     /// A jq runtime error.
     pub fn test(&self, input: &Value) -> Result<bool, JqRunError> {
+        self.test_on(&JqInput::new(input))
+    }
+
+    /// As [`Self::test`], on an input already converted.
+    ///
+    /// # Errors
+    /// A jq runtime error.
+    pub fn test_on(&self, input: &JqInput) -> Result<bool, JqRunError> {
         Ok(!matches!(
-            self.first(input)?,
+            self.first_on(input)?,
             Value::Null | Value::Bool(false)
         ))
     }
