@@ -112,7 +112,7 @@ impl Engine {
             _ => return self.send(run, step, req, &rendered, page, trace).await,
         };
         let t = &run.automation.templates;
-        let tctx = run.template_ctx(&json!({"vars": vars_json(run), "settings": run.env.settings}));
+        let tctx = run.auth_ctx();
         let render = |tpl: &Tpl| {
             t.render(tpl, &tctx)
                 .map_err(|message| RunError::Automation {
@@ -241,7 +241,7 @@ impl Engine {
 
     fn credential_key(&self, run: &Run<'_>, plan: &AuthPlan) -> String {
         let t = &run.automation.templates;
-        let tctx = run.template_ctx(&json!({"vars": vars_json(run), "settings": run.env.settings}));
+        let tctx = run.auth_ctx();
         let mut h = Sha256::new();
         let mut feed = |tpl: &Tpl| h.update(t.render(tpl, &tctx).unwrap_or_default().as_bytes());
         match plan {
@@ -303,7 +303,7 @@ impl Engine {
         trace: &mut StepTrace,
     ) -> Result<Cached, RunError> {
         let t = &run.automation.templates;
-        let tctx = run.template_ctx(&json!({"vars": vars_json(run), "settings": run.env.settings}));
+        let tctx = run.auth_ctx();
         let render = |tpl: &Tpl| {
             t.render(tpl, &tctx)
                 .map_err(|message| RunError::Automation {
@@ -395,8 +395,7 @@ impl Engine {
         l: &LoginPlan,
         trace: &mut StepTrace,
     ) -> Result<Cached, RunError> {
-        let ctx =
-            json!({"vars": vars_json(run), "settings": run.env.settings, "steps": {}, "input": {}});
+        let ctx = json!({"vars": run.vars, "settings": run.env.settings, "steps": {}, "input": {}});
         let rendered = self.render(run, step, &l.request, &ctx)?;
         let received = self
             .send(run, step, &l.request, &rendered, None, trace)
@@ -428,7 +427,7 @@ impl Engine {
             .templates
             .render(
                 &l.value,
-                &context(&json!({"token": token, "vars": vars_json(run)})),
+                &context(&json!({"token": token, "vars": run.vars})),
             )
             .map_err(|message| RunError::Automation {
                 step: step.to_owned(),
@@ -450,10 +449,4 @@ impl Engine {
 
 fn refresh_at(expires_in: u64, before: u64) -> tokio::time::Instant {
     tokio::time::Instant::now() + Duration::from_secs(expires_in.saturating_sub(before))
-}
-
-fn vars_json(run: &Run<'_>) -> Value {
-    let mut vars = run.automation.variable_defaults.clone();
-    vars.extend(run.env.vars.clone());
-    json!(vars)
 }

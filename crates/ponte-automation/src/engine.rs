@@ -63,6 +63,8 @@ pub(crate) struct Run<'a> {
     pub automation: &'a CompiledAutomation,
     pub env: &'a RunEnv,
     pub limits: Limits,
+    /// The integration's variables over the automation's declared defaults, merged once.
+    pub vars: BTreeMap<String, String>,
     pub secrets: Value,
     pub redactor: Mutex<Redactor>,
     pub steps_trace: Mutex<Vec<StepTrace>>,
@@ -101,6 +103,11 @@ impl Run<'_> {
             map.insert("secrets".into(), self.secrets.clone());
         }
         context(&with_secrets)
+    }
+
+    /// The template context of auth values: variables and settings (and secrets).
+    pub(crate) fn auth_ctx(&self) -> minijinja::Value {
+        self.template_ctx(&json!({"vars": self.vars, "settings": self.env.settings}))
     }
 
     pub(crate) fn remaining(&self) -> std::time::Duration {
@@ -155,6 +162,7 @@ impl Engine {
             automation,
             env,
             limits,
+            vars: vars.clone(),
             secrets: Value::Object(secrets),
             redactor: Mutex::new(redactor),
             steps_trace: Mutex::new(Vec::new()),

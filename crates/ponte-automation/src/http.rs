@@ -116,11 +116,7 @@ fn host_allowed(url: &Url, run: &Run<'_>) -> bool {
     let with_port = url.port_or_known_default().map(|p| format!("{host}:{p}"));
     let mut allowed: Vec<String> = run.env.allowed_hosts.clone();
     if allowed.is_empty()
-        && let Some(base) = run
-            .env
-            .vars
-            .get("base_url")
-            .or_else(|| run.automation.variable_defaults.get("base_url"))
+        && let Some(base) = run.vars.get("base_url")
         && let Ok(u) = Url::parse(base)
         && let Some(h) = u.host_str()
     {

@@ -418,25 +418,35 @@ impl Transport for ScriptedTransport {
 /// Find every `*.test.yaml` under the given files and folders, sorted.
 #[must_use]
 pub fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
+    files_under(paths, |p| p.to_string_lossy().ends_with(".test.yaml"))
+}
+
+/// Every file under the given files and folders that `keep` accepts, sorted, each once. A file
+/// named directly is taken whatever its name.
+#[must_use]
+pub fn files_under(paths: &[PathBuf], keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    fn walk(path: &Path, keep: &dyn Fn(&Path) -> bool, out: &mut Vec<PathBuf>) {
+        if path.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(path) {
+                for e in entries.flatten() {
+                    walk(&e.path(), keep, out);
+                }
+            }
+        } else if keep(path) {
+            out.push(path.to_owned());
+        }
+    }
     let mut out = Vec::new();
     for p in paths {
-        collect(p, &mut out);
+        if p.is_file() {
+            out.push(p.clone());
+        } else {
+            walk(p, &keep, &mut out);
+        }
     }
     out.sort();
     out.dedup();
     out
-}
-
-fn collect(path: &Path, out: &mut Vec<PathBuf>) {
-    if path.is_dir() {
-        if let Ok(entries) = std::fs::read_dir(path) {
-            for e in entries.flatten() {
-                collect(&e.path(), out);
-            }
-        }
-    } else if path.to_string_lossy().ends_with(".test.yaml") {
-        out.push(path.to_owned());
-    }
 }
 
 /// Run every case of a test file. A file that cannot be read or whose automation does not

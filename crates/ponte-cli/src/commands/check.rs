@@ -1,6 +1,6 @@
 //! `ponte check`: load and compile automations without running them, report every problem.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
@@ -26,35 +26,12 @@ pub struct CheckArgs {
     pub format: Format,
 }
 
-fn collect(path: &Path, out: &mut Vec<PathBuf>) {
-    if path.is_dir() {
-        if let Ok(entries) = std::fs::read_dir(path) {
-            for e in entries.flatten() {
-                collect(&e.path(), out);
-            }
-        }
-    } else {
-        let name = path.to_string_lossy();
-        if (name.ends_with(".yaml") || name.ends_with(".yml")) && !name.ends_with(".test.yaml") {
-            out.push(path.to_owned());
-        }
-    }
-}
-
-/// Automation files under the given paths, sorted. A file given by name is taken whatever its
-/// extension.
-pub fn automation_files(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for p in paths {
-        if p.is_file() {
-            files.push(p.clone());
-        } else {
-            collect(p, &mut files);
-        }
-    }
-    files.sort();
-    files.dedup();
-    files
+/// Automation files under the given paths (every `*.yaml`/`*.yml` that is not a test file).
+fn automation_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    ponte_automation::testing::files_under(paths, |p| {
+        let name = p.to_string_lossy();
+        (name.ends_with(".yaml") || name.ends_with(".yml")) && !name.ends_with(".test.yaml")
+    })
 }
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
