@@ -139,6 +139,7 @@ async fn a_call_answers_the_output_and_records_its_execution() {
         outcome.output,
         Some(json!([{"codigo": "10", "nome": "Fibra 300"}]))
     );
+    f.ponte.flush_executions().await;
     let record = f.store.get_execution(&outcome.execution_id).await.unwrap();
     assert_eq!(record.integration, f.id);
     assert_eq!(record.function, "list_products");
@@ -301,6 +302,7 @@ async fn a_fail_step_is_erp_rejected_with_its_code_and_a_masked_document() {
     assert_eq!(err.automation_code.as_deref(), Some("customer_not_found"));
     assert!(!err.detail.contains("52998224725"), "{}", err.detail);
     let id = err.execution_id.expect("an automation ran");
+    f.ponte.flush_executions().await;
     let record = f.store.get_execution(&id).await.unwrap();
     assert_eq!(
         record.outcome,
@@ -354,6 +356,32 @@ async fn the_listing_says_which_functions_the_integration_serves() {
 }
 
 #[tokio::test]
+async fn records_of_concurrent_calls_are_all_stored_once_flushed() {
+    const CALLS: u32 = 40;
+    let f = fixture(products_exchange(CALLS), &[("list_products", preset())]).await;
+    let calls = (0..CALLS).map(|_| f.ponte.call_function(&f.key, "list_products", json!({})));
+    let mut ids = Vec::new();
+    for outcome in futures::future::join_all(calls).await {
+        ids.push(outcome.unwrap().execution_id);
+    }
+    f.ponte.flush_executions().await;
+    for id in &ids {
+        let record = f.store.get_execution(id).await.unwrap();
+        assert_eq!(record.outcome, ExecutionOutcome::Ok);
+    }
+    let page = f
+        .store
+        .list_executions(&ExecutionQuery {
+            integration: Some(f.id.clone()),
+            limit: 100,
+            ..ExecutionQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.records.len(), CALLS as usize);
+}
+
+#[tokio::test]
 async fn every_call_is_recorded_for_its_integration() {
     let f = fixture(products_exchange(2), &[("list_products", preset())]).await;
     for _ in 0..2 {
@@ -362,6 +390,7 @@ async fn every_call_is_recorded_for_its_integration() {
             .await
             .unwrap();
     }
+    f.ponte.flush_executions().await;
     let page = f
         .store
         .list_executions(&ExecutionQuery {

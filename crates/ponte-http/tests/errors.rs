@@ -31,8 +31,7 @@ async fn assert_ran(app: &TestApp, answer: &common::Answer, body: &Value) {
     let id = body["execution_id"].as_str().expect("an automation ran");
     assert_eq!(answer.header("ponte-execution-id"), Some(id));
     let id = id.parse().unwrap();
-    use ponte_core::store::Store;
-    let record = app.store.get_execution(&id).await.unwrap();
+    let record = app.execution(&id).await;
     assert_eq!(
         record.outcome,
         ponte_core::model::ExecutionOutcome::Error {

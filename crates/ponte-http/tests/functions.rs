@@ -22,8 +22,7 @@ async fn a_call_answers_exactly_the_output_with_the_execution_id() {
         .unwrap()
         .parse()
         .unwrap();
-    use ponte_core::store::Store;
-    let record = app.store.get_execution(&id).await.unwrap();
+    let record = app.execution(&id).await;
     assert_eq!(record.function, "list_products");
     assert!(!record.trace.to_string().contains("t-1"));
 }

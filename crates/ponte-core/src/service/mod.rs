@@ -4,13 +4,15 @@
 //! [`Ponte`] is built once at start-up from the store, the engine and a [`PresetSource`], and
 //! shared by every request. A call walks: API key → integration → function → binding →
 //! automation (compiled once per source, cached by its SHA-256) → validated input → run under
-//! the integration's concurrency gate → execution record → output or [`CallError`].
+//! the integration's concurrency gate → output or [`CallError`], with the execution record
+//! queued for a writer task off the request path.
 //!
 //! No web framework here: the HTTP crate extracts, calls these methods and maps the result.
 
 mod compiled;
 mod error;
 mod presets;
+mod recorder;
 mod run;
 
 use std::sync::Arc;
@@ -26,6 +28,7 @@ pub use error::{CallError, ErrorCode, errors_markdown};
 pub use presets::{InMemoryPresets, PresetSource};
 
 use compiled::CompiledCache;
+use recorder::Recorder;
 use run::Gates;
 
 /// What a successful call answers.
@@ -66,6 +69,7 @@ pub struct Ponte {
     presets: Arc<dyn PresetSource>,
     compiled: CompiledCache,
     gates: Gates,
+    recorder: Recorder,
 }
 
 impl Ponte {
@@ -73,6 +77,7 @@ impl Ponte {
     /// the token cache) and finding preset automations in `presets`.
     pub fn new(store: Arc<dyn Store>, engine: Engine, presets: Arc<dyn PresetSource>) -> Self {
         Self {
+            recorder: Recorder::new(store.clone()),
             store,
             engine,
             insecure_engine: None,

@@ -170,16 +170,14 @@ impl Ponte {
             trace: serde_json::to_value(&outcome.trace).unwrap_or(Value::Null),
             test_run: false,
         };
-        // The answer matters more than its record: a failed insert is logged, not returned.
-        if let Err(err) = self.store.insert_execution(&record).await {
-            tracing::error!(
-                error = %err,
-                execution_id = %execution_id,
-                integration = integration.id.as_str(),
-                "the execution record could not be stored"
-            );
-        }
+        self.recorder.record(record).await;
         result.map(|output| (output, execution_id))
+    }
+
+    /// Waits until the record of every call answered so far is stored. Records are written
+    /// off the request path; call this before shutting down, or before reading a record back.
+    pub async fn flush_executions(&self) {
+        self.recorder.flush().await;
     }
 
     /// How many automation sources are compiled and cached.

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use ponte_automation::{Engine, ReqwestTransport};
 use ponte_core::crypto::AesGcmCipher;
-use ponte_core::model::{AutomationRef, Integration, IntegrationId};
+use ponte_core::model::{AutomationRef, ExecutionId, ExecutionRecord, Integration, IntegrationId};
 use ponte_core::service::Ponte;
 use ponte_core::store::Store;
 use ponte_http::AppState;
@@ -26,6 +26,7 @@ pub use erp::FakeErp;
 pub struct TestApp {
     pub addr: SocketAddr,
     pub store: Arc<SqliteStore>,
+    pub ponte: Arc<Ponte>,
     client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
@@ -83,7 +84,8 @@ impl TestApp {
             Engine::new(Arc::new(transport)),
             Arc::new(automations::presets()),
         );
-        let state = configure(AppState::new(Arc::new(ponte)));
+        let ponte = Arc::new(ponte);
+        let state = configure(AppState::new(ponte.clone()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -93,6 +95,7 @@ impl TestApp {
         TestApp {
             addr,
             store,
+            ponte,
             client: reqwest::Client::new(),
             stop: Some(stop),
             _dir: dir,
@@ -133,6 +136,12 @@ impl TestApp {
             .await
             .unwrap();
         self.store.create_api_key(&id).await.unwrap().plain.reveal()
+    }
+
+    /// The record of a run, once the writer has stored it.
+    pub async fn execution(&self, id: &ExecutionId) -> ExecutionRecord {
+        self.ponte.flush_executions().await;
+        self.store.get_execution(id).await.unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {
