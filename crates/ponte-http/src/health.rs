@@ -1,8 +1,9 @@
-//! `/healthz` (the process answers) and `/readyz` (and its database too).
+//! `/healthz` (the process answers), `/readyz` (and its database too) and `/metrics` (Prometheus).
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use ponte_core::service::METRICS_CONTENT_TYPE;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -15,6 +16,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(healthz))
         .routes(routes!(readyz))
+        .routes(routes!(metrics))
 }
 
 /// A health answer.
@@ -46,4 +48,16 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
             }),
         ),
     }
+}
+
+/// Calls, outcomes and durations per integration and function, and the ERP requests they made,
+/// in the OpenMetrics text format.
+#[utoipa::path(get, path = "/metrics", tag = "health", responses(
+    (status = 200, description = "The metrics", content_type = "application/openmetrics-text",
+     body = String)))]
+async fn metrics(State(state): State<AppState>) -> impl axum::response::IntoResponse {
+    (
+        [(header::CONTENT_TYPE, METRICS_CONTENT_TYPE)],
+        state.ponte.metrics().render(),
+    )
 }

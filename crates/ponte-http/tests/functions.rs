@@ -131,3 +131,62 @@ fn every_automation_of_the_test_preset_compiles() {
         }
     }
 }
+
+#[tokio::test]
+async fn metrics_count_calls_by_outcome_and_the_erp_requests_they_made() {
+    let app = TestApp::spawn().await;
+    let erp = FakeErp::start("t-1", "Fibra 300").await;
+    let key = app.provision("acme", &erp).await;
+    for _ in 0..2 {
+        assert_eq!(app.call(&key, "list_products", json!({})).await.status, 200);
+    }
+    assert_eq!(
+        app.call(&key, "no_such_function", json!({})).await.status,
+        404
+    );
+    let invalid = json!({"customer_document_number": "111.111.111-11"});
+    assert_eq!(
+        app.call(&key, "list_customer_contacts", invalid)
+            .await
+            .status,
+        422
+    );
+
+    let answer = app.get(None, "/metrics").await;
+    assert_eq!(answer.status, 200);
+    assert!(
+        answer
+            .header("content-type")
+            .is_some_and(|ct| ct.starts_with("application/openmetrics-text")),
+        "{:?}",
+        answer.header("content-type")
+    );
+    let text = &answer.text;
+    let line = |needle: &str| {
+        text.lines()
+            .find(|line| line.starts_with(needle))
+            .unwrap_or_else(|| panic!("no `{needle}` in\n{text}"))
+            .to_owned()
+    };
+    assert_eq!(
+        line(r#"ponte_function_calls_total{integration="acme",function="list_products",outcome="ok"}"#)
+            .rsplit(' ')
+            .next(),
+        Some("2")
+    );
+    line(
+        r#"ponte_function_calls_total{integration="acme",function="unknown",outcome="unknown_function"} 1"#,
+    );
+    line(
+        r#"ponte_function_calls_total{integration="acme",function="list_customer_contacts",outcome="invalid_document"} 1"#,
+    );
+    line(
+        r#"ponte_function_call_duration_seconds_count{integration="acme",function="list_products"} 2"#,
+    );
+    line(r#"ponte_erp_requests_total{integration="acme",function="list_products",status="2xx"} 2"#);
+    line(
+        r#"ponte_erp_request_duration_seconds_count{integration="acme",function="list_products"} 2"#,
+    );
+    assert!(!text.contains("no_such_function"), "{text}");
+    assert!(text.trim_end().ends_with("# EOF"), "{text}");
+}

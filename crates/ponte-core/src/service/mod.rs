@@ -11,11 +11,13 @@
 
 mod compiled;
 mod error;
+mod metrics;
 mod presets;
 mod recorder;
 mod run;
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use ponte_automation::{CompiledAutomation, Engine};
 use ponte_catalog::{FunctionId, FunctionSpec, OutputKind};
@@ -25,6 +27,7 @@ use crate::model::{AutomationRef, ExecutionId, Integration, IntegrationId};
 use crate::store::{Store, StoreError};
 
 pub use error::{CallError, ErrorCode, errors_markdown};
+pub use metrics::{METRICS_CONTENT_TYPE, Metrics};
 pub use presets::{InMemoryPresets, PresetSource};
 
 use compiled::CompiledCache;
@@ -70,6 +73,7 @@ pub struct Ponte {
     compiled: CompiledCache,
     gates: Gates,
     recorder: Recorder,
+    metrics: Metrics,
 }
 
 impl Ponte {
@@ -78,6 +82,7 @@ impl Ponte {
     pub fn new(store: Arc<dyn Store>, engine: Engine, presets: Arc<dyn PresetSource>) -> Self {
         Self {
             recorder: Recorder::new(store.clone()),
+            metrics: Metrics::default(),
             store,
             engine,
             insecure_engine: None,
@@ -116,6 +121,28 @@ impl Ponte {
         input: Value,
     ) -> Result<CallOutcome, CallError> {
         let integration = self.authenticate(api_key).await?;
+        let started = Instant::now();
+        let result = self.call_for(&integration, function, input).await;
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(error) => error.code(),
+        };
+        self.metrics
+            .observe_call(&integration.id, function, outcome, started.elapsed());
+        result
+    }
+
+    /// The service's metrics, for `/metrics`.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    async fn call_for(
+        &self,
+        integration: &Integration,
+        function: &str,
+        input: Value,
+    ) -> Result<CallOutcome, CallError> {
         let spec = ponte_catalog::function(function).ok_or_else(|| {
             CallError::new(
                 ErrorCode::UnknownFunction,
@@ -128,11 +155,11 @@ impl Ponte {
                 format!("Integration `{}` is inactive.", integration.id),
             ));
         }
-        let automation = self.automation_for(&integration, spec.id).await?;
+        let automation = self.automation_for(integration, spec.id).await?;
         let input = spec
             .validate_input(&input)
             .map_err(CallError::from_input_errors)?;
-        let (result, execution_id) = self.run(&integration, &automation, input).await?;
+        let (result, execution_id) = self.run(integration, &automation, input).await?;
         let output = match spec.output_kind {
             OutputKind::Json => Some(result),
             OutputKind::None => None,

@@ -142,6 +142,7 @@ impl Ponte {
         let started_at = now_micros();
         let outcome = engine.run(automation, input, &env).await;
         drop(permit);
+        self.metrics.observe_erp(&integration.id, &outcome.trace);
 
         let result = outcome.result.map_err(|error| {
             let redactor = redactor_for(&env);
