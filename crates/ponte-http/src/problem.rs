@@ -43,6 +43,10 @@ pub struct Problem {
     /// The automation's own code, when it refused on purpose (a `fail` step).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_code: Option<String>,
+    /// Seconds after which trying again makes sense; sent as `Retry-After`, not in the body.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub retry_after_secs: Option<u64>,
 }
 
 /// One problem in the inputs.
@@ -81,6 +85,7 @@ impl From<CallError> for Problem {
                 .collect(),
             execution_id: error.execution_id.map(|id| id.to_string()),
             automation_code: error.automation_code,
+            retry_after_secs: error.retry_after_secs,
         }
     }
 }
@@ -99,9 +104,13 @@ impl IntoResponse for Problem {
             .execution_id
             .as_deref()
             .and_then(|id| HeaderValue::from_str(id).ok());
+        let retry_after = self.retry_after_secs.map(HeaderValue::from);
         let mut response = (status, Json(self)).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if let Some(seconds) = retry_after {
+            headers.insert(header::RETRY_AFTER, seconds);
+        }
         if let Some(id) = execution_id {
             headers.insert(EXECUTION_ID_HEADER, id);
         }

@@ -116,9 +116,11 @@ async fn a_missing_malformed_or_unknown_key_is_unauthorized() {
     let (app, _erp, key) = setup().await;
     let missing = app.call_raw(None, "list_products", None, Vec::new()).await;
     assert_eq!(missing.problem(401)["code"], "unauthorized");
+    // The same key with its last character changed (never to itself).
+    let last = if key.ends_with('0') { '1' } else { '0' };
     let unknown = app
         .call(
-            &format!("{}0", &key[..key.len() - 1]),
+            &format!("{}{last}", &key[..key.len() - 1]),
             "list_products",
             json!({}),
         )
@@ -171,6 +173,48 @@ async fn an_erp_answering_503_is_erp_unavailable() {
     assert_eq!(body["code"], "erp_unavailable");
     assert_ran(&app, &answer, &body).await;
     assert_clean(&body, &key);
+}
+
+#[tokio::test]
+async fn an_erp_that_keeps_failing_opens_the_circuit_erp_circuit_open() {
+    let app = TestApp::spawn().await;
+    let erp = FakeErp::start(TOKEN, "Fibra 300").await;
+    let key = app
+        .provision_with("acme", &erp, |i| {
+            i.settings.limits.breaker.failures = 2;
+            i.settings.limits.breaker.open_ms = 60_000;
+        })
+        .await;
+    let neighbour = app.provision("neighbour", &erp).await;
+    for _ in 0..2 {
+        let answer = app.call(&key, "list_due_dates", json!({})).await;
+        assert_eq!(answer.problem(502)["code"], "erp_unavailable");
+    }
+    let requests = erp.credentials_seen().len();
+
+    // Open: refused at once, without calling the ERP, for every function of the integration.
+    for function in ["list_due_dates", "list_products"] {
+        let answer = app.call(&key, function, json!({})).await;
+        let body = answer.problem(503);
+        assert_eq!(body["code"], "erp_circuit_open");
+        assert!(body.get("execution_id").is_none(), "{body}");
+        let retry_after: u64 = answer
+            .header("retry-after")
+            .expect("a Retry-After header")
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&retry_after), "{retry_after}");
+        assert_clean(&body, &key);
+    }
+    assert_eq!(erp.credentials_seen().len(), requests);
+
+    // The circuit is the integration's own: another one on the same ERP still calls it.
+    assert_eq!(
+        app.call(&neighbour, "list_products", json!({}))
+            .await
+            .status,
+        200
+    );
 }
 
 #[tokio::test]

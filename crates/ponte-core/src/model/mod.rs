@@ -19,6 +19,6 @@ pub use execution::{
 };
 pub use integration::{Integration, IntegrationId, InvalidName, validate_secret_name};
 pub use settings::{
-    CacheSettings, IntegrationSettings, LimitSettings, OrderProcedure, PendencyMatch, PendencyRule,
-    PixReceiver, TimeoutSettings,
+    BreakerSettings, CacheSettings, IntegrationSettings, LimitSettings, OrderProcedure,
+    PendencyMatch, PendencyRule, PixReceiver, TimeoutSettings,
 };

@@ -127,12 +127,36 @@ impl Default for TimeoutSettings {
 pub struct LimitSettings {
     /// Maximum ERP requests in flight for this integration.
     pub max_concurrent_requests: u32,
+    /// When to stop calling an ERP that does not answer.
+    pub breaker: BreakerSettings,
 }
 
 impl Default for LimitSettings {
     fn default() -> Self {
         Self {
             max_concurrent_requests: 8,
+            breaker: BreakerSettings::default(),
+        }
+    }
+}
+
+/// The integration's circuit breaker: after `failures` calls in a row that the ERP did not
+/// answer (`erp_unavailable`, `erp_timeout`), calls are refused at once with
+/// `erp_circuit_open` for `open_ms`, then one call probes the ERP again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BreakerSettings {
+    /// Misses in a row that open the circuit; `0` switches the breaker off.
+    pub failures: u32,
+    /// How long the circuit stays open before a probe, in milliseconds.
+    pub open_ms: u64,
+}
+
+impl Default for BreakerSettings {
+    fn default() -> Self {
+        Self {
+            failures: 5,
+            open_ms: 30_000,
         }
     }
 }

@@ -36,6 +36,8 @@ pub enum ErrorCode {
     ErpUnavailable,
     /// The ERP did not answer in time.
     ErpTimeout,
+    /// The ERP missed too many calls in a row; calls are refused for a while.
+    ErpCircuitOpen,
     /// The ERP refused the request.
     ErpRejected,
     /// The ERP answered something the automation cannot read.
@@ -56,7 +58,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::InvalidJson,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::InvalidInput,
@@ -69,6 +71,7 @@ impl ErrorCode {
         ErrorCode::IntegrationInactive,
         ErrorCode::ErpUnavailable,
         ErrorCode::ErpTimeout,
+        ErrorCode::ErpCircuitOpen,
         ErrorCode::ErpRejected,
         ErrorCode::ErpInvalidResponse,
         ErrorCode::ErpAuthFailed,
@@ -92,6 +95,7 @@ impl ErrorCode {
             ErrorCode::IntegrationInactive => "integration_inactive",
             ErrorCode::ErpUnavailable => "erp_unavailable",
             ErrorCode::ErpTimeout => "erp_timeout",
+            ErrorCode::ErpCircuitOpen => "erp_circuit_open",
             ErrorCode::ErpRejected => "erp_rejected",
             ErrorCode::ErpInvalidResponse => "erp_invalid_response",
             ErrorCode::ErpAuthFailed => "erp_auth_failed",
@@ -121,7 +125,7 @@ impl ErrorCode {
             | ErrorCode::HostNotAllowed
             | ErrorCode::LimitExceeded
             | ErrorCode::AutomationError => 502,
-            ErrorCode::IntegrationInactive => 503,
+            ErrorCode::IntegrationInactive | ErrorCode::ErpCircuitOpen => 503,
             ErrorCode::ErpTimeout => 504,
         }
     }
@@ -140,6 +144,7 @@ impl ErrorCode {
             ErrorCode::IntegrationInactive => "The integration is inactive",
             ErrorCode::ErpUnavailable => "The ERP is unavailable",
             ErrorCode::ErpTimeout => "The ERP did not answer in time",
+            ErrorCode::ErpCircuitOpen => "The ERP is not being called for a while",
             ErrorCode::ErpRejected => "The ERP refused the request",
             ErrorCode::ErpInvalidResponse => "The ERP's answer could not be read",
             ErrorCode::ErpAuthFailed => "The ERP refused the integration's credentials",
@@ -192,6 +197,12 @@ impl ErrorCode {
             ErrorCode::ErpTimeout => {
                 "The ERP did not answer within the integration's per-request or total timeout. \
                  `execution_id` names the run."
+            }
+            ErrorCode::ErpCircuitOpen => {
+                "The ERP missed the integration's last calls in a row (`erp_unavailable`, \
+                 `erp_timeout`; `limits.breaker.failures`, 5 by default), so calls are refused \
+                 at once instead of waiting out the timeout. `Retry-After` says when one call \
+                 will probe the ERP again; its success lets every call through."
             }
             ErrorCode::ErpRejected => {
                 "The ERP answered and refused the request; `detail` holds its own message, \
@@ -258,6 +269,8 @@ pub struct CallError {
     pub execution_id: Option<ExecutionId>,
     /// The automation's own code, when a `fail` step ended the run.
     pub automation_code: Option<String>,
+    /// When trying again makes sense, in seconds (the `Retry-After` header).
+    pub retry_after_secs: Option<u64>,
 }
 
 impl CallError {
@@ -269,6 +282,7 @@ impl CallError {
             errors: Vec::new(),
             execution_id: None,
             automation_code: None,
+            retry_after_secs: None,
         }
     }
 

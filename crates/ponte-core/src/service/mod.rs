@@ -9,6 +9,7 @@
 //!
 //! No web framework here: the HTTP crate extracts, calls these methods and maps the result.
 
+mod breaker;
 mod compiled;
 mod error;
 mod metrics;
@@ -30,6 +31,7 @@ pub use error::{CallError, ErrorCode, errors_markdown};
 pub use metrics::{METRICS_CONTENT_TYPE, Metrics};
 pub use presets::{InMemoryPresets, PresetSource};
 
+use breaker::Breakers;
 use compiled::CompiledCache;
 use recorder::Recorder;
 use run::Gates;
@@ -72,6 +74,7 @@ pub struct Ponte {
     presets: Arc<dyn PresetSource>,
     compiled: CompiledCache,
     gates: Gates,
+    breakers: Breakers,
     recorder: Recorder,
     metrics: Metrics,
 }
@@ -89,6 +92,7 @@ impl Ponte {
             presets,
             compiled: CompiledCache::default(),
             gates: Gates::default(),
+            breakers: Breakers::default(),
         }
     }
 

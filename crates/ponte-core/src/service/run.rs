@@ -12,7 +12,8 @@ use tokio::sync::Semaphore;
 
 use super::{CallError, ErrorCode, Ponte, internal};
 use crate::model::{
-    ExecutionId, ExecutionOutcome, ExecutionRecord, Integration, IntegrationId, IntegrationSettings,
+    BreakerSettings, ExecutionId, ExecutionOutcome, ExecutionRecord, Integration, IntegrationId,
+    IntegrationSettings,
 };
 use crate::store::now_micros;
 
@@ -89,6 +90,11 @@ impl Ponte {
         input: Value,
     ) -> Result<(Value, ExecutionId), CallError> {
         let settings = &integration.settings;
+        let breaker = settings.limits.breaker;
+        let ticket = self
+            .breakers
+            .admit(&integration.id, breaker)
+            .map_err(|wait| circuit_open(wait, breaker))?;
         let mut limits = limits_for(settings);
         let gate = self
             .gates
@@ -171,6 +177,7 @@ impl Ponte {
             trace: serde_json::to_value(&outcome.trace).unwrap_or(Value::Null),
             test_run: false,
         };
+        ticket.finish(result.as_ref().err().map(|error| error.code));
         self.recorder.record(record).await;
         result.map(|output| (output, execution_id))
     }
@@ -184,6 +191,22 @@ impl Ponte {
     /// How many automation sources are compiled and cached.
     pub fn compiled_automations(&self) -> usize {
         self.compiled.len()
+    }
+}
+
+/// The refusal of a call while the integration's circuit is open.
+fn circuit_open(wait: std::time::Duration, breaker: BreakerSettings) -> CallError {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    CallError {
+        retry_after_secs: Some(seconds.max(1)),
+        ..CallError::new(
+            ErrorCode::ErpCircuitOpen,
+            format!(
+                "The ERP missed the last {} calls in a row; it is not called again for {seconds} \
+                 s, then one call probes it.",
+                breaker.failures
+            ),
+        )
     }
 }
 
