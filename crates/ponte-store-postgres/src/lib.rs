@@ -1,27 +1,22 @@
 //! Ponte's store on PostgreSQL, for deployments with several stateless nodes.
 //!
-//! Settings, variables, bindings and traces are JSONB; timestamps are `timestamptz`; foreign
-//! keys cascade, so deleting an integration deletes everything it owns. Migrations live in
-//! `migrations/` and run on every [`PostgresStore::connect`] (sqlx takes an advisory lock, so
-//! nodes starting together do not race). Queries are built at run time (no compile-time
-//! database needed).
+//! Settings, variables, bindings and traces are JSONB; timestamps are `timestamptz`; ids are
+//! `uuid`; foreign keys cascade, so deleting an integration deletes everything it owns.
+//! Migrations live in `migrations/` and run on every [`PostgresStore::connect`] (sqlx takes an
+//! advisory lock, so nodes starting together do not race). The queries are
+//! [`ponte_store_sql`]'s; this crate holds the connection options and those column types.
 
-mod rows;
-mod store;
-
-use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
-use ponte_core::crypto::Cipher;
-use ponte_core::model::{AutomationRef, Integration, IntegrationId};
-use ponte_core::store::{StoreError, integration_not_found};
-use sqlx::error::ErrorKind;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use ponte_core::store::StoreError;
+use ponte_store_sql::{Dialect, SqlStore, backend, migration_failed};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+use sqlx::postgres::{PgPool, PgPoolOptions, PgQueryResult};
 use sqlx::types::Json;
-use sqlx::{Postgres, Transaction};
-
-use rows::BindingRow;
+use time::OffsetDateTime;
+use uuid::Uuid;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -31,40 +26,25 @@ const MAX_CONNECTIONS: u32 = 8;
 /// How long a query waits for a free connection before failing (so `/readyz` answers).
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The PostgreSQL implementation of [`Store`].
-#[derive(Debug, Clone)]
-pub struct PostgresStore {
-    pool: PgPool,
-    cipher: Arc<dyn Cipher>,
-}
+/// The PostgreSQL implementation of [`Store`](ponte_core::store::Store).
+///
+/// [`connect`](SqlStore::connect) connects to the database at a
+/// `postgres://user@host:5432/ponte` (or `postgresql://...`) URL and brings its schema up to
+/// date. The database must exist.
+pub type PostgresStore = SqlStore<PostgresDialect>;
 
-/// Maps a database error, turning constraint violations into the store's own variants.
-pub(crate) fn db_error(err: sqlx::Error, what: impl FnOnce() -> String) -> StoreError {
-    match &err {
-        sqlx::Error::Database(db) => match db.kind() {
-            ErrorKind::UniqueViolation => StoreError::Conflict(what()),
-            ErrorKind::ForeignKeyViolation => StoreError::NotFound(what()),
-            _ => StoreError::Backend(err.to_string()),
-        },
-        sqlx::Error::RowNotFound => StoreError::NotFound(what()),
-        _ => StoreError::Backend(err.to_string()),
-    }
-}
+/// How PostgreSQL stores Ponte's data.
+#[derive(Debug, Clone, Copy)]
+pub struct PostgresDialect;
 
-/// Marks a query text as safe: only the constant column lists above are formatted into SQL;
-/// every value is bound as a parameter.
-pub(crate) fn sql(text: String) -> sqlx::AssertSqlSafe<String> {
-    sqlx::AssertSqlSafe(text)
-}
+impl Dialect for PostgresDialect {
+    type Db = sqlx::Postgres;
+    type Time = OffsetDateTime;
+    type Uuid = Uuid;
+    /// JSONB, passed as JSON text: serialized once on the way in, parsed once on the way out.
+    type Json = Json<Box<RawValue>>;
 
-pub(crate) fn backend(err: sqlx::Error) -> StoreError {
-    StoreError::Backend(err.to_string())
-}
-
-impl PostgresStore {
-    /// Connects to the database at `url` (`postgres://user@host:5432/ponte`, or
-    /// `postgresql://...`) and brings its schema up to date. The database must exist.
-    pub async fn connect(url: &str, cipher: Arc<dyn Cipher>) -> Result<Self, StoreError> {
+    async fn open(url: &str) -> Result<PgPool, StoreError> {
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(StoreError::UnsupportedUrl(
                 "a PostgreSQL URL starts with `postgres://` or `postgresql://`".to_owned(),
@@ -76,61 +56,35 @@ impl PostgresStore {
             .connect(url)
             .await
             .map_err(backend)?;
-        MIGRATOR
-            .run(&pool)
-            .await
-            .map_err(|err| StoreError::Backend(format!("migration failed: {err}")))?;
-        Ok(Self { pool, cipher })
+        MIGRATOR.run(&pool).await.map_err(migration_failed)?;
+        Ok(pool)
     }
 
-    /// Closes the pool, waiting for connections to be returned.
-    pub async fn close(&self) {
-        self.pool.close().await;
+    fn rows_affected(result: &PgQueryResult) -> u64 {
+        result.rows_affected()
     }
 
-    async fn require_integration(&self, id: &IntegrationId) -> Result<(), StoreError> {
-        let found: Option<i32> = sqlx::query_scalar("SELECT 1 FROM integrations WHERE id = $1")
-            .bind(id.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        found.map(drop).ok_or_else(|| integration_not_found(id))
+    fn time(at: OffsetDateTime) -> Result<OffsetDateTime, StoreError> {
+        Ok(at)
     }
 
-    async fn write_bindings(
-        tx: &mut Transaction<'_, Postgres>,
-        integration: &Integration,
-    ) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM bindings WHERE integration_id = $1")
-            .bind(integration.id.as_str())
-            .execute(&mut **tx)
-            .await
-            .map_err(backend)?;
-        for (function, automation) in &integration.bindings {
-            sqlx::query(
-                "INSERT INTO bindings (integration_id, function, automation) VALUES ($1, $2, $3)",
-            )
-            .bind(integration.id.as_str())
-            .bind(function)
-            .bind(Json(automation))
-            .execute(&mut **tx)
-            .await
-            .map_err(backend)?;
-        }
-        Ok(())
+    fn read_time(stored: OffsetDateTime) -> Result<OffsetDateTime, StoreError> {
+        Ok(stored)
     }
 
-    async fn bindings_of(
-        &self,
-        id: &IntegrationId,
-    ) -> Result<BTreeMap<String, AutomationRef>, StoreError> {
-        let rows: Vec<BindingRow> = sqlx::query_as(
-            "SELECT integration_id, function, automation FROM bindings WHERE integration_id = $1",
-        )
-        .bind(id.as_str())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend)?;
-        rows.into_iter().map(BindingRow::into_pair).collect()
+    fn uuid(id: Uuid) -> Uuid {
+        id
+    }
+
+    fn read_uuid(stored: Uuid) -> Result<Uuid, StoreError> {
+        Ok(stored)
+    }
+
+    fn json<T: Serialize>(value: &T) -> serde_json::Result<Json<Box<RawValue>>> {
+        serde_json::value::to_raw_value(value).map(Json)
+    }
+
+    fn read_json<T: DeserializeOwned>(stored: Json<Box<RawValue>>) -> serde_json::Result<T> {
+        serde_json::from_str(stored.0.get())
     }
 }

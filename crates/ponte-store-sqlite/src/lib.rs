@@ -2,72 +2,49 @@
 //!
 //! The database file is created when missing and opened in WAL mode, so readers never wait for
 //! the writer; foreign keys are enforced, so deleting an integration deletes everything it
-//! owns. Migrations live in `migrations/` and run on every [`SqliteStore::connect`].
-//! Queries are built at run time (no compile-time database needed).
+//! owns. Migrations live in `migrations/` and run on every [`SqliteStore::connect`]. The
+//! queries are [`ponte_store_sql`]'s; this crate holds how SQLite stores what differs:
+//! timestamps as INTEGER microseconds since the Unix epoch, UUIDs as their hyphenated text,
+//! JSON as TEXT.
 
-mod rows;
-mod store;
-
-use std::collections::BTreeMap;
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
-use ponte_core::crypto::Cipher;
-use ponte_core::model::{AutomationRef, Integration, IntegrationId};
-use ponte_core::store::{StoreError, integration_not_found};
-use sqlx::error::ErrorKind;
+use ponte_core::store::StoreError;
+use ponte_store_sql::{Dialect, SqlStore, backend, corrupt, migration_failed};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteQueryResult,
+    SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
-
-use rows::BindingRow;
+use time::OffsetDateTime;
+use uuid::Uuid;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// How long a writer waits for another writer before giving up with "database is locked".
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The SQLite implementation of [`Store`].
-#[derive(Debug, Clone)]
-pub struct SqliteStore {
-    pool: SqlitePool,
-    cipher: Arc<dyn Cipher>,
-}
+/// The SQLite implementation of [`Store`](ponte_core::store::Store).
+///
+/// [`connect`](SqlStore::connect) opens (creating when missing) the database at a
+/// `sqlite://path/to/ponte.db` or `sqlite::memory:` URL and brings its schema up to date.
+pub type SqliteStore = SqlStore<SqliteDialect>;
 
-/// Maps a database error, turning constraint violations into the store's own variants.
-pub(crate) fn db_error(err: sqlx::Error, what: impl FnOnce() -> String) -> StoreError {
-    match &err {
-        sqlx::Error::Database(db) => match db.kind() {
-            ErrorKind::UniqueViolation => StoreError::Conflict(what()),
-            ErrorKind::ForeignKeyViolation => StoreError::NotFound(what()),
-            _ => StoreError::Backend(err.to_string()),
-        },
-        sqlx::Error::RowNotFound => StoreError::NotFound(what()),
-        _ => StoreError::Backend(err.to_string()),
-    }
-}
+/// How SQLite stores Ponte's data.
+#[derive(Debug, Clone, Copy)]
+pub struct SqliteDialect;
 
-/// Marks a query text as safe: only the constant column lists above are formatted into SQL;
-/// every value is bound as a parameter.
-pub(crate) fn sql(text: String) -> sqlx::AssertSqlSafe<String> {
-    sqlx::AssertSqlSafe(text)
-}
+impl Dialect for SqliteDialect {
+    type Db = sqlx::Sqlite;
+    /// Microseconds since the epoch, so timestamps sort and compare as numbers.
+    type Time = i64;
+    /// The hyphenated lower-case text, which sorts like the UUID's bytes.
+    type Uuid = String;
+    type Json = String;
 
-pub(crate) fn backend(err: sqlx::Error) -> StoreError {
-    StoreError::Backend(err.to_string())
-}
-
-pub(crate) fn to_json<T: serde::Serialize>(value: &T, what: &str) -> Result<String, StoreError> {
-    serde_json::to_string(value)
-        .map_err(|err| StoreError::Backend(format!("cannot encode {what}: {err}")))
-}
-
-impl SqliteStore {
-    /// Opens (creating when missing) the database at `url` (`sqlite://path/to/ponte.db`,
-    /// `sqlite::memory:`) and brings its schema up to date.
-    pub async fn connect(url: &str, cipher: Arc<dyn Cipher>) -> Result<Self, StoreError> {
+    async fn open(url: &str) -> Result<SqlitePool, StoreError> {
         // sqlx would read any other text as a file name; a Postgres URL must not silently
         // become a SQLite file called "postgres:".
         if !url.starts_with("sqlite:") {
@@ -95,61 +72,37 @@ impl SqliteStore {
             SqlitePoolOptions::new().max_connections(4)
         };
         let pool = pool_options.connect_with(options).await.map_err(backend)?;
-        MIGRATOR
-            .run(&pool)
-            .await
-            .map_err(|err| StoreError::Backend(format!("migration failed: {err}")))?;
-        Ok(Self { pool, cipher })
+        MIGRATOR.run(&pool).await.map_err(migration_failed)?;
+        Ok(pool)
     }
 
-    /// Closes the pool, waiting for connections to be returned.
-    pub async fn close(&self) {
-        self.pool.close().await;
+    fn rows_affected(result: &SqliteQueryResult) -> u64 {
+        result.rows_affected()
     }
 
-    async fn require_integration(&self, id: &IntegrationId) -> Result<(), StoreError> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM integrations WHERE id = $1")
-            .bind(id.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        found.map(drop).ok_or_else(|| integration_not_found(id))
+    fn time(at: OffsetDateTime) -> Result<i64, StoreError> {
+        i64::try_from(at.unix_timestamp_nanos() / 1_000)
+            .map_err(|_| StoreError::Backend("timestamp out of range".to_owned()))
     }
 
-    async fn write_bindings(
-        tx: &mut Transaction<'_, Sqlite>,
-        integration: &Integration,
-    ) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM bindings WHERE integration_id = $1")
-            .bind(integration.id.as_str())
-            .execute(&mut **tx)
-            .await
-            .map_err(backend)?;
-        for (function, automation) in &integration.bindings {
-            sqlx::query(
-                "INSERT INTO bindings (integration_id, function, automation) VALUES ($1, $2, $3)",
-            )
-            .bind(integration.id.as_str())
-            .bind(function)
-            .bind(to_json(automation, "binding")?)
-            .execute(&mut **tx)
-            .await
-            .map_err(backend)?;
-        }
-        Ok(())
+    fn read_time(micros: i64) -> Result<OffsetDateTime, StoreError> {
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
+            .map_err(|err| corrupt("timestamp", err))
     }
 
-    async fn bindings_of(
-        &self,
-        id: &IntegrationId,
-    ) -> Result<BTreeMap<String, AutomationRef>, StoreError> {
-        let rows: Vec<BindingRow> = sqlx::query_as(
-            "SELECT integration_id, function, automation FROM bindings WHERE integration_id = $1",
-        )
-        .bind(id.as_str())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend)?;
-        rows.into_iter().map(BindingRow::into_pair).collect()
+    fn uuid(id: Uuid) -> String {
+        id.to_string()
+    }
+
+    fn read_uuid(text: String) -> Result<Uuid, StoreError> {
+        Uuid::parse_str(&text).map_err(|err| corrupt("uuid", err))
+    }
+
+    fn json<T: Serialize>(value: &T) -> serde_json::Result<String> {
+        serde_json::to_string(value)
+    }
+
+    fn read_json<T: DeserializeOwned>(text: String) -> serde_json::Result<T> {
+        serde_json::from_str(&text)
     }
 }

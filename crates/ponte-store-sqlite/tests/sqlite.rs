@@ -3,10 +3,13 @@
 use std::sync::Arc;
 
 use ponte_core::crypto::AesGcmCipher;
-use ponte_core::model::{Integration, IntegrationId};
+use ponte_core::model::{ExecutionId, ExecutionOutcome, Integration, IntegrationId};
 use ponte_core::store::Store;
 use ponte_store_sqlite::SqliteStore;
 use secrecy::SecretString;
+use sqlx::sqlite::SqlitePool;
+use time::macros::datetime;
+use uuid::Uuid;
 
 fn cipher() -> Arc<AesGcmCipher> {
     Arc::new(AesGcmCipher::new(1, &[42; 32]).unwrap())
@@ -89,4 +92,59 @@ async fn a_url_of_another_database_is_refused() {
         matches!(err, ponte_core::store::StoreError::UnsupportedUrl(_)),
         "{err:?}"
     );
+}
+
+#[tokio::test]
+async fn the_columns_keep_their_layout_so_existing_databases_still_open() {
+    // Timestamps are INTEGER microseconds since the epoch, UUIDs their hyphenated lower-case
+    // text, JSON plain TEXT; databases written by earlier builds hold exactly this.
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("ponte.db").display());
+    let store = SqliteStore::connect(&url, cipher()).await.unwrap();
+    let acme = IntegrationId::parse("acme").unwrap();
+    store
+        .create_integration(&Integration::new(acme.clone(), "ACME"))
+        .await
+        .unwrap();
+    let issued = store.create_api_key(&acme).await.unwrap();
+
+    let raw = SqlitePool::connect(&url).await.unwrap();
+    let (id, created_at): (String, i64) = sqlx::query_as("SELECT id, created_at FROM api_keys")
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    assert_eq!(id, issued.key.id.as_uuid().hyphenated().to_string());
+    assert_eq!(
+        i128::from(created_at),
+        issued.key.created_at.unix_timestamp_nanos() / 1_000
+    );
+
+    let execution = Uuid::parse_str("0190c3a1-7e2b-7c3d-9f00-1234567890ab").unwrap();
+    sqlx::query(
+        "INSERT INTO executions \
+         (id, integration_id, function, started_at, duration_ms, error_code, trace, test_run) \
+         VALUES ($1, 'acme', 'list_invoices', 1700000000123456, 42, 'erp_timeout', \
+         '{\"steps\":[]}', 1)",
+    )
+    .bind(execution.to_string())
+    .execute(&raw)
+    .await
+    .unwrap();
+    raw.close().await;
+
+    let record = store
+        .get_execution(&ExecutionId::from_uuid(execution))
+        .await
+        .unwrap();
+    assert_eq!(record.integration, acme);
+    assert_eq!(record.started_at, datetime!(2023-11-14 22:13:20.123456 UTC));
+    assert_eq!(record.duration_ms, 42);
+    assert_eq!(
+        record.outcome,
+        ExecutionOutcome::Error {
+            code: "erp_timeout".to_owned()
+        }
+    );
+    assert_eq!(record.trace, serde_json::json!({"steps": []}));
+    assert!(record.test_run);
 }

@@ -1,4 +1,4 @@
-//! The [`Store`] operations on PostgreSQL: one method, one or two statements.
+//! The [`Store`] operations, once for every dialect: one method, one or two statements.
 
 use std::collections::BTreeMap;
 
@@ -11,10 +11,13 @@ use ponte_core::model::{
 };
 use ponte_core::store::{Store, StoreError, integration_not_found, now_micros};
 use secrecy::SecretString;
+use serde::Serialize;
+use sqlx::{ColumnIndex, Database, Encode, Executor, Transaction, Type};
 
-use crate::rows::{ApiKeyRow, BindingRow, ExecutionRow, IntegrationRow, VersionRow};
-use crate::{PostgresStore, backend, db_error, sql};
-use sqlx::types::Json;
+use crate::rows::{
+    ApiKeyRow, BindingRow, ExecutionRow, IntegrationRow, VersionRow, version_number,
+};
+use crate::{Dialect, SqlStore, Stored, backend, db_error};
 
 /// Attempts at numbering a new automation version when concurrent writers collide.
 const VERSION_ATTEMPTS: usize = 5;
@@ -25,8 +28,72 @@ const VERSION_COLUMNS: &str = "integration_id, function, version, source, sha256
 const EXECUTION_COLUMNS: &str =
     "id, integration_id, function, started_at, duration_ms, error_code, trace, test_run";
 
+/// Marks a query text as safe: only the constant column lists above are formatted into SQL;
+/// every value is bound as a parameter.
+fn sql(text: String) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(text)
+}
+
+fn json<D: Dialect>(value: &impl Serialize, what: &str) -> Result<D::Json, StoreError> {
+    D::json(value).map_err(|err| StoreError::Backend(format!("cannot encode {what}: {err}")))
+}
+
+/// The connection type of a dialect's database.
+type Connection<D> = <<D as Dialect>::Db as Database>::Connection;
+/// The row type of a dialect's database.
+type Row<D> = <<D as Dialect>::Db as Database>::Row;
+
+/// Replaces an integration's bindings inside the transaction that writes the integration.
+async fn write_bindings<D: Dialect>(
+    tx: &mut Transaction<'_, D::Db>,
+    integration: &Integration,
+) -> Result<(), StoreError>
+where
+    for<'c> &'c mut Connection<D>: Executor<'c, Database = D::Db>,
+    for<'a> &'a str: Encode<'a, D::Db> + Type<D::Db>,
+{
+    sqlx::query("DELETE FROM bindings WHERE integration_id = $1")
+        .bind(integration.id.as_str())
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    for (function, automation) in &integration.bindings {
+        sqlx::query(
+            "INSERT INTO bindings (integration_id, function, automation) VALUES ($1, $2, $3)",
+        )
+        .bind(integration.id.as_str())
+        .bind(function.as_str())
+        .bind(json::<D>(automation, "binding")?)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
+/// The store on any dialect. Rust does not infer these bounds from `D: Dialect`, so they are
+/// stated here; SQLite and PostgreSQL meet them all.
 #[async_trait]
-impl Store for PostgresStore {
+impl<D: Dialect> Store for SqlStore<D>
+where
+    // Pools and transactions run queries.
+    for<'c> &'c mut Connection<D>: Executor<'c, Database = D::Db>,
+    // Rows are read by column name, tuples by position.
+    for<'a> &'a str: ColumnIndex<Row<D>>,
+    usize: ColumnIndex<Row<D>>,
+    // Borrowed text and bytes are bound as they are; nullable columns and filters as `Option`.
+    for<'a> &'a str: Encode<'a, D::Db> + Type<D::Db>,
+    for<'a> &'a [u8]: Encode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<&'a str>: Encode<'a, D::Db>,
+    Option<D::Time>: for<'q> Encode<'q, D::Db>,
+    Option<D::Uuid>: for<'q> Encode<'q, D::Db>,
+    // Owned values are bound and read back as themselves.
+    String: Stored<D::Db>,
+    Vec<u8>: Stored<D::Db>,
+    bool: Stored<D::Db>,
+    i32: Stored<D::Db>,
+    i64: Stored<D::Db>,
+{
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1")
             .execute(&self.pool)
@@ -36,7 +103,7 @@ impl Store for PostgresStore {
     }
 
     async fn create_integration(&self, integration: &Integration) -> Result<(), StoreError> {
-        let now = now_micros();
+        let now = D::time(now_micros())?;
         let mut tx = self.pool.begin().await.map_err(backend)?;
         sqlx::query(
             "INSERT INTO integrations \
@@ -45,20 +112,20 @@ impl Store for PostgresStore {
         )
         .bind(integration.id.as_str())
         .bind(&integration.name)
-        .bind(&integration.preset)
+        .bind(integration.preset.as_deref())
         .bind(integration.active)
-        .bind(Json(&integration.settings))
-        .bind(Json(&integration.variables))
+        .bind(json::<D>(&integration.settings, "settings")?)
+        .bind(json::<D>(&integration.variables, "variables")?)
         .bind(now)
         .execute(&mut *tx)
         .await
         .map_err(|err| db_error(err, || format!("integration `{}`", integration.id)))?;
-        Self::write_bindings(&mut tx, integration).await?;
+        write_bindings::<D>(&mut tx, integration).await?;
         tx.commit().await.map_err(backend)
     }
 
     async fn get_integration(&self, id: &IntegrationId) -> Result<Integration, StoreError> {
-        let row: Option<IntegrationRow> = sqlx::query_as(sql(format!(
+        let row: Option<IntegrationRow<D>> = sqlx::query_as(sql(format!(
             "SELECT {INTEGRATION_COLUMNS} FROM integrations WHERE id = $1"
         )))
         .bind(id.as_str())
@@ -66,17 +133,29 @@ impl Store for PostgresStore {
         .await
         .map_err(backend)?;
         let row = row.ok_or_else(|| integration_not_found(id))?;
-        row.into_model(self.bindings_of(id).await?)
+        let bindings: Vec<BindingRow<D>> = sqlx::query_as(
+            "SELECT integration_id, function, automation FROM bindings WHERE integration_id = $1",
+        )
+        .bind(id.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.into_model(
+            bindings
+                .into_iter()
+                .map(BindingRow::into_pair)
+                .collect::<Result<_, _>>()?,
+        )
     }
 
     async fn list_integrations(&self) -> Result<Vec<Integration>, StoreError> {
-        let rows: Vec<IntegrationRow> = sqlx::query_as(sql(format!(
+        let rows: Vec<IntegrationRow<D>> = sqlx::query_as(sql(format!(
             "SELECT {INTEGRATION_COLUMNS} FROM integrations ORDER BY id"
         )))
         .fetch_all(&self.pool)
         .await
         .map_err(backend)?;
-        let binding_rows: Vec<BindingRow> =
+        let binding_rows: Vec<BindingRow<D>> =
             sqlx::query_as("SELECT integration_id, function, automation FROM bindings")
                 .fetch_all(&self.pool)
                 .await
@@ -99,7 +178,7 @@ impl Store for PostgresStore {
     }
 
     async fn update_integration(&self, integration: &Integration) -> Result<(), StoreError> {
-        let now = now_micros();
+        let now = D::time(now_micros())?;
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let updated = sqlx::query(
             "UPDATE integrations SET name = $2, preset = $3, active = $4, settings = $5, \
@@ -107,18 +186,18 @@ impl Store for PostgresStore {
         )
         .bind(integration.id.as_str())
         .bind(&integration.name)
-        .bind(&integration.preset)
+        .bind(integration.preset.as_deref())
         .bind(integration.active)
-        .bind(Json(&integration.settings))
-        .bind(Json(&integration.variables))
+        .bind(json::<D>(&integration.settings, "settings")?)
+        .bind(json::<D>(&integration.variables, "variables")?)
         .bind(now)
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
-        if updated.rows_affected() == 0 {
+        if D::rows_affected(&updated) == 0 {
             return Err(integration_not_found(&integration.id));
         }
-        Self::write_bindings(&mut tx, integration).await?;
+        write_bindings::<D>(&mut tx, integration).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -128,7 +207,7 @@ impl Store for PostgresStore {
             .execute(&self.pool)
             .await
             .map_err(backend)?;
-        if deleted.rows_affected() == 0 {
+        if D::rows_affected(&deleted) == 0 {
             return Err(integration_not_found(id));
         }
         Ok(())
@@ -147,13 +226,20 @@ impl Store for PostgresStore {
             )
             .bind(integration.as_str())
             .bind(function)
-            .bind(Json(automation))
+            .bind(json::<D>(automation, "binding")?)
             .execute(&self.pool)
             .await
             .map(drop)
             .map_err(|err| db_error(err, || format!("integration `{integration}`"))),
             None => {
-                self.require_integration(integration).await?;
+                let found = sqlx::query("SELECT 1 FROM integrations WHERE id = $1")
+                    .bind(integration.as_str())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                if found.is_none() {
+                    return Err(integration_not_found(integration));
+                }
                 sqlx::query("DELETE FROM bindings WHERE integration_id = $1 AND function = $2")
                     .bind(integration.as_str())
                     .bind(function)
@@ -181,7 +267,7 @@ impl Store for PostgresStore {
         .bind(integration.as_str())
         .bind(name)
         .bind(sealed)
-        .bind(now_micros())
+        .bind(D::time(now_micros())?)
         .execute(&self.pool)
         .await
         .map(drop)
@@ -199,7 +285,7 @@ impl Store for PostgresStore {
             .execute(&self.pool)
             .await
             .map_err(backend)?;
-        if deleted.rows_affected() == 0 {
+        if D::rows_affected(&deleted) == 0 {
             return Err(StoreError::NotFound(format!(
                 "secret `{name}` of integration `{integration}`"
             )));
@@ -267,11 +353,11 @@ impl Store for PostgresStore {
         sqlx::query(sql(format!(
             "INSERT INTO api_keys ({API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
         )))
-        .bind(key.id.as_uuid())
+        .bind(D::uuid(key.id.as_uuid()))
         .bind(integration.as_str())
         .bind(&key.prefix)
         .bind(key.hash.as_bytes().as_slice())
-        .bind(key.created_at)
+        .bind(D::time(key.created_at)?)
         .bind(key.revoked)
         .execute(&self.pool)
         .await
@@ -280,7 +366,7 @@ impl Store for PostgresStore {
     }
 
     async fn list_api_keys(&self, integration: &IntegrationId) -> Result<Vec<ApiKey>, StoreError> {
-        let rows: Vec<ApiKeyRow> = sqlx::query_as(sql(format!(
+        let rows: Vec<ApiKeyRow<D>> = sqlx::query_as(sql(format!(
             "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE integration_id = $1 \
              ORDER BY created_at, id"
         )))
@@ -298,12 +384,12 @@ impl Store for PostgresStore {
     ) -> Result<(), StoreError> {
         let updated =
             sqlx::query("UPDATE api_keys SET revoked = TRUE WHERE id = $1 AND integration_id = $2")
-                .bind(id.as_uuid())
+                .bind(D::uuid(id.as_uuid()))
                 .bind(integration.as_str())
                 .execute(&self.pool)
                 .await
                 .map_err(backend)?;
-        if updated.rows_affected() == 0 {
+        if D::rows_affected(&updated) == 0 {
             return Err(StoreError::NotFound(format!(
                 "API key {id} of integration `{integration}`"
             )));
@@ -315,7 +401,7 @@ impl Store for PostgresStore {
         let Some(prefix) = ApiKey::lookup_prefix(plain) else {
             return Ok(None);
         };
-        let rows: Vec<ApiKeyRow> = sqlx::query_as(sql(format!(
+        let rows: Vec<ApiKeyRow<D>> = sqlx::query_as(sql(format!(
             "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE prefix = $1"
         )))
         .bind(prefix)
@@ -355,7 +441,7 @@ impl Store for PostgresStore {
             .bind(function)
             .bind(source)
             .bind(&sha256)
-            .bind(created_at)
+            .bind(D::time(created_at)?)
             .fetch_one(&self.pool)
             .await;
             match inserted {
@@ -363,9 +449,7 @@ impl Store for PostgresStore {
                     return Ok(AutomationVersion {
                         integration: integration.clone(),
                         function: function.to_owned(),
-                        version: u32::try_from(version).map_err(|err| {
-                            StoreError::Corrupt(format!("automation version: {err}"))
-                        })?,
+                        version: version_number(version)?,
                         source: source.to_owned(),
                         sha256,
                         created_at,
@@ -386,7 +470,7 @@ impl Store for PostgresStore {
         integration: &IntegrationId,
         function: &str,
     ) -> Result<Vec<AutomationVersion>, StoreError> {
-        let rows: Vec<VersionRow> = sqlx::query_as(sql(format!(
+        let rows: Vec<VersionRow<D>> = sqlx::query_as(sql(format!(
             "SELECT {VERSION_COLUMNS} FROM automation_versions \
              WHERE integration_id = $1 AND function = $2 ORDER BY version"
         )))
@@ -404,12 +488,13 @@ impl Store for PostgresStore {
         function: &str,
         version: u32,
     ) -> Result<AutomationVersion, StoreError> {
-        let row: VersionRow = sqlx::query_as(sql(format!(
+        let row: VersionRow<D> = sqlx::query_as(sql(format!(
             "SELECT {VERSION_COLUMNS} FROM automation_versions \
              WHERE integration_id = $1 AND function = $2 AND version = $3"
         )))
         .bind(integration.as_str())
         .bind(function)
+        // A number beyond the column's range names no version, so it is not found.
         .bind(i32::try_from(version).unwrap_or(i32::MAX))
         .fetch_one(&self.pool)
         .await
@@ -426,7 +511,7 @@ impl Store for PostgresStore {
         integration: &IntegrationId,
         function: &str,
     ) -> Result<Option<AutomationVersion>, StoreError> {
-        let row: Option<VersionRow> = sqlx::query_as(sql(format!(
+        let row: Option<VersionRow<D>> = sqlx::query_as(sql(format!(
             "SELECT {VERSION_COLUMNS} FROM automation_versions \
              WHERE integration_id = $1 AND function = $2 ORDER BY version DESC LIMIT 1"
         )))
@@ -448,13 +533,13 @@ impl Store for PostgresStore {
         let result = sqlx::query(sql(format!(
             "INSERT INTO executions ({EXECUTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
         )))
-        .bind(record.id.as_uuid())
+        .bind(D::uuid(record.id.as_uuid()))
         .bind(record.integration.as_str())
         .bind(&record.function)
-        .bind(record.started_at)
+        .bind(D::time(record.started_at)?)
         .bind(duration)
         .bind(error_code)
-        .bind(Json(&record.trace))
+        .bind(json::<D>(&record.trace, "trace")?)
         .bind(record.test_run)
         .execute(&self.pool)
         .await;
@@ -469,10 +554,10 @@ impl Store for PostgresStore {
     }
 
     async fn get_execution(&self, id: &ExecutionId) -> Result<ExecutionRecord, StoreError> {
-        let row: ExecutionRow = sqlx::query_as(sql(format!(
+        let row: ExecutionRow<D> = sqlx::query_as(sql(format!(
             "SELECT {EXECUTION_COLUMNS} FROM executions WHERE id = $1"
         )))
-        .bind(id.as_uuid())
+        .bind(D::uuid(id.as_uuid()))
         .fetch_one(&self.pool)
         .await
         .map_err(|err| db_error(err, || format!("execution {id}")))?;
@@ -482,11 +567,14 @@ impl Store for PostgresStore {
     async fn list_executions(&self, query: &ExecutionQuery) -> Result<ExecutionPage, StoreError> {
         let limit = query.effective_limit();
         let (after_time, after_id) = match &query.after {
-            Some(cursor) => (Some(cursor.started_at), Some(cursor.id.as_uuid())),
+            Some(cursor) => (
+                Some(D::time(cursor.started_at)?),
+                Some(D::uuid(cursor.id.as_uuid())),
+            ),
             None => (None, None),
         };
         // One more row than asked tells whether a next page exists.
-        let rows: Vec<ExecutionRow> = sqlx::query_as(sql(format!(
+        let rows: Vec<ExecutionRow<D>> = sqlx::query_as(sql(format!(
             "SELECT {EXECUTION_COLUMNS} FROM executions \
              WHERE ($1 IS NULL OR integration_id = $1) \
                AND ($2 IS NULL OR function = $2) \

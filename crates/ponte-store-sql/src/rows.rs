@@ -1,4 +1,4 @@
-//! Rows as SQLite returns them, and their conversion into the core model.
+//! Rows as the database returns them, and their conversion into the core model.
 //!
 //! Conversions fail with [`StoreError::Corrupt`] rather than panicking: a row that does not fit
 //! the model means the database was edited by hand or written by a buggy build, and the caller
@@ -11,58 +11,37 @@ use ponte_core::model::{
     ExecutionRecord, Integration, IntegrationId,
 };
 use ponte_core::store::StoreError;
-use time::OffsetDateTime;
-use uuid::Uuid;
+use serde::de::DeserializeOwned;
 
-pub(crate) fn corrupt(what: &str, err: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {err}"))
-}
-
-/// Microseconds since the epoch, the unit of every timestamp column.
-pub(crate) fn to_micros(at: OffsetDateTime) -> Result<i64, StoreError> {
-    i64::try_from(at.unix_timestamp_nanos() / 1_000)
-        .map_err(|_| StoreError::Backend("timestamp out of range".to_owned()))
-}
-
-pub(crate) fn from_micros(micros: i64) -> Result<OffsetDateTime, StoreError> {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
-        .map_err(|err| corrupt("timestamp", err))
-}
+use crate::{Dialect, corrupt};
 
 fn integration_id(value: String) -> Result<IntegrationId, StoreError> {
     IntegrationId::try_from(value).map_err(|err| corrupt("integration id", err))
 }
 
-fn uuid(value: &str) -> Result<Uuid, StoreError> {
-    Uuid::parse_str(value).map_err(|err| corrupt("uuid", err))
+fn from_json<D: Dialect, T: DeserializeOwned>(
+    stored: D::Json,
+    what: &str,
+) -> Result<T, StoreError> {
+    D::read_json(stored).map_err(|err| corrupt(what, err))
+}
+
+/// An automation version number as its column holds it.
+pub(crate) fn version_number(value: i32) -> Result<u32, StoreError> {
+    u32::try_from(value).map_err(|err| corrupt("automation version", err))
 }
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct IntegrationRow {
+pub(crate) struct IntegrationRow<D: Dialect> {
     pub id: String,
     pub name: String,
     pub preset: Option<String>,
     pub active: bool,
-    pub settings: String,
-    pub variables: String,
+    pub settings: D::Json,
+    pub variables: D::Json,
 }
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct BindingRow {
-    pub integration_id: String,
-    pub function: String,
-    pub automation: String,
-}
-
-impl BindingRow {
-    pub fn into_pair(self) -> Result<(String, AutomationRef), StoreError> {
-        let automation =
-            serde_json::from_str(&self.automation).map_err(|err| corrupt("binding", err))?;
-        Ok((self.function, automation))
-    }
-}
-
-impl IntegrationRow {
+impl<D: Dialect> IntegrationRow<D> {
     pub fn into_model(
         self,
         bindings: BTreeMap<String, AutomationRef>,
@@ -72,90 +51,102 @@ impl IntegrationRow {
             name: self.name,
             preset: self.preset,
             active: self.active,
-            settings: serde_json::from_str(&self.settings)
-                .map_err(|err| corrupt("integration settings", err))?,
-            variables: serde_json::from_str(&self.variables)
-                .map_err(|err| corrupt("integration variables", err))?,
+            settings: from_json::<D, _>(self.settings, "integration settings")?,
+            variables: from_json::<D, _>(self.variables, "integration variables")?,
             bindings,
         })
     }
 }
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct ApiKeyRow {
-    pub id: String,
+pub(crate) struct BindingRow<D: Dialect> {
+    pub integration_id: String,
+    pub function: String,
+    pub automation: D::Json,
+}
+
+impl<D: Dialect> BindingRow<D> {
+    pub fn into_pair(self) -> Result<(String, AutomationRef), StoreError> {
+        Ok((
+            self.function,
+            from_json::<D, _>(self.automation, "binding")?,
+        ))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ApiKeyRow<D: Dialect> {
+    pub id: D::Uuid,
     pub integration_id: String,
     pub prefix: String,
     pub hash: Vec<u8>,
-    pub created_at: i64,
+    pub created_at: D::Time,
     pub revoked: bool,
 }
 
-impl ApiKeyRow {
+impl<D: Dialect> ApiKeyRow<D> {
     pub fn into_model(self) -> Result<ApiKey, StoreError> {
         Ok(ApiKey {
-            id: ApiKeyId::from_uuid(uuid(&self.id)?),
+            id: ApiKeyId::from_uuid(D::read_uuid(self.id)?),
             integration: integration_id(self.integration_id)?,
             prefix: self.prefix,
             hash: ApiKeyHash::from_slice(&self.hash)
                 .ok_or_else(|| corrupt("api key hash", "not 32 bytes"))?,
-            created_at: from_micros(self.created_at)?,
+            created_at: D::read_time(self.created_at)?,
             revoked: self.revoked,
         })
     }
 }
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct VersionRow {
+pub(crate) struct VersionRow<D: Dialect> {
     pub integration_id: String,
     pub function: String,
-    pub version: i64,
+    pub version: i32,
     pub source: String,
     pub sha256: String,
-    pub created_at: i64,
+    pub created_at: D::Time,
 }
 
-impl VersionRow {
+impl<D: Dialect> VersionRow<D> {
     pub fn into_model(self) -> Result<AutomationVersion, StoreError> {
         Ok(AutomationVersion {
             integration: integration_id(self.integration_id)?,
             function: self.function,
-            version: u32::try_from(self.version)
-                .map_err(|err| corrupt("automation version", err))?,
+            version: version_number(self.version)?,
             source: self.source,
             sha256: self.sha256,
-            created_at: from_micros(self.created_at)?,
+            created_at: D::read_time(self.created_at)?,
         })
     }
 }
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct ExecutionRow {
-    pub id: String,
+pub(crate) struct ExecutionRow<D: Dialect> {
+    pub id: D::Uuid,
     pub integration_id: String,
     pub function: String,
-    pub started_at: i64,
+    pub started_at: D::Time,
     pub duration_ms: i64,
     pub error_code: Option<String>,
-    pub trace: String,
+    pub trace: D::Json,
     pub test_run: bool,
 }
 
-impl ExecutionRow {
+impl<D: Dialect> ExecutionRow<D> {
     pub fn into_model(self) -> Result<ExecutionRecord, StoreError> {
         Ok(ExecutionRecord {
-            id: ExecutionId::from_uuid(uuid(&self.id)?),
+            id: ExecutionId::from_uuid(D::read_uuid(self.id)?),
             integration: integration_id(self.integration_id)?,
             function: self.function,
-            started_at: from_micros(self.started_at)?,
+            started_at: D::read_time(self.started_at)?,
             duration_ms: u64::try_from(self.duration_ms)
                 .map_err(|err| corrupt("execution duration", err))?,
             outcome: match self.error_code {
                 None => ExecutionOutcome::Ok,
                 Some(code) => ExecutionOutcome::Error { code },
             },
-            trace: serde_json::from_str(&self.trace)
-                .map_err(|err| corrupt("execution trace", err))?,
+            trace: from_json::<D, _>(self.trace, "execution trace")?,
             test_run: self.test_run,
         })
     }
