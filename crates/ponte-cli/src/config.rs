@@ -14,7 +14,13 @@ use serde::{Deserialize, Serialize};
 
 /// Sections that environment variables may set (`PONTE_SERVER__LISTEN=0.0.0.0:8080`).
 /// Integrations are declared in the file only.
-const ENV_SECTIONS: &[&str] = &["server__", "database__", "security__", "log__"];
+const ENV_SECTIONS: &[&str] = &[
+    "server__",
+    "database__",
+    "security__",
+    "log__",
+    "executions__",
+];
 
 /// The whole configuration.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -32,6 +38,9 @@ pub struct Config {
     /// Logging.
     #[serde(default)]
     pub log: LogConfig,
+    /// Execution records.
+    #[serde(default)]
+    pub executions: ExecutionsConfig,
     /// Integrations provisioned from this file, synced into the store at start.
     #[serde(default)]
     pub integrations: Vec<IntegrationConfig>,
@@ -81,6 +90,28 @@ pub struct SecurityConfig {
     pub master_key: Option<String>,
     /// Reference to the admin API's bearer token.
     pub admin_token: Option<String>,
+}
+
+/// `[executions]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExecutionsConfig {
+    /// Days an execution record (and its trace) is kept; `0` keeps them forever.
+    pub retention_days: u32,
+}
+
+impl Default for ExecutionsConfig {
+    fn default() -> Self {
+        Self { retention_days: 30 }
+    }
+}
+
+impl ExecutionsConfig {
+    /// How long records are kept, or `None` to keep them forever.
+    pub fn retention(&self) -> Option<std::time::Duration> {
+        (self.retention_days > 0)
+            .then(|| std::time::Duration::from_secs(u64::from(self.retention_days) * 86_400))
+    }
 }
 
 /// Log output format.

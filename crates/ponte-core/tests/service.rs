@@ -401,3 +401,25 @@ async fn every_call_is_recorded_for_its_integration() {
         .unwrap();
     assert_eq!(page.records.len(), 2);
 }
+
+#[tokio::test]
+async fn records_older_than_the_retention_are_pruned_and_newer_ones_kept() {
+    let f = fixture(products_exchange(1), &[("list_products", preset())]).await;
+    let recent = f
+        .ponte
+        .call_function(&f.key, "list_products", json!({}))
+        .await
+        .unwrap()
+        .execution_id;
+    f.ponte.flush_executions().await;
+    let mut old = f.store.get_execution(&recent).await.unwrap();
+    old.id = ponte_core::model::ExecutionId::new();
+    old.started_at -= time::Duration::days(31);
+    f.store.insert_execution(&old).await.unwrap();
+
+    let thirty_days = std::time::Duration::from_secs(30 * 86_400);
+    assert_eq!(f.ponte.prune_executions(thirty_days).await.unwrap(), 1);
+    assert!(f.store.get_execution(&old.id).await.is_err());
+    assert_eq!(f.store.get_execution(&recent).await.unwrap().id, recent);
+    assert_eq!(f.ponte.prune_executions(thirty_days).await.unwrap(), 0);
+}

@@ -13,6 +13,7 @@ use ponte_core::store::{Store, StoreError, integration_not_found, now_micros};
 use secrecy::SecretString;
 use serde::Serialize;
 use sqlx::{ColumnIndex, Database, Encode, Executor, Transaction, Type};
+use time::OffsetDateTime;
 
 use crate::rows::{
     ApiKeyRow, BindingRow, ExecutionRow, IntegrationRow, VersionRow, version_number,
@@ -562,6 +563,25 @@ where
         .await
         .map_err(|err| db_error(err, || format!("execution {id}")))?;
         row.into_model()
+    }
+
+    async fn delete_executions_before(
+        &self,
+        before: OffsetDateTime,
+        limit: u32,
+    ) -> Result<u64, StoreError> {
+        // Neither database takes `DELETE ... LIMIT`; the ids of the oldest batch do the same
+        // through the `started_at` index.
+        let deleted = sqlx::query(
+            "DELETE FROM executions WHERE id IN (SELECT id FROM executions \
+             WHERE started_at < $1 ORDER BY started_at, id LIMIT $2)",
+        )
+        .bind(D::time(before)?)
+        .bind(i64::from(limit))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(D::rows_affected(&deleted))
     }
 
     async fn list_executions(&self, query: &ExecutionQuery) -> Result<ExecutionPage, StoreError> {

@@ -9,6 +9,9 @@ use clap::Args;
 
 use crate::{config, provision};
 
+/// How often old execution records are looked for.
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3_600);
+
 /// Serve the HTTP API.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -32,12 +35,20 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let store = provision::open_store(&loaded.database_url(), &master).await?;
         provision::sync(&store, &loaded).await?;
         let ponte = Arc::new(provision::service(store)?);
-        let state = ponte_http::AppState::new(ponte).with_body_limit(loaded.config.server.body_limit_bytes);
+        let state = ponte_http::AppState::new(ponte.clone()).with_body_limit(loaded.config.server.body_limit_bytes);
         let listener = tokio::net::TcpListener::bind(&loaded.config.server.listen)
             .await
             .with_context(|| format!("cannot listen on {}", loaded.config.server.listen))?;
+        // Records older than the retention are deleted at start and then every hour.
+        let pruning = loaded.config.executions.retention().map(|keep| {
+            tokio::spawn(ponte.clone().keep_pruning_executions(keep, PRUNE_EVERY))
+        });
         tracing::info!(address = %listener.local_addr()?, "ponte is serving");
-        ponte_http::serve(listener, state, crate::shutdown_signal()).await?;
+        let served = ponte_http::serve(listener, state, crate::shutdown_signal()).await;
+        if let Some(pruning) = pruning {
+            pruning.abort();
+        }
+        served?;
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)

@@ -15,6 +15,7 @@ mod error;
 mod metrics;
 mod presets;
 mod recorder;
+mod retention;
 mod run;
 
 use std::sync::Arc;

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use secrecy::SecretString;
+use time::OffsetDateTime;
 
 use crate::crypto::CryptoError;
 use crate::model::{
@@ -177,6 +178,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// A page of runs, newest first.
     async fn list_executions(&self, query: &ExecutionQuery) -> Result<ExecutionPage, StoreError>;
+
+    /// Deletes at most `limit` runs that started before `before`, oldest first, and answers
+    /// how many it deleted (retention; callers repeat until it answers fewer than `limit`, so
+    /// no single statement holds the database for long).
+    async fn delete_executions_before(
+        &self,
+        before: OffsetDateTime,
+        limit: u32,
+    ) -> Result<u64, StoreError>;
 }
 
 /// The "not found" error for an integration, worded the same by every store.

@@ -87,6 +87,7 @@ macro_rules! store_contract_tests {
             recording_an_execution_twice_is_a_conflict,
             executions_are_listed_newest_first_in_pages_without_gaps_or_repeats,
             executions_are_filtered_by_integration_and_function,
+            executions_before_a_time_are_deleted_oldest_first_in_batches,
         );
     };
     (@cases $setup:path; $($case:ident),* $(,)?) => {

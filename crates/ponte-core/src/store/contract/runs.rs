@@ -255,3 +255,39 @@ pub async fn executions_are_filtered_by_integration_and_function(store: Arc<dyn 
         .unwrap();
     assert_eq!(ids(all_invoices), [runs[3].id, runs[2].id, runs[0].id]);
 }
+
+/// Retention deletes only runs that started before the cut-off, of every integration, oldest
+/// first and at most `limit` at a time; what it keeps reads back untouched.
+pub async fn executions_before_a_time_are_deleted_oldest_first_in_batches(store: Arc<dyn Store>) {
+    let acme = create(&store, "acme").await;
+    let other = create(&store, "other").await;
+    let mut records = Vec::new();
+    for (i, integration) in [&acme, &other, &acme, &other, &acme]
+        .into_iter()
+        .enumerate()
+    {
+        let offset = i64::try_from(i).unwrap() * 1_000;
+        let record = record(integration, "list_invoices", offset);
+        store.insert_execution(&record).await.unwrap();
+        records.push(record);
+    }
+    // The cut-off falls between the fourth and the fifth run.
+    let cut_off = base_time() + Duration::milliseconds(3_500);
+    assert_eq!(store.delete_executions_before(cut_off, 3).await.unwrap(), 3);
+    // The oldest three went first: the fourth is still there.
+    assert!(matches!(
+        store.get_execution(&records[0].id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(
+        store.get_execution(&records[3].id).await.unwrap(),
+        records[3]
+    );
+    assert_eq!(store.delete_executions_before(cut_off, 3).await.unwrap(), 1);
+    assert_eq!(store.delete_executions_before(cut_off, 3).await.unwrap(), 0);
+    let left = store
+        .list_executions(&ExecutionQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(left.records, vec![records[4].clone()]);
+}
