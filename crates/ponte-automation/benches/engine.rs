@@ -116,6 +116,7 @@ async fn handwritten(transport: &Memory, document: &str) -> Value {
         body: Bytes::from(body.to_string()),
         timeout: Duration::from_secs(10),
         max_response_bytes: 10 << 20,
+        public_only: false,
     };
     let customer = transport.send(req("cliente", &body)).await.expect("answer");
     let customer: Value = serde_json::from_slice(&customer.body).unwrap_or_default();

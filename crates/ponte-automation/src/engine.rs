@@ -33,8 +33,8 @@ pub struct RunEnv {
     pub secrets: BTreeMap<String, SecretString>,
     /// Integration settings (`settings.payment.company_id`...).
     pub settings: Value,
-    /// Hosts requests may go to (`host` or `host:port`; `*` allows any). Empty: the host of
-    /// the `base_url` variable.
+    /// Hosts requests may go to (`host` or `host:port`; `*` allows any public host, never an
+    /// internal address). Empty: the host of the `base_url` variable.
     pub allowed_hosts: Vec<String>,
     /// The limits in force (the automation's own `limits:` apply on top).
     pub limits: Limits,

@@ -109,9 +109,20 @@ fn headers_json(headers: &HeaderMap) -> Value {
     Value::Object(map)
 }
 
-fn host_allowed(url: &Url, run: &Run<'_>) -> bool {
+/// How a URL's host passed the allow-list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HostCheck {
+    /// Named in `allowed_hosts` (or the host of `base_url`): any address, private ones too.
+    Named,
+    /// Let through only by the wildcard `*`: public addresses only.
+    Public,
+    /// Not allowed.
+    Denied,
+}
+
+fn host_allowed(url: &Url, run: &Run<'_>) -> HostCheck {
     let Some(host) = url.host_str() else {
-        return false;
+        return HostCheck::Denied;
     };
     let with_port = url.port_or_known_default().map(|p| format!("{host}:{p}"));
     let mut allowed: Vec<String> = run.env.allowed_hosts.clone();
@@ -122,13 +133,27 @@ fn host_allowed(url: &Url, run: &Run<'_>) -> bool {
     {
         allowed.push(h.to_owned());
     }
-    allowed.iter().any(|a| {
-        a == "*"
-            || a.eq_ignore_ascii_case(host)
+    let named = allowed.iter().any(|a| {
+        a.eq_ignore_ascii_case(host)
             || with_port
                 .as_deref()
                 .is_some_and(|wp| a.eq_ignore_ascii_case(wp))
-    })
+    });
+    if named {
+        return HostCheck::Named;
+    }
+    if !allowed.iter().any(|a| a == "*") {
+        return HostCheck::Denied;
+    }
+    // The wildcard never opens the private networks: an internal address must be named.
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) if crate::transport::is_internal(ip.into()) => HostCheck::Denied,
+        Some(url::Host::Ipv6(ip)) if crate::transport::is_internal(ip.into()) => HostCheck::Denied,
+        Some(url::Host::Domain(name)) if name.eq_ignore_ascii_case("localhost") => {
+            HostCheck::Denied
+        }
+        _ => HostCheck::Public,
+    }
 }
 
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
@@ -257,12 +282,16 @@ impl Engine {
         let mut visited = vec![current.url.clone()];
         loop {
             attempt += 1;
-            if !host_allowed(&current.url, run) {
-                return Err(RunError::HostNotAllowed {
-                    step: step.to_owned(),
-                    host: current.url.host_str().unwrap_or_default().to_owned(),
-                });
-            }
+            let public_only = match host_allowed(&current.url, run) {
+                HostCheck::Named => false,
+                HostCheck::Public => true,
+                HostCheck::Denied => {
+                    return Err(RunError::HostNotAllowed {
+                        step: step.to_owned(),
+                        host: current.url.host_str().unwrap_or_default().to_owned(),
+                    });
+                }
+            };
             let remaining = run.remaining();
             if remaining.is_zero() {
                 return Err(RunError::Timeout {
@@ -296,6 +325,7 @@ impl Engine {
                     body,
                     timeout,
                     max_response_bytes: run.limits.max_response_bytes,
+                    public_only,
                 })
                 .await;
             entry.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

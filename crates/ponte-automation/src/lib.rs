@@ -37,7 +37,7 @@ pub use error::{OutputMismatch, RunError, clean_message};
 pub use limits::Limits;
 pub use trace::{Redactor, Trace};
 pub use transport::{
-    InboundResponse, OutboundRequest, ReqwestTransport, Transport, TransportError,
+    InboundResponse, OutboundRequest, ReqwestTransport, Transport, TransportError, is_internal,
 };
 
 /// Parse YAML the way every Ponte document is read: YAML 1.2 booleans only, so ERP flags

@@ -5,6 +5,8 @@
 //! so those rules hold whatever transport is plugged in; a transport only moves bytes, with a
 //! deadline and a cap on the response size.
 
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -28,6 +30,9 @@ pub struct OutboundRequest {
     pub timeout: Duration,
     /// Largest response body accepted.
     pub max_response_bytes: u64,
+    /// The host was allowed only by the wildcard `*`: connect only to public addresses,
+    /// whatever the name resolves to (see [`is_internal`]).
+    pub public_only: bool,
 }
 
 /// A response as received.
@@ -79,11 +84,77 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
     async fn send(&self, request: OutboundRequest) -> Result<InboundResponse, TransportError>;
 }
 
+/// Whether `ip` lies in a network an automation must not reach unless the host is named in
+/// the allow-list: loopback, private (RFC 1918, IPv6 unique-local), link-local (cloud metadata
+/// endpoints live there), carrier-grade NAT, unspecified, broadcast, multicast, and IPv4
+/// addresses mapped into IPv6.
+#[must_use]
+pub fn is_internal(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || a == 0
+                // 100.64.0.0/10, shared address space (carrier-grade NAT).
+                || (a == 100 && (64..128).contains(&b))
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_internal(IpAddr::V4(v4)),
+            None => {
+                v6.is_loopback()
+                    || v6.is_unspecified()
+                    || v6.is_multicast()
+                    || v6.is_unique_local()
+                    || v6.is_unicast_link_local()
+            }
+        },
+    }
+}
+
+/// A resolver that keeps only public addresses, for hosts let through by the wildcard: a name
+/// that resolves to an internal address (by design or by DNS rebinding) fails to connect
+/// instead of reaching the private network. The check is made on the addresses the connection
+/// will use, so no second lookup can change the answer.
+#[derive(Debug)]
+struct PublicOnlyResolver;
+
+impl reqwest::dns::Resolve for PublicOnlyResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<SocketAddr> = found
+                .iter()
+                .copied()
+                .filter(|addr| !is_internal(addr.ip()))
+                .collect();
+            if public.is_empty() {
+                let refused: Box<dyn std::error::Error + Send + Sync> = format!(
+                    "`{host}` resolves only to internal addresses; name it in allowed_hosts to \
+                     reach it"
+                )
+                .into();
+                return Err(refused);
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(public.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
 /// The production transport, over reqwest with rustls. Redirects are not followed here: the
 /// engine follows them itself so that every hop passes the allow-list.
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    /// The same client, connecting only to public addresses.
+    public_client: reqwest::Client,
 }
 
 impl ReqwestTransport {
@@ -93,15 +164,23 @@ impl ReqwestTransport {
     /// # Errors
     /// When the TLS stack cannot be initialised.
     pub fn new(allow_insecure_tls: bool) -> Result<Self, TransportError> {
-        // The only place a reqwest client is built (house rule: one outbound path).
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .tls_danger_accept_invalid_certs(allow_insecure_tls)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .user_agent(concat!("ponte/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| TransportError::Other(e.to_string()))?;
-        Ok(Self { client })
+        // The only place reqwest clients are built (house rule: one outbound path).
+        let builder = || {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .tls_danger_accept_invalid_certs(allow_insecure_tls)
+                .pool_idle_timeout(Duration::from_secs(60))
+                .user_agent(concat!("ponte/", env!("CARGO_PKG_VERSION")))
+        };
+        let build = |builder: reqwest::ClientBuilder| {
+            builder
+                .build()
+                .map_err(|e| TransportError::Other(e.to_string()))
+        };
+        Ok(Self {
+            client: build(builder())?,
+            public_client: build(builder().dns_resolver(Arc::new(PublicOnlyResolver)))?,
+        })
     }
 }
 
@@ -131,8 +210,12 @@ impl Transport for ReqwestTransport {
         let timeout = request.timeout;
         let limit = request.max_response_bytes;
         let exchange = async {
-            let response = self
-                .client
+            let client = if request.public_only {
+                &self.public_client
+            } else {
+                &self.client
+            };
+            let response = client
                 .request(request.method, request.url)
                 .headers(request.headers)
                 .body(request.body)

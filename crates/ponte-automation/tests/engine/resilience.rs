@@ -2,10 +2,11 @@
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use axum::{Json, Router};
+use ponte_automation::{OutboundRequest, ReqwestTransport, Transport};
 use serde_json::json;
 
 use crate::support::*;
@@ -224,4 +225,98 @@ async fn only_the_allowed_hosts_are_called() {
     let out = run(&a, json!({}), &env("http://127.0.0.1:9")).await;
     assert_eq!(out.result.unwrap_err().code(), "host_not_allowed");
     assert!(out.trace.steps[0].requests.is_empty(), "nothing was sent");
+}
+
+/// An ERP answering one reseller on GET /r, and the counter of its requests.
+async fn one_reseller() -> (Erp, Counter) {
+    let hits = Counter::default();
+    let counted = hits.clone();
+    let e = erp(Router::new().route(
+        "/r",
+        get(move || async move {
+            counted.hit();
+            Json(json!({"registros": [{"id": "1", "nome": "Revenda"}]}))
+        }),
+    ))
+    .await;
+    (e, hits)
+}
+
+#[tokio::test]
+async fn the_wildcard_does_not_open_internal_addresses_but_naming_them_does() {
+    let (e, hits) = one_reseller().await;
+    let a = automation(&resellers(GET, MAP_BODY));
+    let mut wildcard = env(&e.base);
+    wildcard.allowed_hosts = vec!["*".to_owned()];
+    let out = run(&a, json!({}), &wildcard).await;
+    let err = out.result.unwrap_err();
+    assert_eq!(err.code(), "host_not_allowed");
+    assert!(err.to_string().contains("127.0.0.1"), "{err}");
+    assert_eq!(hits.get(), 0);
+
+    // Named (host and port), the same loopback ERP is reachable.
+    let mut named = env(&e.base);
+    named.allowed_hosts = vec![e.base.trim_start_matches("http://").to_owned()];
+    let out = run(&a, json!({}), &named).await;
+    assert_eq!(
+        out.result.unwrap(),
+        json!([{"code": "1", "name": "Revenda", "taxvat": "", "email": ""}])
+    );
+    assert_eq!(hits.get(), 1);
+}
+
+#[tokio::test]
+async fn a_public_only_request_never_connects_to_a_name_that_resolves_inside() {
+    let (e, hits) = one_reseller().await;
+    let port = e.base.rsplit(':').next().unwrap();
+    let transport = ReqwestTransport::new(false).unwrap();
+    let request = |public_only| OutboundRequest {
+        method: http::Method::GET,
+        url: url::Url::parse(&format!("http://localhost:{port}/r")).unwrap(),
+        headers: http::HeaderMap::new(),
+        body: bytes::Bytes::new(),
+        timeout: std::time::Duration::from_secs(5),
+        max_response_bytes: 1 << 20,
+        public_only,
+    };
+    // `localhost` resolves to loopback only: refused before any connection.
+    let err = transport.send(request(true)).await.unwrap_err();
+    assert!(err.to_string().contains("internal addresses"), "{err}");
+    assert_eq!(hits.get(), 0);
+    // The same request for a named host connects.
+    let answer = transport.send(request(false)).await.unwrap();
+    assert_eq!(answer.status, 200);
+    assert_eq!(hits.get(), 1);
+}
+
+#[test]
+fn internal_addresses_are_recognised() {
+    use ponte_automation::is_internal;
+    for internal in [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "255.255.255.255",
+        "224.0.0.1",
+        "::1",
+        "::",
+        "fc00::1",
+        "fe80::1",
+        "::ffff:10.0.0.1",
+    ] {
+        assert!(is_internal(internal.parse().unwrap()), "{internal}");
+    }
+    for public in [
+        "200.160.2.3",
+        "8.8.8.8",
+        "100.128.0.1",
+        "172.32.0.1",
+        "2001:4860::8888",
+    ] {
+        assert!(!is_internal(public.parse().unwrap()), "{public}");
+    }
 }
