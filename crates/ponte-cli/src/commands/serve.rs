@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
+use secrecy::SecretString;
 
 use crate::{config, provision};
 
@@ -32,7 +33,11 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let store = provision::open_store(&loaded.database_url(), &master).await?;
         provision::sync(&store, &loaded).await?;
         let ponte = Arc::new(provision::service(store)?);
-        let state = ponte_http::AppState::new(ponte).with_body_limit(loaded.config.server.body_limit_bytes);
+        let mut state = ponte_http::AppState::new(ponte).with_body_limit(loaded.config.server.body_limit_bytes);
+        match admin_token(&loaded)? {
+            Some(token) => state = state.with_admin_token(token),
+            None => tracing::info!("the admin API is off: security.admin_token is not set"),
+        }
         let listener = tokio::net::TcpListener::bind(&loaded.config.server.listen)
             .await
             .with_context(|| format!("cannot listen on {}", loaded.config.server.listen))?;
@@ -41,4 +46,16 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The admin token `security.admin_token` refers to, checked; `None` when none is configured,
+/// which leaves the admin API off.
+fn admin_token(loaded: &config::Loaded) -> anyhow::Result<Option<SecretString>> {
+    let Some(reference) = loaded.config.security.admin_token.as_deref() else {
+        return Ok(None);
+    };
+    let token = config::resolve_secret(reference, &loaded.base, "security.admin_token")?;
+    ponte_core::service::check_admin_token(&token)
+        .map_err(|err| anyhow::anyhow!("security.admin_token: {err}"))?;
+    Ok(Some(token))
 }
