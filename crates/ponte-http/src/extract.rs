@@ -59,17 +59,21 @@ impl FromRequestParts<AppState> for AdminAccess {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let refuse = |detail: &str| Err(Problem::new(ErrorCode::Unauthorized, detail));
+        let refuse = |detail: &str| Problem::new(ErrorCode::Unauthorized, detail);
         let Some(token) = &state.admin_token else {
-            return refuse("The admin API is off until `security.admin_token` is set.");
+            return Err(refuse(
+                "The admin API is off until `security.admin_token` is set.",
+            ));
         };
         match bearer(parts) {
-            None => refuse("Send the admin token as `Authorization: Bearer <token>`."),
-            Some(presented) if ApiKey::lookup_prefix(presented).is_some() => refuse(
+            None => Err(refuse(
+                "Send the admin token as `Authorization: Bearer <token>`.",
+            )),
+            Some(presented) if ApiKey::lookup_prefix(presented).is_some() => Err(refuse(
                 "An integration's API key does not open the admin API; send the admin token.",
-            ),
+            )),
             Some(presented) if admin_token_matches(token, presented) => Ok(AdminAccess(())),
-            Some(_) => refuse("The admin token is not valid."),
+            Some(_) => Err(refuse("The admin token is not valid.")),
         }
     }
 }
