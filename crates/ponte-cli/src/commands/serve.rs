@@ -59,3 +59,48 @@ fn admin_token(loaded: &config::Loaded) -> anyhow::Result<Option<SecretString>> 
         .map_err(|err| anyhow::anyhow!("security.admin_token: {err}"))?;
     Ok(Some(token))
 }
+
+#[cfg(test)]
+mod tests {
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    /// A configuration whose admin token is read from a file holding `token`.
+    fn with_token_file(token: Option<&str>) -> (tempfile::TempDir, config::Loaded) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut loaded = config::Loaded {
+            config: config::Config::default(),
+            base: dir.path().to_owned(),
+        };
+        if let Some(token) = token {
+            std::fs::write(dir.path().join("admin_token"), format!("{token}\n")).unwrap();
+            loaded.config.security.admin_token = Some("file:admin_token".into());
+        }
+        (dir, loaded)
+    }
+
+    #[test]
+    fn no_admin_token_leaves_the_admin_api_off() {
+        let (_dir, loaded) = with_token_file(None);
+        assert!(admin_token(&loaded).unwrap().is_none());
+    }
+
+    #[test]
+    fn the_admin_token_is_resolved_from_its_reference() {
+        let token = "0123456789abcdef0123456789abcdef";
+        let (_dir, loaded) = with_token_file(Some(token));
+        let resolved = admin_token(&loaded).unwrap().unwrap();
+        assert_eq!(resolved.expose_secret(), token);
+    }
+
+    #[test]
+    fn a_short_or_api_key_shaped_admin_token_stops_the_start_without_showing_it() {
+        for token in ["short-token", &format!("ponte_{}", "ab".repeat(32))] {
+            let (_dir, loaded) = with_token_file(Some(token));
+            let err = admin_token(&loaded).unwrap_err().to_string();
+            assert!(err.starts_with("security.admin_token:"), "{err}");
+            assert!(!err.contains(token), "{err}");
+        }
+    }
+}
