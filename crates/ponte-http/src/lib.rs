@@ -1,13 +1,15 @@
-//! Ponte's HTTP API (SPEC §6.1): the functions, health checks, the OpenAPI document and a
-//! browsable API reference page.
+//! Ponte's HTTP API (SPEC §6.1): the functions, the admin API, health checks, the OpenAPI
+//! document and a browsable API reference page.
 //!
 //! Handlers only translate: they extract (through [`extract`], which turns every malformed
 //! request into `application/problem+json`), call [`ponte_core::service::Ponte`], and map the
-//! answer. Each resource owns its routes: [`functions`], [`health`], [`reference`].
+//! answer. Each resource owns its routes: [`functions`], [`admin`], [`health`], [`tools`],
+//! [`reference`].
 //!
 //! The app is built by [`app`] and served by [`serve`], so tests bind port 0 and need no
 //! process.
 
+pub mod admin;
 pub mod extract;
 pub mod functions;
 pub mod health;
@@ -22,6 +24,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use ponte_core::service::Ponte;
+use secrecy::SecretString;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use utoipa_axum::router::OpenApiRouter;
@@ -41,6 +44,8 @@ pub struct AppState {
     pub ponte: Arc<Ponte>,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// The admin API's bearer token; without one, every admin route answers `unauthorized`.
+    pub admin_token: Option<SecretString>,
 }
 
 impl AppState {
@@ -49,7 +54,15 @@ impl AppState {
         Self {
             ponte,
             body_limit: DEFAULT_BODY_LIMIT,
+            admin_token: None,
         }
+    }
+
+    /// The same state with the admin API open to `token` (`security.admin_token`).
+    #[must_use]
+    pub fn with_admin_token(mut self, token: SecretString) -> Self {
+        self.admin_token = Some(token);
+        self
     }
 
     /// The same state with another body limit.
@@ -64,6 +77,7 @@ impl AppState {
 pub(crate) fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(reference::base_document())
         .merge(functions::routes())
+        .merge(admin::routes())
         .merge(health::routes())
         .merge(tools::routes())
 }

@@ -31,21 +31,24 @@ const PAGE: &str = include_str!("reference.html");
         title = "Ponte",
         description = "One fixed catalog of business functions for Brazilian ISP platforms, each \
 served by an automation against the ISP's ERP. Authenticate with the integration's API key as \
-`Authorization: Bearer <key>`. Errors are `application/problem+json` with a stable `code`.",
+`Authorization: Bearer <key>`; the admin API under `/admin/v1/` takes the admin token instead. \
+Errors are `application/problem+json` with a stable `code`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     tags(
         (name = "functions", description = "Call the catalog's functions"),
         (name = "catalog", description = "One entry per catalog function, with its exact schemas"),
+        (name = "admin", description = "The operator's API: integrations, API keys, executions \
+and their traces, test runs. Authenticate with the admin token (`security.admin_token`)"),
         (name = "health", description = "Liveness and readiness"),
     ),
-    modifiers(&ApiKeyScheme),
+    modifiers(&SecuritySchemes),
 )]
 struct ApiDoc;
 
-struct ApiKeyScheme;
+struct SecuritySchemes;
 
-impl Modify for ApiKeyScheme {
+impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
@@ -56,6 +59,17 @@ impl Modify for ApiKeyScheme {
                     .bearer_format("ponte_<64 hex digits>")
                     .description(Some(
                         "The integration's API key; it selects the integration.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "admin_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The admin token (`security.admin_token`); never an integration's API key.",
                     ))
                     .build(),
             ),

@@ -5,7 +5,7 @@ mod common;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use common::{CPF, CPF_BARE, FakeErp, TestApp};
+use common::{ADMIN_TOKEN, CPF, CPF_BARE, FakeErp, TestApp};
 use serde_json::{Value, json};
 
 #[derive(Clone, Default)]
@@ -36,7 +36,7 @@ async fn each_request_logs_its_function_integration_execution_status_and_duratio
         .finish();
     tracing::subscriber::set_global_default(subscriber).unwrap();
 
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_admin().await;
     let erp = FakeErp::start("log-token-9f", "Fibra 300").await;
     let key = app.provision("acme", &erp).await;
     let ok = app
@@ -55,9 +55,28 @@ async fn each_request_logs_its_function_integration_execution_status_and_duratio
         )
         .await;
     assert_eq!(failed.status, 502, "{}", failed.text);
+    let tested = app
+        .admin_post(
+            "/admin/v1/integrations/acme/test-runs/list_customer_contacts",
+            json!({"customer_document_number": CPF}),
+        )
+        .await;
+    assert_eq!(tested.status, 200, "{}", tested.text);
+    let created = app
+        .admin_post("/admin/v1/integrations/acme/api-keys", json!({}))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let new_key = created.json()["key"].as_str().unwrap().to_owned();
 
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    for secret in [CPF, CPF_BARE, "log-token-9f", key.as_str()] {
+    for secret in [
+        CPF,
+        CPF_BARE,
+        "log-token-9f",
+        key.as_str(),
+        ADMIN_TOKEN,
+        new_key.as_str(),
+    ] {
         assert!(!text.contains(secret), "`{secret}` is in the log:\n{text}");
     }
     let finished: Vec<Value> = text
@@ -65,7 +84,7 @@ async fn each_request_logs_its_function_integration_execution_status_and_duratio
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .filter(|line| line["fields"]["status"].is_number())
         .collect();
-    assert_eq!(finished.len(), 2, "{text}");
+    assert_eq!(finished.len(), 4, "{text}");
     for (line, (function, status, header)) in finished.iter().zip([
         (
             "list_customer_contacts",
@@ -73,6 +92,11 @@ async fn each_request_logs_its_function_integration_execution_status_and_duratio
             ok.header("ponte-execution-id"),
         ),
         ("trust_unlock", 502, failed.header("ponte-execution-id")),
+        (
+            "list_customer_contacts",
+            200,
+            tested.header("ponte-execution-id"),
+        ),
     ]) {
         assert_eq!(line["fields"]["status"], status, "{line}");
         assert!(line["fields"]["duration_ms"].is_number(), "{line}");

@@ -80,18 +80,21 @@ async fn demo(args: &DemoArgs) -> anyhow::Result<()> {
         .await?;
     let key = store.create_api_key(&integration.id).await?.plain.reveal();
 
+    // A fresh admin token per demo, so the admin API (executions, traces, test runs) can be
+    // tried too.
+    let admin_token: String = ponte_core::crypto::random_bytes::<32>()?
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+
     let ponte = Arc::new(provision::service(store)?);
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], args.port)))
         .await
         .context("cannot listen for Ponte")?;
     let base = format!("http://{}", listener.local_addr()?);
-    print_guide(&base, &key, &erp);
-    ponte_http::serve(
-        listener,
-        ponte_http::AppState::new(ponte),
-        crate::shutdown_signal(),
-    )
-    .await?;
+    print_guide(&base, &key, &admin_token, &erp);
+    let state = ponte_http::AppState::new(ponte).with_admin_token(SecretString::from(admin_token));
+    ponte_http::serve(listener, state, crate::shutdown_signal()).await?;
     erp.shutdown().await;
     drop(dir);
     Ok(())
@@ -106,7 +109,7 @@ fn demo_settings() -> ponte_core::model::IntegrationSettings {
     settings
 }
 
-fn print_guide(base: &str, key: &str, erp: &ixc::RunningIxc) {
+fn print_guide(base: &str, key: &str, admin_token: &str, erp: &ixc::RunningIxc) {
     let state = erp.state();
     let customers = state.customers();
     // A customer with an open invoice and one with a blocked contract make the calls show
@@ -127,6 +130,10 @@ fn print_guide(base: &str, key: &str, erp: &ixc::RunningIxc) {
     crate::output::line(format!("  API reference:    {base}/docs"));
     crate::output::line(format!("  Simulated IXC:    {}", erp.base_url()));
     crate::output::line(format!("  API key:          {key}"));
+    crate::output::line(format!("  Admin token:      {admin_token}"));
+    crate::output::line(format!(
+        "  Admin API:        {base}/admin/v1/executions (Authorization: Bearer <admin token>)"
+    ));
     crate::output::line(&line);
     crate::output::line("Try these calls:\n");
     crate::output::line(format!(

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
+use secrecy::SecretString;
 
 use crate::{config, provision};
 
@@ -35,7 +36,11 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let store = provision::open_store(&loaded.database_url(), &master).await?;
         provision::sync(&store, &loaded).await?;
         let ponte = Arc::new(provision::service(store)?);
-        let state = ponte_http::AppState::new(ponte.clone()).with_body_limit(loaded.config.server.body_limit_bytes);
+        let mut state = ponte_http::AppState::new(ponte.clone()).with_body_limit(loaded.config.server.body_limit_bytes);
+        match admin_token(&loaded)? {
+            Some(token) => state = state.with_admin_token(token),
+            None => tracing::info!("the admin API is off: security.admin_token is not set"),
+        }
         let listener = tokio::net::TcpListener::bind(&loaded.config.server.listen)
             .await
             .with_context(|| format!("cannot listen on {}", loaded.config.server.listen))?;
@@ -52,4 +57,61 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The admin token `security.admin_token` refers to, checked; `None` when none is configured,
+/// which leaves the admin API off.
+fn admin_token(loaded: &config::Loaded) -> anyhow::Result<Option<SecretString>> {
+    let Some(reference) = loaded.config.security.admin_token.as_deref() else {
+        return Ok(None);
+    };
+    let token = config::resolve_secret(reference, &loaded.base, "security.admin_token")?;
+    ponte_core::service::check_admin_token(&token)
+        .map_err(|err| anyhow::anyhow!("security.admin_token: {err}"))?;
+    Ok(Some(token))
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    /// A configuration whose admin token is read from a file holding `token`.
+    fn with_token_file(token: Option<&str>) -> (tempfile::TempDir, config::Loaded) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut loaded = config::Loaded {
+            config: config::Config::default(),
+            base: dir.path().to_owned(),
+        };
+        if let Some(token) = token {
+            std::fs::write(dir.path().join("admin_token"), format!("{token}\n")).unwrap();
+            loaded.config.security.admin_token = Some("file:admin_token".into());
+        }
+        (dir, loaded)
+    }
+
+    #[test]
+    fn no_admin_token_leaves_the_admin_api_off() {
+        let (_dir, loaded) = with_token_file(None);
+        assert!(admin_token(&loaded).unwrap().is_none());
+    }
+
+    #[test]
+    fn the_admin_token_is_resolved_from_its_reference() {
+        let token = "0123456789abcdef0123456789abcdef";
+        let (_dir, loaded) = with_token_file(Some(token));
+        let resolved = admin_token(&loaded).unwrap().unwrap();
+        assert_eq!(resolved.expose_secret(), token);
+    }
+
+    #[test]
+    fn a_short_or_api_key_shaped_admin_token_stops_the_start_without_showing_it() {
+        for token in ["short-token", &format!("ponte_{}", "ab".repeat(32))] {
+            let (_dir, loaded) = with_token_file(Some(token));
+            let err = admin_token(&loaded).unwrap_err().to_string();
+            assert!(err.starts_with("security.admin_token:"), "{err}");
+            assert!(!err.contains(token), "{err}");
+        }
+    }
 }

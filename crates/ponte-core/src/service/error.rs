@@ -22,11 +22,11 @@ pub enum ErrorCode {
     InvalidInput,
     /// A CPF or CNPJ with wrong check digits or shape.
     InvalidDocument,
-    /// No API key, or one that is unknown or revoked.
+    /// No API key, or one that is unknown or revoked; on the admin API, no valid admin token.
     Unauthorized,
     /// The catalog has no function by that identifier.
     UnknownFunction,
-    /// No route answers this path.
+    /// No route answers this path, or the admin API has no record by that id.
     NotFound,
     /// The integration has no automation for the function.
     FunctionNotConfigured,
@@ -137,7 +137,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => "The body must be sent as application/json",
             ErrorCode::InvalidInput => "The inputs do not match the function's contract",
             ErrorCode::InvalidDocument => "Invalid CPF or CNPJ",
-            ErrorCode::Unauthorized => "Missing or invalid API key",
+            ErrorCode::Unauthorized => "Missing or invalid credentials",
             ErrorCode::UnknownFunction => "No such function",
             ErrorCode::NotFound => "No such resource",
             ErrorCode::FunctionNotConfigured => "The function is not configured",
@@ -176,12 +176,17 @@ impl ErrorCode {
             }
             ErrorCode::Unauthorized => {
                 "The `Authorization: Bearer` header is missing, malformed, or holds a key that \
-                 is unknown or revoked."
+                 is unknown or revoked. Under `/admin/v1/`: it does not hold the admin token (an \
+                 integration's API key never opens the admin API), or the admin API is off \
+                 because `security.admin_token` is not set."
             }
             ErrorCode::UnknownFunction => {
                 "The path names no function of the catalog; `GET /v1/functions` lists them."
             }
-            ErrorCode::NotFound => "No endpoint answers this path and method.",
+            ErrorCode::NotFound => {
+                "No endpoint answers this path and method, or the admin API has no integration, \
+                 execution, API key or catalog function by the id asked for."
+            }
             ErrorCode::FunctionNotConfigured => {
                 "The caller's integration has no automation bound to this function (or its \
                  preset has none for it)."

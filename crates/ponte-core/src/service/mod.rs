@@ -1,5 +1,6 @@
-//! The use cases the platform reaches over HTTP: calling one catalog function and listing the
-//! catalog for the caller's integration.
+//! The use cases reached over HTTP: calling one catalog function and listing the catalog for
+//! the caller's integration, and the operator's side in [`admin`] (integrations, API keys,
+//! execution records, test runs).
 //!
 //! [`Ponte`] is built once at start-up from the store, the engine and a [`PresetSource`], and
 //! shared by every request. A call walks: API key → integration → function → binding →
@@ -9,6 +10,7 @@
 //!
 //! No web framework here: the HTTP crate extracts, calls these methods and maps the result.
 
+pub mod admin;
 mod breaker;
 mod compiled;
 mod error;
@@ -28,6 +30,7 @@ use serde_json::Value;
 use crate::model::{AutomationRef, ExecutionId, Integration, IntegrationId};
 use crate::store::{Store, StoreError};
 
+pub use admin::{Admin, admin_token_matches, check_admin_token};
 pub use error::{CallError, ErrorCode, errors_markdown};
 pub use metrics::{METRICS_CONTENT_TYPE, Metrics};
 pub use presets::{InMemoryPresets, PresetSource};
@@ -35,7 +38,7 @@ pub use presets::{InMemoryPresets, PresetSource};
 use breaker::Breakers;
 use compiled::CompiledCache;
 use recorder::Recorder;
-use run::Gates;
+use run::{Gates, Ran, RunMode};
 
 /// What a successful call answers.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,7 +130,16 @@ impl Ponte {
     ) -> Result<CallOutcome, CallError> {
         let integration = self.authenticate(api_key).await?;
         let started = Instant::now();
-        let result = self.call_for(&integration, function, input).await;
+        let result = self
+            .call_for(&integration, function, input, RunMode::Call)
+            .await
+            .and_then(|(spec, ran)| {
+                let output = ran.result?;
+                Ok(CallOutcome {
+                    output: output_of(spec, output),
+                    execution_id: ran.execution_id,
+                })
+            });
         let outcome = match &result {
             Ok(_) => "ok",
             Err(error) => error.code(),
@@ -142,12 +154,16 @@ impl Ponte {
         &self.metrics
     }
 
+    /// Everything a call does once its integration is known, for a platform's call and an
+    /// operator's test run alike: function, activity, automation, input validation, the run.
+    /// An error here means nothing ran; a run that failed is in [`Ran::result`].
     async fn call_for(
         &self,
         integration: &Integration,
         function: &str,
         input: Value,
-    ) -> Result<CallOutcome, CallError> {
+        mode: RunMode,
+    ) -> Result<(&'static FunctionSpec, Ran), CallError> {
         let spec = ponte_catalog::function(function).ok_or_else(|| {
             CallError::new(
                 ErrorCode::UnknownFunction,
@@ -164,15 +180,8 @@ impl Ponte {
         let input = spec
             .validate_input(&input)
             .map_err(CallError::from_input_errors)?;
-        let (result, execution_id) = self.run(integration, &automation, input).await?;
-        let output = match spec.output_kind {
-            OutputKind::Json => Some(result),
-            OutputKind::None => None,
-        };
-        Ok(CallOutcome {
-            output,
-            execution_id,
-        })
+        let ran = self.run(integration, &automation, input, mode).await?;
+        Ok((spec, ran))
     }
 
     /// The catalog, with whether the integration of `api_key` serves each function.
@@ -276,6 +285,14 @@ impl Ponte {
                 )
             })?;
         self.compiled.get_or_compile(&name, &source, function)
+    }
+}
+
+/// What a call answers for a run's result: the output, or nothing for functions without one.
+fn output_of(spec: &FunctionSpec, output: Value) -> Option<Value> {
+    match spec.output_kind {
+        OutputKind::Json => Some(output),
+        OutputKind::None => None,
     }
 }
 

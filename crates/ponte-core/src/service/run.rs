@@ -1,5 +1,6 @@
-//! One run of an automation for an integration: the run environment, the integration's
-//! concurrency gate, the execution record.
+//! One run of an automation for an integration: the circuit breaker, the integration's
+//! concurrency gate, the run environment, the execution record. A platform's call and an
+//! operator's test run share it; [`RunMode`] names the few things that differ.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -44,6 +45,28 @@ impl Gates {
     }
 }
 
+/// Who asked for a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RunMode {
+    /// A platform's call: admitted by the circuit breaker and counted in the metrics.
+    Call,
+    /// An operator's test run: past the circuit breaker (an operator must be able to probe an
+    /// ERP the breaker keeps off), with no effect on it, left out of the metrics, and recorded
+    /// with `test_run`; its trace is handed back.
+    Test,
+}
+
+/// A run that took place; its record is queued for the writer.
+#[derive(Debug)]
+pub(super) struct Ran {
+    /// The run, also the record's id.
+    pub(super) execution_id: ExecutionId,
+    /// The automation's output, or the error the caller is answered.
+    pub(super) result: Result<Value, CallError>,
+    /// The redacted trace, for test runs (a call's trace goes to its record only).
+    pub(super) trace: Option<Value>,
+}
+
 /// The engine limits an integration's settings ask for.
 fn limits_for(settings: &IntegrationSettings) -> Limits {
     Limits {
@@ -82,19 +105,25 @@ fn collect_documents(value: &Value, masks: &mut Vec<(String, String)>) {
 }
 
 impl Ponte {
-    /// Runs `automation` under the integration's gate and records the execution.
+    /// Runs `automation` under the integration's gate and records the execution. An error here
+    /// means nothing ran (the circuit is open, or no slot freed up in time).
     pub(super) async fn run(
         &self,
         integration: &Integration,
         automation: &CompiledAutomation,
         input: Value,
-    ) -> Result<(Value, ExecutionId), CallError> {
+        mode: RunMode,
+    ) -> Result<Ran, CallError> {
         let settings = &integration.settings;
         let breaker = settings.limits.breaker;
-        let ticket = self
-            .breakers
-            .admit(&integration.id, breaker)
-            .map_err(|wait| circuit_open(wait, breaker))?;
+        let ticket = match mode {
+            RunMode::Call => Some(
+                self.breakers
+                    .admit(&integration.id, breaker)
+                    .map_err(|wait| circuit_open(wait, breaker))?,
+            ),
+            RunMode::Test => None,
+        };
         let mut limits = limits_for(settings);
         let gate = self
             .gates
@@ -148,7 +177,9 @@ impl Ponte {
         let started_at = now_micros();
         let outcome = engine.run(automation, input, &env).await;
         drop(permit);
-        self.metrics.observe_erp(&integration.id, &outcome.trace);
+        if mode == RunMode::Call {
+            self.metrics.observe_erp(&integration.id, &outcome.trace);
+        }
 
         let result = outcome.result.map_err(|error| {
             let redactor = redactor_for(&env);
@@ -162,6 +193,8 @@ impl Ponte {
             }
             call
         });
+        let trace = serde_json::to_value(&outcome.trace).unwrap_or(Value::Null);
+        let handed_back = (mode == RunMode::Test).then(|| trace.clone());
         let record = ExecutionRecord {
             id: execution_id,
             integration: integration.id.clone(),
@@ -174,12 +207,18 @@ impl Ponte {
                     code: error.code().to_owned(),
                 },
             },
-            trace: serde_json::to_value(&outcome.trace).unwrap_or(Value::Null),
-            test_run: false,
+            trace,
+            test_run: mode == RunMode::Test,
         };
-        ticket.finish(result.as_ref().err().map(|error| error.code));
+        if let Some(ticket) = ticket {
+            ticket.finish(result.as_ref().err().map(|error| error.code));
+        }
         self.recorder.record(record).await;
-        result.map(|output| (output, execution_id))
+        Ok(Ran {
+            execution_id,
+            result,
+            trace: handed_back,
+        })
     }
 
     /// Waits until the record of every call answered so far is stored. Records are written

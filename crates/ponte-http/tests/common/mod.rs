@@ -179,6 +179,47 @@ impl TestApp {
         read(request.send().await.unwrap()).await
     }
 
+    /// Spawns with the admin API open to [`ADMIN_TOKEN`].
+    pub async fn spawn_admin() -> TestApp {
+        Self::spawn_with(|state| state.with_admin_token(SecretString::from(ADMIN_TOKEN))).await
+    }
+
+    /// An admin request sending `token` (none: no `Authorization` header) and a JSON body.
+    pub async fn admin_as(
+        &self,
+        token: Option<&str>,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        read(request.send().await.unwrap()).await
+    }
+
+    /// `GET` on the admin API with the admin token.
+    pub async fn admin_get(&self, path: &str) -> Answer {
+        self.admin_as(Some(ADMIN_TOKEN), reqwest::Method::GET, path, None)
+            .await
+    }
+
+    /// `POST` on the admin API with the admin token.
+    pub async fn admin_post(&self, path: &str, body: Value) -> Answer {
+        self.admin_as(Some(ADMIN_TOKEN), reqwest::Method::POST, path, Some(body))
+            .await
+    }
+
+    /// `DELETE` on the admin API with the admin token.
+    pub async fn admin_delete(&self, path: &str) -> Answer {
+        self.admin_as(Some(ADMIN_TOKEN), reqwest::Method::DELETE, path, None)
+            .await
+    }
+
     pub async fn get(&self, key: Option<&str>, path: &str) -> Answer {
         let mut request = self.client.get(self.url(path));
         if let Some(key) = key {
@@ -206,6 +247,9 @@ async fn read(response: reqwest::Response) -> Answer {
         text,
     }
 }
+
+/// The admin token of [`TestApp::spawn_admin`].
+pub const ADMIN_TOKEN: &str = "admin-token-of-the-tests-7c1e9a4b2d6f0e83";
 
 /// A valid CPF, for inputs that need one.
 pub const CPF: &str = "529.982.247-25";

@@ -1,0 +1,275 @@
+//! `/admin/v1/integrations`: integrations as configured (secret names, never values) and their
+//! API keys (prefixes, never hashes; a plain key only in the answer that creates it).
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use ponte_core::model::{ApiKey, IssuedApiKey};
+use ponte_core::service::admin::IntegrationView;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::rfc3339;
+use crate::extract::{AdminAccess, PathParams};
+use crate::{AppState, Problem};
+
+/// The routes of this resource.
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_integrations))
+        .routes(routes!(get_integration))
+        .routes(routes!(list_api_keys, create_api_key))
+        .routes(routes!(revoke_api_key))
+}
+
+/// Every integration.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IntegrationList {
+    /// Ordered by id.
+    pub integrations: Vec<IntegrationSummary>,
+}
+
+/// An integration in a listing.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IntegrationSummary {
+    /// Stable identifier.
+    #[schema(example = "acme-ixc")]
+    pub id: String,
+    /// Human-readable name.
+    pub name: String,
+    /// The preset it started from.
+    #[schema(example = "ixc")]
+    pub preset: Option<String>,
+    /// An inactive integration serves nothing.
+    pub active: bool,
+    /// The bound functions, each with the automation serving it: `{"kind": "preset", "preset":
+    /// "ixc"}`, `{"kind": "latest"}` or `{"kind": "version", "version": 3}`.
+    #[schema(value_type = Object)]
+    pub bindings: BTreeMap<String, Value>,
+    /// The names of its secrets; values are never shown.
+    #[schema(example = json!(["ixc_token"]))]
+    pub secrets: Vec<String>,
+}
+
+/// One integration, with its settings and variables.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IntegrationDetail {
+    /// What the listing shows.
+    #[serde(flatten)]
+    pub summary: IntegrationSummary,
+    /// The settings of SPEC §3.
+    #[schema(value_type = Object)]
+    pub settings: Value,
+    /// Plain variables the automations read (`base_url`, ...).
+    pub variables: BTreeMap<String, String>,
+}
+
+impl From<&IntegrationView> for IntegrationSummary {
+    fn from(view: &IntegrationView) -> Self {
+        let integration = &view.integration;
+        IntegrationSummary {
+            id: integration.id.to_string(),
+            name: integration.name.clone(),
+            preset: integration.preset.clone(),
+            active: integration.active,
+            bindings: integration
+                .bindings
+                .iter()
+                .map(|(function, automation)| {
+                    let automation = serde_json::to_value(automation).unwrap_or(Value::Null);
+                    (function.clone(), automation)
+                })
+                .collect(),
+            secrets: view.secret_names.clone(),
+        }
+    }
+}
+
+impl From<IntegrationView> for IntegrationDetail {
+    fn from(view: IntegrationView) -> Self {
+        let summary = IntegrationSummary::from(&view);
+        let integration = view.integration;
+        IntegrationDetail {
+            summary,
+            settings: serde_json::to_value(&integration.settings).unwrap_or(Value::Null),
+            variables: integration.variables,
+        }
+    }
+}
+
+/// An integration's API keys.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiKeyList {
+    /// Oldest first, revoked ones included.
+    pub api_keys: Vec<ApiKeyInfo>,
+}
+
+/// An API key, without the key.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiKeyInfo {
+    /// Identifier, for revoking.
+    pub id: String,
+    /// The key's first characters, to recognise it.
+    #[schema(example = "ponte_3f9a01bc")]
+    pub prefix: String,
+    /// When it was created (RFC 3339).
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    /// A revoked key never authenticates again.
+    pub revoked: bool,
+}
+
+impl From<&ApiKey> for ApiKeyInfo {
+    fn from(key: &ApiKey) -> Self {
+        ApiKeyInfo {
+            id: key.id.to_string(),
+            prefix: key.prefix.clone(),
+            created_at: rfc3339(key.created_at),
+            revoked: key.revoked,
+        }
+    }
+}
+
+/// A key just created. `key` is shown here and never again: Ponte keeps only its hash.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewApiKey {
+    /// The key's record.
+    #[serde(flatten)]
+    pub info: ApiKeyInfo,
+    /// The plain key, for `Authorization: Bearer` on `/v1/`.
+    #[schema(example = "ponte_3f9a01bc…")]
+    pub key: String,
+}
+
+impl From<IssuedApiKey> for NewApiKey {
+    fn from(issued: IssuedApiKey) -> Self {
+        NewApiKey {
+            info: ApiKeyInfo::from(&issued.key),
+            key: issued.plain.reveal(),
+        }
+    }
+}
+
+/// Every integration, with its bound functions and the names of its secrets.
+#[utoipa::path(
+    get,
+    path = "/admin/v1/integrations",
+    tag = "admin",
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The integrations", body = IntegrationList),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn list_integrations(
+    State(state): State<AppState>,
+    _admin: AdminAccess,
+) -> Result<Json<IntegrationList>, Problem> {
+    let views = state.ponte.admin().list_integrations().await?;
+    Ok(Json(IntegrationList {
+        integrations: views.iter().map(IntegrationSummary::from).collect(),
+    }))
+}
+
+/// One integration: bindings, secret names, settings and variables.
+#[utoipa::path(
+    get,
+    path = "/admin/v1/integrations/{id}",
+    tag = "admin",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The integration", example = "acme-ixc")),
+    responses(
+        (status = 200, description = "The integration", body = IntegrationDetail),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn get_integration(
+    State(state): State<AppState>,
+    _admin: AdminAccess,
+    PathParams(id): PathParams<String>,
+) -> Result<Json<IntegrationDetail>, Problem> {
+    let view = state.ponte.admin().integration(&id).await?;
+    Ok(Json(view.into()))
+}
+
+/// The integration's API keys, revoked ones included. Never the keys themselves.
+#[utoipa::path(
+    get,
+    path = "/admin/v1/integrations/{id}/api-keys",
+    tag = "admin",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The integration", example = "acme-ixc")),
+    responses(
+        (status = 200, description = "The keys", body = ApiKeyList),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn list_api_keys(
+    State(state): State<AppState>,
+    _admin: AdminAccess,
+    PathParams(id): PathParams<String>,
+) -> Result<Json<ApiKeyList>, Problem> {
+    let keys = state.ponte.admin().list_api_keys(&id).await?;
+    Ok(Json(ApiKeyList {
+        api_keys: keys.iter().map(ApiKeyInfo::from).collect(),
+    }))
+}
+
+/// Creates an API key for the integration. The plain key is in this answer only.
+#[utoipa::path(
+    post,
+    path = "/admin/v1/integrations/{id}/api-keys",
+    tag = "admin",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The integration", example = "acme-ixc")),
+    responses(
+        (status = 201, description = "The new key, shown once", body = NewApiKey),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn create_api_key(
+    State(state): State<AppState>,
+    _admin: AdminAccess,
+    PathParams(id): PathParams<String>,
+) -> Result<(StatusCode, Json<NewApiKey>), Problem> {
+    let issued = state.ponte.admin().create_api_key(&id).await?;
+    Ok((StatusCode::CREATED, Json(issued.into())))
+}
+
+/// Revokes an API key of the integration; it stops authenticating at once.
+#[utoipa::path(
+    delete,
+    path = "/admin/v1/integrations/{id}/api-keys/{key_id}",
+    tag = "admin",
+    security(("admin_token" = [])),
+    params(
+        ("id" = String, Path, description = "The integration", example = "acme-ixc"),
+        ("key_id" = String, Path, description = "The key's `id`"),
+    ),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn revoke_api_key(
+    State(state): State<AppState>,
+    _admin: AdminAccess,
+    PathParams((id, key_id)): PathParams<(String, String)>,
+) -> Result<StatusCode, Problem> {
+    state.ponte.admin().revoke_api_key(&id, &key_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
