@@ -147,3 +147,32 @@ fn a_configuration_with_an_unknown_key_is_refused_before_anything_starts() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("port"), "{err}");
 }
+
+#[test]
+fn config_check_reports_the_admin_api_and_refuses_a_weak_admin_token_without_showing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |token: &str| {
+        std::fs::write(dir.path().join("admin_token"), token).unwrap();
+        std::fs::write(
+            dir.path().join("ponte.toml"),
+            "[security]\nadmin_token = \"file:admin_token\"\n\n[executions]\nretention_days = 7\n",
+        )
+        .unwrap();
+        Command::new(env!("CARGO_BIN_EXE_ponte"))
+            .args(["config", "check", "--config"])
+            .arg(dir.path().join("ponte.toml"))
+            .output()
+            .unwrap()
+    };
+    let good = check("0123456789abcdef0123456789abcdef");
+    assert_eq!(good.status.code(), Some(0), "{good:?}");
+    let out = String::from_utf8_lossy(&good.stdout);
+    assert!(out.contains("admin API: on"), "{out}");
+    assert!(out.contains("kept 7 days"), "{out}");
+
+    let weak = check("hunter2");
+    assert_eq!(weak.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&weak.stderr);
+    assert!(err.contains("security.admin_token"), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
+}

@@ -41,6 +41,14 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<ExitCode> {
     {
         problems.push(format!("{e:#}"));
     }
+    // Resolved and checked exactly as `ponte serve` does before it opens the API.
+    let admin = match super::serve::admin_token(&loaded) {
+        Ok(token) => token.is_some(),
+        Err(e) => {
+            problems.push(format!("{e:#}"));
+            false
+        }
+    };
     for i in &c.integrations {
         for (name, r) in &i.secrets {
             if let Err(e) = config::resolve_secret(
@@ -63,6 +71,18 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<ExitCode> {
     }
     crate::output::line(format!("listen:   {}", c.server.listen));
     crate::output::line(format!("database: {}", redact_url(&loaded.database_url())));
+    crate::output::line(format!(
+        "admin API: {}",
+        if admin {
+            "on"
+        } else {
+            "off (security.admin_token not set)"
+        }
+    ));
+    crate::output::line(match c.executions.retention_days {
+        0 => "execution records: kept forever".to_owned(),
+        days => format!("execution records: kept {days} days"),
+    });
     crate::output::line(format!("integrations: {}", c.integrations.len()));
     for i in &c.integrations {
         crate::output::line(format!(

@@ -61,7 +61,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
 
 /// The admin token `security.admin_token` refers to, checked; `None` when none is configured,
 /// which leaves the admin API off.
-fn admin_token(loaded: &config::Loaded) -> anyhow::Result<Option<SecretString>> {
+pub(crate) fn admin_token(loaded: &config::Loaded) -> anyhow::Result<Option<SecretString>> {
     let Some(reference) = loaded.config.security.admin_token.as_deref() else {
         return Ok(None);
     };
