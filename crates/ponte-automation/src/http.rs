@@ -13,6 +13,7 @@ use url::Url;
 use crate::compiled::{Body, JsonTpl, Paginate, Request};
 use crate::engine::{Engine, Run};
 use crate::error::{RunError, clean_message, short};
+use crate::jq::JqInput;
 use crate::model::{MethodDoc, OnMaxPages, PageStyle, ParamIn, ResponseAs};
 use crate::trace::{PaginationTrace, RequestTrace, StepTrace};
 use crate::transport::{OutboundRequest, TransportError};
@@ -427,7 +428,8 @@ impl Engine {
         self.paginate(run, step, req, pg, rendered, trace).await
     }
 
-    /// One authenticated exchange with success decided; returns the step value and the body.
+    /// One authenticated exchange with success decided; returns the step value (its `body` is
+    /// the decoded response) and, when the success check read it, the body converted for jq.
     async fn exchange(
         &self,
         run: &Run<'_>,
@@ -436,7 +438,7 @@ impl Engine {
         rendered: Rendered,
         page: Option<u32>,
         trace: &mut StepTrace,
-    ) -> Result<(Value, Value), RunError> {
+    ) -> Result<(Value, Option<JqInput>), RunError> {
         let received = self
             .send_authenticated(run, step, req, rendered, page, trace)
             .await?;
@@ -455,43 +457,34 @@ impl Engine {
             Some(list) => list.contains(&received.status),
             None => (200..300).contains(&received.status),
         };
+        let mut input = None;
         let predicate_ok = match (&req.success, status_ok) {
-            (Some(p), true) => p.test(&body).map_err(|e| RunError::InvalidResponse {
-                step: step.to_owned(),
-                message: format!("success check: {}", e.0),
-            })?,
+            (Some(p), true) => {
+                let converted = input.insert(JqInput::new(&body));
+                p.test_on(converted)
+                    .map_err(|e| RunError::InvalidResponse {
+                        step: step.to_owned(),
+                        message: format!("success check: {}", e.0),
+                    })?
+            }
             _ => status_ok,
         };
-        let mut value = json!({
-            "ok": predicate_ok,
-            "status": received.status,
-            "headers": headers_json(&received.headers),
-            "body": body,
-        });
-        if predicate_ok {
-            return Ok((value, body));
-        }
-        let message = match &req.error_message {
-            Some(p) => p
-                .first(&body)
-                .ok()
-                .map(|v| crate::filters::text(&v))
-                .unwrap_or_default(),
-            None => String::new(),
-        };
-        let message = if message.is_empty() {
-            match &body {
-                Value::String(s) => clean_message(s),
-                other => short(other),
-            }
+        let error = if predicate_ok {
+            None
         } else {
-            clean_message(&message)
+            Some(failure_message(req, &body))
+        };
+        let mut value = Map::with_capacity(5);
+        value.insert("ok".into(), Value::Bool(predicate_ok));
+        value.insert("status".into(), Value::from(received.status));
+        value.insert("headers".into(), headers_json(&received.headers));
+        value.insert("body".into(), body);
+        let Some(message) = error else {
+            return Ok((Value::Object(value), input));
         };
         if req.continue_on_error {
-            if let Value::Object(map) = &mut value {
-                map.insert("error".into(), Value::String(message));
-            }
-            return Ok((value, body));
+            value.insert("error".into(), Value::String(message));
+            return Ok((Value::Object(value), input));
         }
         Err(if received.status >= 500 {
             RunError::Unavailable {
@@ -518,7 +511,6 @@ impl Engine {
     ) -> Result<Value, RunError> {
         let mut records: Vec<Value> = Vec::new();
         let mut last = Value::Null;
-        let mut previous_body: Option<Value> = None;
         let mut cursor: Option<String> = None;
         let mut next_url: Option<Url> = None;
         let mut pages = 0u32;
@@ -570,16 +562,17 @@ impl Engine {
                 set_param(&mut rendered, pg, Some(name), &size.to_string());
             }
             pages += 1;
-            let (value, body) = self
+            let (value, input) = self
                 .exchange(run, step, req, rendered, Some(pages), trace)
                 .await?;
             if value.get("ok") == Some(&Value::Bool(false)) {
                 // continue_on_error: hand the failed page to the automation as it is.
                 return Ok(value);
             }
-            // Converted once for every program that reads this page; dropped before the next
-            // request is awaited.
-            let input = crate::jq::JqInput::new(&body);
+            let body = value.get("body").unwrap_or(&Value::Null);
+            // Converted once (by the success check, or here) for every program that reads this
+            // page; dropped before the next request is awaited.
+            let input = input.unwrap_or_else(|| JqInput::new(body));
             let items = pg
                 .items
                 .first_on(&input)
@@ -597,12 +590,14 @@ impl Engine {
                     });
                 }
             };
+            // `last` holds the previous page: every page before this one went through the loop.
+            let repeated = last.get("body") == Some(body);
             last = value;
             if items.is_empty() {
                 stopped_by = "empty_page";
                 break;
             }
-            if previous_body.as_ref() == Some(&body) {
+            if repeated {
                 stopped_by = "repeated_page";
                 break;
             }
@@ -668,7 +663,6 @@ impl Engine {
                 }
                 PageStyle::Page | PageStyle::Offset => {}
             }
-            previous_body = Some(body);
         }
         trace.pagination = Some(PaginationTrace {
             pages,
@@ -713,6 +707,26 @@ fn set_param(rendered: &mut Rendered, pg: &Paginate, name: Option<&str>, value: 
             form.retain(|(k, _)| k != name);
             form.push((name.to_owned(), value.to_owned()));
         }
+    }
+}
+
+/// Why a response was not a success: the `error_message` program's text, else the body's.
+fn failure_message(req: &Request, body: &Value) -> String {
+    let message = match &req.error_message {
+        Some(p) => p
+            .first(body)
+            .ok()
+            .map(|v| crate::filters::text(&v))
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    if message.is_empty() {
+        match body {
+            Value::String(s) => clean_message(s),
+            other => short(other),
+        }
+    } else {
+        clean_message(&message)
     }
 }
 
