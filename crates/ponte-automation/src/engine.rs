@@ -6,12 +6,13 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 
 use futures::StreamExt;
 use secrecy::{ExposeSecret, SecretString};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use crate::auth::TokenCache;
@@ -71,6 +72,33 @@ pub(crate) struct Run<'a> {
     pub step_count: AtomicU32,
     pub iterations: AtomicU32,
     pub deadline: tokio::time::Instant,
+    /// [`Run::auth_ctx`], built at its first use.
+    pub auth_ctx: OnceLock<minijinja::Value>,
+}
+
+/// A run context with `secrets` set, serialised as the context itself with that one entry
+/// added (or replaced), without copying the context first.
+struct WithSecrets<'a> {
+    ctx: &'a Value,
+    secrets: &'a Value,
+}
+
+impl Serialize for WithSecrets<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Value::Object(map) = self.ctx else {
+            return self.ctx.serialize(serializer);
+        };
+        let replaces = map.contains_key("secrets");
+        let mut out = serializer.serialize_map(Some(map.len() + usize::from(!replaces)))?;
+        for (key, value) in map {
+            let value = if key == "secrets" { self.secrets } else { value };
+            out.serialize_entry(key, value)?;
+        }
+        if !replaces {
+            out.serialize_entry("secrets", self.secrets)?;
+        }
+        out.end()
+    }
 }
 
 impl Run<'_> {
@@ -98,16 +126,20 @@ impl Run<'_> {
 
     /// The template context: the run context plus secrets (templates only).
     pub(crate) fn template_ctx(&self, ctx: &Value) -> minijinja::Value {
-        let mut with_secrets = ctx.clone();
-        if let Value::Object(map) = &mut with_secrets {
-            map.insert("secrets".into(), self.secrets.clone());
-        }
-        context(&with_secrets)
+        context(&WithSecrets {
+            ctx,
+            secrets: &self.secrets,
+        })
     }
 
-    /// The template context of auth values: variables and settings (and secrets).
+    /// The template context of auth values: variables and settings (and secrets). The same for
+    /// the whole run, so it is built once.
     pub(crate) fn auth_ctx(&self) -> minijinja::Value {
-        self.template_ctx(&json!({"vars": self.vars, "settings": self.env.settings}))
+        self.auth_ctx
+            .get_or_init(|| {
+                self.template_ctx(&json!({"vars": self.vars, "settings": self.env.settings}))
+            })
+            .clone()
     }
 
     pub(crate) fn remaining(&self) -> std::time::Duration {
@@ -169,6 +201,7 @@ impl Engine {
             step_count: AtomicU32::new(0),
             iterations: AtomicU32::new(0),
             deadline: tokio::time::Instant::now() + limits.total_timeout(),
+            auth_ctx: OnceLock::new(),
         };
         // Optional inputs not given are `""` (SPEC §1: absent and "" both mean "not given"),
         // so a template can test `{% if input.contract_id %}` without tripping strict mode.
@@ -270,7 +303,7 @@ impl Engine {
         }
         Self::count_step(run, &step.id)?;
         let Some(each) = &step.for_each else {
-            return self.step_once(run, step, ctx.clone(), started).await;
+            return self.step_once(run, step, ctx, started).await;
         };
         let items = each
             .items
@@ -324,7 +357,7 @@ impl Engine {
                     }
                     async move {
                         Self::count_step(run, &step.id)?;
-                        self.step_once(run, step, local, Instant::now()).await
+                        self.step_once(run, step, &local, Instant::now()).await
                     }
                 })
                 .buffered(concurrency)
@@ -351,7 +384,7 @@ impl Engine {
         &self,
         run: &Run<'_>,
         step: &Step,
-        ctx: Value,
+        ctx: &Value,
         started: Instant,
     ) -> Result<Flow, RunError> {
         let automation_err = |message: String| RunError::Automation {
@@ -365,13 +398,13 @@ impl Engine {
         };
         let flow = match &step.kind {
             StepKind::Set(p) => {
-                Flow::Continue(p.first(&ctx).map_err(|e| RunError::InvalidResponse {
+                Flow::Continue(p.first(ctx).map_err(|e| RunError::InvalidResponse {
                     step: step.id.clone(),
                     message: e.0,
                 })?)
             }
             StepKind::Return(p) => {
-                Flow::Return(p.first(&ctx).map_err(|e| RunError::InvalidResponse {
+                Flow::Return(p.first(ctx).map_err(|e| RunError::InvalidResponse {
                     step: step.id.clone(),
                     message: e.0,
                 })?)
@@ -380,7 +413,7 @@ impl Engine {
                 let message = run
                     .automation
                     .templates
-                    .render(message, &run.template_ctx(&ctx))
+                    .render(message, &run.template_ctx(ctx))
                     .map_err(automation_err)?;
                 run.record(StepTrace {
                     duration_ms: elapsed_ms(started),
@@ -392,7 +425,7 @@ impl Engine {
                 });
             }
             StepKind::Request(request) => {
-                let result = self.request(run, &step.id, request, &ctx, &mut trace).await;
+                let result = self.request(run, &step.id, request, ctx, &mut trace).await;
                 trace.duration_ms = elapsed_ms(started);
                 run.record(trace);
                 return result.map(Flow::Continue);
