@@ -6,17 +6,17 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::{Mutex, OnceLock};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use futures::StreamExt;
 use secrecy::{ExposeSecret, SecretString};
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use crate::auth::TokenCache;
 use crate::compiled::{CompiledAutomation, Step, StepKind};
+use crate::context::{Both, Context, Scope, TemplateView};
 use crate::error::{OutputMismatch, RunError, short};
 use crate::limits::Limits;
 use crate::template::context;
@@ -76,31 +76,6 @@ pub(crate) struct Run<'a> {
     pub auth_ctx: OnceLock<minijinja::Value>,
 }
 
-/// A run context with `secrets` set, serialised as the context itself with that one entry
-/// added (or replaced), without copying the context first.
-struct WithSecrets<'a> {
-    ctx: &'a Value,
-    secrets: &'a Value,
-}
-
-impl Serialize for WithSecrets<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Value::Object(map) = self.ctx else {
-            return self.ctx.serialize(serializer);
-        };
-        let replaces = map.contains_key("secrets");
-        let mut out = serializer.serialize_map(Some(map.len() + usize::from(!replaces)))?;
-        for (key, value) in map {
-            let value = if key == "secrets" { self.secrets } else { value };
-            out.serialize_entry(key, value)?;
-        }
-        if !replaces {
-            out.serialize_entry("secrets", self.secrets)?;
-        }
-        out.end()
-    }
-}
-
 impl Run<'_> {
     pub(crate) fn redactor(&self) -> Redactor {
         self.redactor.lock().map(|r| r.clone()).unwrap_or_default()
@@ -124,12 +99,14 @@ impl Run<'_> {
         }
     }
 
-    /// The template context: the run context plus secrets (templates only).
-    pub(crate) fn template_ctx(&self, ctx: &Value) -> minijinja::Value {
-        context(&WithSecrets {
-            ctx,
-            secrets: &self.secrets,
-        })
+    /// The template context of a step: what it sees, plus secrets (templates only).
+    pub(crate) fn template_ctx(&self, scope: &Scope<'_>) -> minijinja::Value {
+        context(&scope.for_templates(&self.secrets))
+    }
+
+    /// The template context of a JSON context, plus secrets.
+    pub(crate) fn template_ctx_of(&self, ctx: &Value) -> minijinja::Value {
+        context(&TemplateView::with_secrets(ctx, &self.secrets))
     }
 
     /// The template context of auth values: variables and settings (and secrets). The same for
@@ -137,7 +114,7 @@ impl Run<'_> {
     pub(crate) fn auth_ctx(&self) -> minijinja::Value {
         self.auth_ctx
             .get_or_init(|| {
-                self.template_ctx(&json!({"vars": self.vars, "settings": self.env.settings}))
+                self.template_ctx_of(&json!({"vars": self.vars, "settings": self.env.settings}))
             })
             .clone()
     }
@@ -153,7 +130,7 @@ fn elapsed_ms(start: Instant) -> u64 {
 }
 
 enum Flow {
-    Continue(Value),
+    Continue(Both),
     Return(Value),
 }
 
@@ -212,12 +189,12 @@ impl Engine {
                     .or_insert_with(|| Value::String(String::new()));
             }
         }
-        let ctx = json!({
+        let ctx = Context::new(json!({
             "input": input,
             "vars": vars,
             "settings": env.settings.clone(),
             "steps": {},
-        });
+        }));
         let result =
             match tokio::time::timeout(limits.total_timeout(), self.run_steps(&run, ctx)).await {
                 Ok(r) => r,
@@ -251,22 +228,20 @@ impl Engine {
         RunOutcome { result, trace }
     }
 
-    async fn run_steps(&self, run: &Run<'_>, mut ctx: Value) -> Result<Value, RunError> {
+    async fn run_steps(&self, run: &Run<'_>, mut ctx: Context) -> Result<Value, RunError> {
         for step in &run.automation.steps {
             match self.step(run, step, &ctx).await? {
-                Flow::Continue(value) => {
-                    if let Some(steps) = ctx.get_mut("steps").and_then(Value::as_object_mut) {
-                        steps.insert(step.id.clone(), value);
-                    }
-                }
+                Flow::Continue(value) => ctx.add_step(&step.id, value),
                 Flow::Return(value) => return Ok(value),
             }
         }
         match &run.automation.output {
-            Some(program) => program.first(&ctx).map_err(|e| RunError::InvalidResponse {
-                step: "output".into(),
-                message: e.0,
-            }),
+            Some(program) => program
+                .first_on(ctx.jq())
+                .map_err(|e| RunError::InvalidResponse {
+                    step: "output".into(),
+                    message: e.0,
+                }),
             None => Ok(Value::Null),
         }
     }
@@ -282,7 +257,7 @@ impl Engine {
         Ok(())
     }
 
-    async fn step(&self, run: &Run<'_>, step: &Step, ctx: &Value) -> Result<Flow, RunError> {
+    async fn step(&self, run: &Run<'_>, step: &Step, ctx: &Context) -> Result<Flow, RunError> {
         let started = Instant::now();
         let automation_err = |message: String| RunError::Automation {
             step: step.id.clone(),
@@ -290,7 +265,7 @@ impl Engine {
         };
         if let Some(when) = &step.when
             && !when
-                .test(ctx)
+                .test_on(ctx.jq())
                 .map_err(|e| automation_err(format!("when: {}", e.0)))?
         {
             run.record(StepTrace {
@@ -299,18 +274,22 @@ impl Engine {
                 skipped: true,
                 ..StepTrace::default()
             });
-            return Ok(Flow::Continue(Value::Null));
+            return Ok(Flow::Continue(Both::from_json(Value::Null)));
         }
         Self::count_step(run, &step.id)?;
         let Some(each) = &step.for_each else {
-            return self.step_once(run, step, ctx, started).await;
+            return self.step_once(run, step, &ctx.scope(), started).await;
         };
-        let items = each
+        let (items, items_jq) = each
             .items
-            .first(ctx)
+            .first_both(ctx.jq())
             .map_err(|e| automation_err(format!("for_each: {}", e.0)))?;
-        let items = match items {
-            Value::Array(items) => items,
+        let items: Vec<Both> = match items {
+            Value::Array(items) => items
+                .into_iter()
+                .zip(items_jq.into_items())
+                .map(|(json, jq)| Both { json, jq })
+                .collect(),
             Value::Null => Vec::new(),
             other => {
                 return Err(automation_err(format!(
@@ -350,14 +329,10 @@ impl Engine {
         let results: Vec<Result<Flow, RunError>> =
             futures::stream::iter(items.into_iter().enumerate())
                 .map(|(index, item)| {
-                    let mut local = ctx.clone();
-                    if let Value::Object(map) = &mut local {
-                        map.insert("item".into(), item);
-                        map.insert("index".into(), json!(index));
-                    }
+                    let scope = ctx.item_scope(item, index);
                     async move {
                         Self::count_step(run, &step.id)?;
-                        self.step_once(run, step, &local, Instant::now()).await
+                        self.step_once(run, step, &scope, Instant::now()).await
                     }
                 })
                 .buffered(concurrency)
@@ -377,14 +352,14 @@ impl Engine {
             iterations: Some(count),
             ..StepTrace::default()
         });
-        Ok(Flow::Continue(Value::Array(out)))
+        Ok(Flow::Continue(Both::list(out)))
     }
 
     async fn step_once(
         &self,
         run: &Run<'_>,
         step: &Step,
-        ctx: &Value,
+        scope: &Scope<'_>,
         started: Instant,
     ) -> Result<Flow, RunError> {
         let automation_err = |message: String| RunError::Automation {
@@ -398,22 +373,28 @@ impl Engine {
         };
         let flow = match &step.kind {
             StepKind::Set(p) => {
-                Flow::Continue(p.first(ctx).map_err(|e| RunError::InvalidResponse {
-                    step: step.id.clone(),
-                    message: e.0,
-                })?)
+                let (json, jq) =
+                    p.first_both(&scope.jq)
+                        .map_err(|e| RunError::InvalidResponse {
+                            step: step.id.clone(),
+                            message: e.0,
+                        })?;
+                Flow::Continue(Both { json, jq })
             }
             StepKind::Return(p) => {
-                Flow::Return(p.first(ctx).map_err(|e| RunError::InvalidResponse {
-                    step: step.id.clone(),
-                    message: e.0,
-                })?)
+                Flow::Return(
+                    p.first_on(&scope.jq)
+                        .map_err(|e| RunError::InvalidResponse {
+                            step: step.id.clone(),
+                            message: e.0,
+                        })?,
+                )
             }
             StepKind::Fail { code, message } => {
                 let message = run
                     .automation
                     .templates
-                    .render(message, &run.template_ctx(ctx))
+                    .render(message, &run.template_ctx(scope))
                     .map_err(automation_err)?;
                 run.record(StepTrace {
                     duration_ms: elapsed_ms(started),
@@ -425,7 +406,9 @@ impl Engine {
                 });
             }
             StepKind::Request(request) => {
-                let result = self.request(run, &step.id, request, ctx, &mut trace).await;
+                let result = self
+                    .request(run, &step.id, request, scope, &mut trace)
+                    .await;
                 trace.duration_ms = elapsed_ms(started);
                 run.record(trace);
                 return result.map(Flow::Continue);

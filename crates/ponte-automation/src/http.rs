@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use url::Url;
 
 use crate::compiled::{Body, JsonTpl, Paginate, Request};
+use crate::context::{Both, Scope};
 use crate::engine::{Engine, Run};
 use crate::error::{RunError, clean_message, short};
 use crate::jq::JqInput;
@@ -175,15 +176,14 @@ impl Engine {
         run: &Run<'_>,
         step: &str,
         req: &Request,
-        ctx: &Value,
+        tctx: &minijinja::Value,
     ) -> Result<Rendered, RunError> {
         let t = &run.automation.templates;
-        let tctx = run.template_ctx(ctx);
         let fail = |message: String| RunError::Automation {
             step: step.to_owned(),
             message,
         };
-        let url_text = t.render(&req.url, &tctx).map_err(&fail)?;
+        let url_text = t.render(&req.url, tctx).map_err(&fail)?;
         let mut url = Url::parse(url_text.trim()).map_err(|e| {
             fail(format!(
                 "`{}` is not a URL: {e}",
@@ -193,13 +193,13 @@ impl Engine {
         if !req.query.is_empty() {
             let mut pairs = Vec::with_capacity(req.query.len());
             for (k, v) in &req.query {
-                pairs.push((k.clone(), t.render(v, &tctx).map_err(&fail)?));
+                pairs.push((k.clone(), t.render(v, tctx).map_err(&fail)?));
             }
             url.query_pairs_mut().extend_pairs(pairs);
         }
         let mut headers = HeaderMap::new();
         for (k, v) in &req.headers {
-            let value = t.render(v, &tctx).map_err(&fail)?;
+            let value = t.render(v, tctx).map_err(&fail)?;
             let name = HeaderName::from_bytes(k.as_bytes())
                 .map_err(|_| fail(format!("`{k}` is not a header name")))?;
             let value = HeaderValue::from_str(&value)
@@ -217,7 +217,7 @@ impl Engine {
         match &req.body {
             Body::None => {}
             Body::Json(j) => {
-                rendered.json = Some(render_json(run, j, &tctx).map_err(&fail)?);
+                rendered.json = Some(render_json(run, j, tctx).map_err(&fail)?);
                 rendered
                     .headers
                     .entry(CONTENT_TYPE)
@@ -226,7 +226,7 @@ impl Engine {
             Body::Form(pairs) => {
                 let mut out = Vec::with_capacity(pairs.len());
                 for (k, v) in pairs {
-                    out.push((k.clone(), t.render(v, &tctx).map_err(&fail)?));
+                    out.push((k.clone(), t.render(v, tctx).map_err(&fail)?));
                 }
                 rendered.form = Some(out);
                 rendered
@@ -236,7 +236,7 @@ impl Engine {
                         "application/x-www-form-urlencoded",
                     ));
             }
-            Body::Raw(tpl) => rendered.raw = Some(t.render(tpl, &tctx).map_err(&fail)?),
+            Body::Raw(tpl) => rendered.raw = Some(t.render(tpl, tctx).map_err(&fail)?),
         }
         Ok(rendered)
     }
@@ -417,10 +417,10 @@ impl Engine {
         run: &Run<'_>,
         step: &str,
         req: &Request,
-        ctx: &Value,
+        scope: &Scope<'_>,
         trace: &mut StepTrace,
-    ) -> Result<Value, RunError> {
-        let rendered = self.render(run, step, req, ctx)?;
+    ) -> Result<Both, RunError> {
+        let rendered = self.render(run, step, req, &run.template_ctx(scope))?;
         let Some(pg) = &req.paginate else {
             let (value, _) = self.exchange(run, step, req, rendered, None, trace).await?;
             return Ok(value);
@@ -429,7 +429,7 @@ impl Engine {
     }
 
     /// One authenticated exchange with success decided; returns the step value (its `body` is
-    /// the decoded response) and, when the success check read it, the body converted for jq.
+    /// the decoded response) and the body converted for jq, once for every program reading it.
     async fn exchange(
         &self,
         run: &Run<'_>,
@@ -438,7 +438,7 @@ impl Engine {
         rendered: Rendered,
         page: Option<u32>,
         trace: &mut StepTrace,
-    ) -> Result<(Value, Option<JqInput>), RunError> {
+    ) -> Result<(Both, JqInput), RunError> {
         let received = self
             .send_authenticated(run, step, req, rendered, page, trace)
             .await?;
@@ -457,16 +457,12 @@ impl Engine {
             Some(list) => list.contains(&received.status),
             None => (200..300).contains(&received.status),
         };
-        let mut input = None;
+        let body = Both::from_json(body);
         let predicate_ok = match (&req.success, status_ok) {
-            (Some(p), true) => {
-                let converted = input.insert(JqInput::new(&body));
-                p.test_on(converted)
-                    .map_err(|e| RunError::InvalidResponse {
-                        step: step.to_owned(),
-                        message: format!("success check: {}", e.0),
-                    })?
-            }
+            (Some(p), true) => p.test_on(&body.jq).map_err(|e| RunError::InvalidResponse {
+                step: step.to_owned(),
+                message: format!("success check: {}", e.0),
+            })?,
             _ => status_ok,
         };
         let error = if predicate_ok {
@@ -474,17 +470,19 @@ impl Engine {
         } else {
             Some(failure_message(req, &body))
         };
-        let mut value = Map::with_capacity(5);
-        value.insert("ok".into(), Value::Bool(predicate_ok));
-        value.insert("status".into(), Value::from(received.status));
-        value.insert("headers".into(), headers_json(&received.headers));
-        value.insert("body".into(), body);
+        let page_jq = body.jq.clone();
+        let mut value = Both::object(vec![
+            ("ok", Both::from_json(Value::Bool(predicate_ok))),
+            ("status", Both::from_json(Value::from(received.status))),
+            ("headers", Both::from_json(headers_json(&received.headers))),
+            ("body", body),
+        ]);
         let Some(message) = error else {
-            return Ok((Value::Object(value), input));
+            return Ok((value, page_jq));
         };
         if req.continue_on_error {
-            value.insert("error".into(), Value::String(message));
-            return Ok((Value::Object(value), input));
+            value.insert("error", Both::from_json(Value::String(message)));
+            return Ok((value, page_jq));
         }
         Err(if received.status >= 500 {
             RunError::Unavailable {
@@ -508,9 +506,10 @@ impl Engine {
         pg: &Paginate,
         first: Rendered,
         trace: &mut StepTrace,
-    ) -> Result<Value, RunError> {
+    ) -> Result<Both, RunError> {
         let mut records: Vec<Value> = Vec::new();
-        let mut last = Value::Null;
+        let mut records_jq: Vec<JqInput> = Vec::new();
+        let mut last = Both::from_json(Value::Null);
         let mut cursor: Option<String> = None;
         let mut next_url: Option<Url> = None;
         let mut pages = 0u32;
@@ -565,21 +564,17 @@ impl Engine {
             let (value, input) = self
                 .exchange(run, step, req, rendered, Some(pages), trace)
                 .await?;
-            if value.get("ok") == Some(&Value::Bool(false)) {
+            if value.json.get("ok") == Some(&Value::Bool(false)) {
                 // continue_on_error: hand the failed page to the automation as it is.
                 return Ok(value);
             }
-            let body = value.get("body").unwrap_or(&Value::Null);
-            // Converted once (by the success check, or here) for every program that reads this
-            // page; dropped before the next request is awaited.
-            let input = input.unwrap_or_else(|| JqInput::new(body));
-            let items = pg
-                .items
-                .first_on(&input)
-                .map_err(|e| RunError::InvalidResponse {
-                    step: step.to_owned(),
-                    message: format!("page items: {}", e.0),
-                })?;
+            let (items, items_jq) =
+                pg.items
+                    .first_both(&input)
+                    .map_err(|e| RunError::InvalidResponse {
+                        step: step.to_owned(),
+                        message: format!("page items: {}", e.0),
+                    })?;
             let items = match items {
                 Value::Array(a) => a,
                 Value::Null => Vec::new(),
@@ -591,7 +586,7 @@ impl Engine {
                 }
             };
             // `last` holds the previous page: every page before this one went through the loop.
-            let repeated = last.get("body") == Some(body);
+            let repeated = last.json.get("body") == value.json.get("body");
             last = value;
             if items.is_empty() {
                 stopped_by = "empty_page";
@@ -602,6 +597,7 @@ impl Engine {
                 break;
             }
             records.extend(items);
+            records_jq.extend(items_jq.into_items());
             if let Some(stop) = &pg.stop
                 && stop
                     .test_on(&input)
@@ -669,11 +665,20 @@ impl Engine {
             records: records.len(),
             stopped_by: stopped_by.to_owned(),
         });
-        if let Value::Object(map) = &mut last {
-            map.insert("pages".into(), json!(pages));
-            map.insert("items".into(), Value::Array(records));
+        let pages = Both::from_json(Value::from(pages));
+        let items = Both {
+            json: Value::Array(records),
+            jq: JqInput::list(records_jq),
+        };
+        if last.json.is_object() {
+            last.insert("pages", pages);
+            last.insert("items", items);
         } else {
-            last = json!({"ok": true, "pages": pages, "items": records});
+            last = Both::object(vec![
+                ("ok", Both::from_json(Value::Bool(true))),
+                ("pages", pages),
+                ("items", items),
+            ]);
         }
         Ok(last)
     }
@@ -711,17 +716,17 @@ fn set_param(rendered: &mut Rendered, pg: &Paginate, name: Option<&str>, value: 
 }
 
 /// Why a response was not a success: the `error_message` program's text, else the body's.
-fn failure_message(req: &Request, body: &Value) -> String {
+fn failure_message(req: &Request, body: &Both) -> String {
     let message = match &req.error_message {
         Some(p) => p
-            .first(body)
+            .first_on(&body.jq)
             .ok()
             .map(|v| crate::filters::text(&v))
             .unwrap_or_default(),
         None => String::new(),
     };
     if message.is_empty() {
-        match body {
+        match &body.json {
             Value::String(s) => clean_message(s),
             other => short(other),
         }
