@@ -4,6 +4,7 @@
 //! and ends with the `output` mapping or a `return`; the result is checked against the
 //! function's output schema. Every run is bounded by [`Limits`] and leaves a [`Trace`].
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -429,18 +430,25 @@ fn kind_name(kind: &StepKind) -> &'static str {
     }
 }
 
+/// A copy of `value` with its strings redacted (keys are kept as they are).
 fn redact_value(redactor: &Redactor, value: &Value) -> Value {
+    // Copying the whole value and then replacing the few strings that change is cheaper than
+    // rebuilding it string by string: objects are copied without hashing their keys again.
+    let mut copy = value.clone();
+    redact_in_place(redactor, &mut copy);
+    copy
+}
+
+fn redact_in_place(redactor: &Redactor, value: &mut Value) {
     match value {
-        Value::String(s) => Value::String(redactor.text(s)),
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|v| redact_value(redactor, v)).collect())
+        Value::String(s) => {
+            if let Cow::Owned(redacted) = redactor.redacted(s) {
+                *s = redacted;
+            }
         }
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), redact_value(redactor, v)))
-                .collect(),
-        ),
-        other => other.clone(),
+        Value::Array(items) => items.iter_mut().for_each(|v| redact_in_place(redactor, v)),
+        Value::Object(map) => map.values_mut().for_each(|v| redact_in_place(redactor, v)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
 

@@ -69,7 +69,7 @@ impl Redactor {
 
     /// As [`Self::text`], borrowing the text when there is nothing in it to hide (most text):
     /// then nothing is copied. A value longer than the text is not searched for.
-    fn redacted<'t>(&self, text: &'t str) -> Cow<'t, str> {
+    pub(crate) fn redacted<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let mut out: Option<String> = None;
         let replacements = self
             .secrets
