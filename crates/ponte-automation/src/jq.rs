@@ -3,17 +3,16 @@
 //! The Ponte filters of [`crate::filters`] are added as native jq functions, so
 //! `.valor | money` works in a mapping exactly as `{{ valor | money }}` does in a template.
 
-use std::sync::LazyLock;
-
-use jaq_core::load::lex::{StrPart, Tok, Token};
 use jaq_core::load::parse::Def;
-use jaq_core::load::{Arena, File, Lexer, Loader};
+use jaq_core::load::{Arena, File, Loader};
 use jaq_core::native::{Fun, bome, run, v};
 use jaq_core::{Compiler, Ctx, Vars, data};
 use jaq_json::{Num, Rc, Val};
 use serde_json::Value;
 
 use crate::filters::{self, FilterError};
+
+mod prepare;
 
 type Data = data::JustLut<Val>;
 
@@ -200,29 +199,30 @@ fn ponte_funs() -> Vec<Fun<Data>> {
     ]
 }
 
-/// jq's standard library as parsed definitions: parsed once per process, cloned per program.
-static PRELUDE: LazyLock<Vec<Def<&'static str>>> = LazyLock::new(|| {
-    jaq_core::defs()
-        .chain(jaq_std::defs())
-        .chain(jaq_json::defs())
-        .collect()
-});
-
 impl JqProgram {
     /// Compile a jq program with jq's standard library and Ponte's filters.
     ///
-    /// Object constructions are compiled left-nested (see [`left_nested_objects`]), which
-    /// gives the same outputs in the same order with fewer copies.
+    /// Object constructions are compiled left-nested, which gives the same outputs in the same
+    /// order with fewer copies, and only the part of the library the program can reach is
+    /// compiled with it (see [`prepare`]).
     ///
     /// # Errors
     /// Every syntax error and undefined name, with its offset.
     pub fn compile(source: &str) -> Result<Self, Vec<JqSyntaxError>> {
-        let nested = left_nested_objects(source).and_then(|code| build(&code).ok());
-        let filter = match nested {
-            Some(filter) => filter,
-            // Errors are reported against the source as written.
-            None => build(source)?,
-        };
+        let nested = prepare::left_nested_objects(source);
+        let code = nested.as_deref().unwrap_or(source);
+        let filter =
+            match prepare::reachable_prelude(code).and_then(|prelude| build(code, prelude).ok()) {
+                Some(filter) => filter,
+                None => match nested
+                    .as_deref()
+                    .map(|code| build(code, prepare::prelude()))
+                {
+                    Some(Ok(filter)) => filter,
+                    // Errors are reported against the source as written.
+                    _ => build(source, prepare::prelude())?,
+                },
+            };
         Ok(Self {
             filter,
             source: source.to_owned(),
@@ -298,13 +298,17 @@ fn describe_exn(e: jaq_core::Exn<'_, Val>) -> String {
     }
 }
 
-/// Load and compile `source` with the prelude and every native filter.
-fn build(source: &str) -> Result<jaq_core::Filter<Data>, Vec<JqSyntaxError>> {
+/// Load and compile `source` with these definitions of the standard library and every native
+/// filter.
+fn build(
+    source: &str,
+    prelude: Vec<Def<&'static str>>,
+) -> Result<jaq_core::Filter<Data>, Vec<JqSyntaxError>> {
     let funs = jaq_core::funs()
         .chain(jaq_std::funs())
         .chain(jaq_json::funs())
         .chain(ponte_funs());
-    let loader = Loader::new(PRELUDE.iter().cloned());
+    let loader = Loader::new(prelude);
     let arena = Arena::default();
     let modules = loader
         .load(
@@ -363,122 +367,6 @@ fn build(source: &str) -> Result<jaq_core::Filter<Data>, Vec<JqSyntaxError>> {
                 })
                 .collect::<Vec<_>>()
         })
-}
-
-/// Words around which a comma inside braces may not separate object entries (`def f: a, b;`,
-/// `label $x | a, b`, `if c then a, b else d end`) or braces may not build an object
-/// (patterns after `as`, module metadata). An object holding one of them is left as written.
-const KEEP_AS_WRITTEN: &[&str] = &[
-    "as", "catch", "def", "elif", "else", "end", "foreach", "if", "import", "include", "label",
-    "module", "reduce", "then", "try",
-];
-
-/// One change to a program's text: at a byte offset, replace `remove` bytes by `insert`.
-struct Edit {
-    at: usize,
-    remove: usize,
-    insert: String,
-}
-
-/// The program with every object construction of two or more entries written left-nested:
-/// `{a: x, b: y, c: z}` becomes `(({a: x} + {b: y}) + {c: z})`. `None` when nothing changes
-/// or the text cannot be read.
-///
-/// jaq builds `{a: x, b: y, c: z}` as `{a: x} + ({b: y} + {c: z})`, copying the growing right
-/// side into each single entry: quadratic in the number of keys. Left-nested, the growing
-/// object is on the left. The two are the same filter: `+` on objects is associative (keys in
-/// order of first appearance, the last value wins), and jaq pairs the outputs of `l + r` as a
-/// cartesian product, `l` outer and `r` inner, which is associative as well; so the outputs,
-/// their order and the errors among them do not change. Only the text around braces and
-/// commas changes (no line moves), and a program that does not compile this way is compiled as
-/// written.
-fn left_nested_objects(source: &str) -> Option<String> {
-    let tokens = Lexer::new(source).lex().ok()?;
-    let mut edits = Vec::new();
-    nest_objects(source, &tokens, &mut edits);
-    if edits.is_empty() {
-        return None;
-    }
-    // Stable: an inner object's `)` comes before the outer comma at the same offset.
-    edits.sort_by_key(|e| e.at);
-    let mut out = String::with_capacity(source.len() + 8 * edits.len());
-    let mut done = 0;
-    for edit in edits {
-        out.push_str(source.get(done..edit.at)?);
-        out.push_str(&edit.insert);
-        done = edit.at + edit.remove;
-    }
-    out.push_str(source.get(done..)?);
-    Some(out)
-}
-
-fn nest_objects(source: &str, tokens: &[Token<&str>], edits: &mut Vec<Edit>) {
-    let mut i = 0;
-    while let Some(Token(text, tok)) = tokens.get(i) {
-        match tok {
-            // A pattern follows `as`, and another after each `?//`: braces there destructure.
-            Tok::Word if *text == "as" => {
-                i += 2;
-                while matches!(
-                    (tokens.get(i), tokens.get(i + 1)),
-                    (Some(Token("?", Tok::Sym)), Some(Token("//", Tok::Sym)))
-                ) {
-                    i += 3;
-                }
-                continue;
-            }
-            Tok::Block(inner) if text.starts_with('{') => nest_object(source, text, inner, edits),
-            Tok::Block(inner) => nest_objects(source, inner, edits),
-            Tok::Str(parts) => {
-                for part in parts {
-                    if let StrPart::Term(Token(_, Tok::Block(inner))) = part {
-                        nest_objects(source, inner, edits);
-                    }
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-}
-
-/// `{e1, ..., en}` (its text and its tokens, the closing brace last) becomes
-/// `(...({e1} + {e2}) + ... + {en})`.
-fn nest_object(source: &str, text: &str, inner: &[Token<&str>], edits: &mut Vec<Edit>) {
-    let Some((_close, body)) = inner.split_last() else {
-        return;
-    };
-    let is_comma = |t: &Token<&str>| matches!(t, Token(",", Tok::Sym));
-    for entry in body.split(is_comma) {
-        nest_objects(source, entry, edits);
-    }
-    let entries = body.split(is_comma).count();
-    let plain = entries >= 2
-        && body.split(is_comma).all(|entry| !entry.is_empty())
-        && !body
-            .iter()
-            .any(|t| matches!(t, Token(w, Tok::Word) if KEEP_AS_WRITTEN.contains(w)));
-    if !plain {
-        return;
-    }
-    let open = offset_in(source, text);
-    edits.push(Edit {
-        at: open,
-        remove: 0,
-        insert: "(".repeat(entries - 1),
-    });
-    for (n, comma) in body.iter().filter(|t| is_comma(t)).enumerate() {
-        edits.push(Edit {
-            at: offset_in(source, comma.0),
-            remove: 1,
-            insert: if n == 0 { "} + {" } else { "}) + {" }.to_owned(),
-        });
-    }
-    edits.push(Edit {
-        at: open + text.len(),
-        remove: 0,
-        insert: ")".to_owned(),
-    });
 }
 
 /// Convert JSON into a jq value.
@@ -596,91 +484,6 @@ mod tests {
         let p = JqProgram::compile(".x | money").unwrap();
         let e = p.first(&json!({"x": "abc"})).unwrap_err();
         assert!(e.0.contains("money: cannot read `abc`"), "{e}");
-    }
-
-    /// Every output of a compiled filter, errors included (at most 50).
-    fn outputs(filter: &jaq_core::Filter<Data>, input: &Value) -> Vec<Result<Value, String>> {
-        let ctx = Ctx::<Data>::new(&filter.lut, Vars::new([]));
-        filter
-            .id
-            .run((ctx, to_val(input)))
-            .take(50)
-            .map(|r| r.map(|v| to_json(&v)).map_err(describe_exn))
-            .collect()
-    }
-
-    #[test]
-    fn objects_are_built_left_nested() {
-        assert_eq!(
-            left_nested_objects("{a: 1, b: 2}").as_deref(),
-            Some("({a: 1} + { b: 2})")
-        );
-        assert_eq!(
-            left_nested_objects(r#"{a: .x, "b": (1, 2), $c}"#).as_deref(),
-            Some(r#"(({a: .x} + { "b": (1, 2)}) + { $c})"#)
-        );
-        assert_eq!(
-            left_nested_objects("{a: {b: 1, c: 2}, d: 3}").as_deref(),
-            Some("({a: ({b: 1} + { c: 2})} + { d: 3})")
-        );
-        // Nothing to change, or braces that do not build an object.
-        for unchanged in [
-            ".a",
-            "{}",
-            "{a: 1}",
-            "{a: 1,}",
-            ". as {a: $x, b: $y} | $x",
-            ". as [$x] ?// {a: $x, b: $y} | $x",
-            "reduce .[] as {a: $x, b: $y} (0; . + $x)",
-            "{a: if . then 1, 2 else 3 end, b: 4}",
-            "{a: label $out | 1, length}",
-        ] {
-            assert_eq!(left_nested_objects(unchanged), None, "{unchanged}");
-        }
-    }
-
-    #[test]
-    fn left_nested_objects_give_the_same_outputs() {
-        let input = json!({"k": "kk", "v": 5, "x": 9, "l": [{"v": 1, "w": 2}, {"v": 3, "w": 4}]});
-        for program in [
-            "{a: 1, b: 2, c: 3}",
-            "{a: (1, 2), b: (3, 4), c: (5, 6)}",
-            "{a: 1, b: 2, a: 3}",
-            r#"{(.k, "x"): 1, b: (.v, 2), (.k): 3}"#,
-            r#"{a: error("x"), b: empty}"#,
-            r#"{a: error("x"), b: (1, 2)}"#,
-            r#"{a: (1, error("e"), 2), b: error("y"), c: (3, 4)}"#,
-            r#"{a: 1, b: (2, error("y")), c: error("z")}"#,
-            r#"{a: empty, b: error("y")}"#,
-            ". as $x | {$x, k, v: .v, \"w\": 1}",
-            "{a: {b: 1, c: {d: 2, e: 3}}, f: [{g: 1, h: 2}, {g: (3, 4), h: 5}]}",
-            r#""\({a: 1, b: 2}) and \({c: (1, 2), d: 3})""#,
-            ". as {k: $a, v: $b} | {a: $b, b: $a, c: 1}",
-            ". as {l: [{v: $a}]} | {x: $a, y: {z: $a, w: 1}}",
-            "reduce .l[] as {v: $v, w: $w} ({s: 0, t: 0}; {s: (.s + $v), t: (.t + $w)})",
-            "{a: (if .v then 1, 2 else 3 end), b: 4}",
-            "{a: 1, b: 2}.a, {a: 1, b: 2}?, ({a: 1, b: 2} | keys_unsorted)",
-            "{a: 1, # a comment, with a comma\n b: 2}",
-            "{a: 1,\n b: .v,\n c: 3}",
-            "try path({a: 1, b: 2}) catch .",
-            r#"{"a\(1, 2)": 3, b: 4}"#,
-            "{a: 1} + {b: 2, c: 3} + {a: 4, d: 5}",
-            "[limit(3; {a: (1, 2, 3), b: (4, 5)})], first({a: (1, error(\"x\")), b: 2})",
-            "[.l[] | {v, w, both: (.v + .w), v2: .v, w2: .w}]",
-            "{a: 1, b: ({c: 2, d: 3} | {e: .c, f: .d})} | {g: .a, h: .b}",
-            "def f: {a: 1, b: 2}; [f, {c: f, d: f}]",
-            "{(1, 2): 3, a: 4}",
-        ] {
-            let nested = left_nested_objects(program)
-                .unwrap_or_else(|| panic!("`{program}` is not rewritten"));
-            let as_written = build(program).unwrap_or_else(|e| panic!("`{program}`: {e:?}"));
-            let rewritten = build(&nested).unwrap_or_else(|e| panic!("`{nested}`: {e:?}"));
-            assert_eq!(
-                outputs(&rewritten, &input),
-                outputs(&as_written, &input),
-                "{program}\n{nested}"
-            );
-        }
     }
 
     #[test]
