@@ -393,8 +393,7 @@ mod tests {
             "try error(\"x\") catch ., (.a | any(. > 2)), (.a | all(. > 0)), (.a | contains([2])), (.a | indices(1)), ([.a[] | tostring] | inside([\"1\", \"2\", \"3\"]))",
         ] {
             let code = left_nested_objects(program).unwrap_or_else(|| program.to_owned());
-            let with_all =
-                build(&code, prelude()).unwrap_or_else(|e| panic!("{program}: {e:?}"));
+            let with_all = build(&code, prelude()).unwrap_or_else(|e| panic!("{program}: {e:?}"));
             let part = reachable_prelude(&code).unwrap();
             let with_part = build(&code, part).unwrap_or_else(|e| panic!("{program}: {e:?}"));
             assert_eq!(
