@@ -4,7 +4,8 @@
 //! summary at the end prints runs per second and the ratio engine / hand-written, measured in
 //! the same process.
 //!
-//! Run: `cargo bench -p ponte-automation --bench engine`
+//! Run: `cargo bench -p ponte-automation --bench engine`; instruction counts: see
+//! docs/benchmarks.md.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -239,7 +240,32 @@ fn summary() {
     println!("  peak memory: {}", rss.trim_start_matches("VmHWM:").trim());
 }
 
+/// `ENGINE_BENCH_ONLY=run|compile|hand ENGINE_BENCH_COUNT=n`: only that, `n` times, and no
+/// timing, for instruction counts under `valgrind --tool=callgrind` (see docs/benchmarks.md).
+fn count_only(what: &str, count: u32) {
+    let rt = runtime();
+    let automation = compile();
+    let engine = Engine::new(Arc::new(Memory::new()));
+    let env = env();
+    let transport = Memory::new();
+    for _ in 0..count {
+        match what {
+            "compile" => drop(compile()),
+            "hand" => drop(rt.block_on(handwritten(&transport, "52998224725"))),
+            _ => drop(rt.block_on(engine.run(&automation, input(), &env))),
+        }
+    }
+}
+
 fn main() {
+    if let Ok(what) = std::env::var("ENGINE_BENCH_ONLY") {
+        let count = std::env::var("ENGINE_BENCH_COUNT")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(20);
+        count_only(&what, count);
+        return;
+    }
     divan::main();
     summary();
 }
