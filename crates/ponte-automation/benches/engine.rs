@@ -1,10 +1,12 @@
 //! The engine's own cost, without a network: the IXC `list_invoices` example (two requests,
 //! 30 invoices mapped) over an in-memory transport, its compilation, and a hand-written Rust
-//! function doing the same calls and mapping as the baseline. divan prints the timings; the
+//! function doing the same calls and mapping as the baseline; and a loop of 30 requests over
+//! the same page, for what a loop iteration costs. divan prints the timings; the
 //! summary at the end prints runs per second and the ratio engine / hand-written, measured in
 //! the same process.
 //!
-//! Run: `cargo bench -p ponte-automation --bench engine`
+//! Run: `cargo bench -p ponte-automation --bench engine`; instruction counts: see
+//! docs/benchmarks.md.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -21,9 +23,42 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 
 const SOURCE: &str = include_str!("../../../examples/ixc/list_invoices.yaml");
+
+/// A loop: the 30 invoices listed, then one request per invoice (as the IXC preset asks for
+/// each invoice's PIX code), four at a time. What a loop iteration costs over a context that
+/// holds a page of results.
+const LOOP: &str = r#"
+function: list_invoices
+variables:
+  base_url: {}
+  ixc_user_id: {}
+secrets: [ixc_token]
+steps:
+  - id: invoices
+    request:
+      method: POST
+      url: "{{ vars.base_url }}/fn_areceber"
+      json: { qtype: fn_areceber.id_cliente, query: "{{ input.customer_document_number }}" }
+  - id: pix
+    for_each:
+      items: .steps.invoices.body.registros
+      max_items: 50
+      concurrency: 4
+    request:
+      method: POST
+      url: "{{ vars.base_url }}/get_pix"
+      json: { id_areceber: "{{ item.id }}" }
+output: |
+  [ .steps.invoices.body.registros[] | {
+      document_number: "52998224725", fatura: .id, nome_cliente: "", valor_inicial: "1.00",
+      valor_final: "1.00", juros: "", multa: "", emissao: "2026-01-01", vencimento: "2026-01-01",
+      historico: "", link_boleto: "", linha_digitavel: "", code_fatura: "", identifier: "",
+      remote_id: .id, pix_code: ""
+    } ]
+"#;
 const BASE: &str = "http://ixc.bench/webservice/v1";
 
-/// Answers `cliente` and `fn_areceber` from memory.
+/// Answers `cliente`, `fn_areceber` and `get_pix` from memory.
 #[derive(Debug)]
 struct Memory {
     customer: Bytes,
@@ -56,7 +91,11 @@ impl Memory {
     }
 
     fn answer(&self, path: &str) -> Bytes {
-        if path.ends_with("/cliente") {
+        if path.ends_with("/get_pix") {
+            Bytes::from_static(
+                br#"{"type":"success","qrcode":"00020101021226850014br.gov.bcb.pix"}"#,
+            )
+        } else if path.ends_with("/cliente") {
             self.customer.clone()
         } else {
             self.invoices.clone()
@@ -103,6 +142,10 @@ fn runtime() -> tokio::runtime::Runtime {
 
 fn compile() -> CompiledAutomation {
     ponte_automation::compile("list_invoices.yaml", SOURCE).expect("the example compiles")
+}
+
+fn compile_loop() -> CompiledAutomation {
+    ponte_automation::compile("loop.yaml", LOOP).expect("the loop compiles")
 }
 
 /// The same two calls and the same mapping, written by hand against the same transport.
@@ -171,6 +214,15 @@ fn run_list_invoices_engine(bencher: divan::Bencher) {
 }
 
 #[divan::bench]
+fn run_loop_of_30_requests_engine(bencher: divan::Bencher) {
+    let rt = runtime();
+    let automation = compile_loop();
+    let engine = Engine::new(Arc::new(Memory::new()));
+    let env = env();
+    bencher.bench_local(|| rt.block_on(engine.run(&automation, input(), &env)));
+}
+
+#[divan::bench]
 fn run_list_invoices_handwritten(bencher: divan::Bencher) {
     let rt = runtime();
     let transport = Memory::new();
@@ -203,9 +255,22 @@ fn summary() {
         "engine and baseline disagree"
     );
 
+    let looping = compile_loop();
+    let outcome = rt.block_on(engine.run(&looping, input(), &env));
+    assert!(
+        outcome.result.is_ok(),
+        "the loop fails: {:?}",
+        outcome.result
+    );
+    let requests: usize = outcome.trace.steps.iter().map(|s| s.requests.len()).sum();
+    assert_eq!(requests, 31, "the loop sends one request per invoice");
+
     let compile_cost = per_run(200, || drop(compile()));
     let engine_cost = per_run(2_000, || {
         drop(rt.block_on(engine.run(&automation, input(), &env)))
+    });
+    let loop_cost = per_run(500, || {
+        drop(rt.block_on(engine.run(&looping, input(), &env)))
     });
     let hand_cost = per_run(2_000, || {
         drop(rt.block_on(handwritten(&transport, "52998224725")))
@@ -234,13 +299,47 @@ fn summary() {
         1.0 / hand_cost.as_secs_f64()
     );
     println!(
+        "  engine, loop of 30 requests: {:>9.1} µs per run",
+        loop_cost.as_secs_f64() * 1e6
+    );
+    println!(
         "  ratio engine / hand-written: {:.2}",
         engine_cost.as_secs_f64() / hand_cost.as_secs_f64()
     );
     println!("  peak memory: {}", rss.trim_start_matches("VmHWM:").trim());
 }
 
+/// `ENGINE_BENCH_ONLY=run|loop|compile|hand ENGINE_BENCH_COUNT=n`: only that, `n` times, and
+/// no timing, for instruction counts under `valgrind --tool=callgrind` (see
+/// docs/benchmarks.md).
+fn count_only(what: &str, count: u32) {
+    let rt = runtime();
+    let automation = if what == "loop" {
+        compile_loop()
+    } else {
+        compile()
+    };
+    let engine = Engine::new(Arc::new(Memory::new()));
+    let env = env();
+    let transport = Memory::new();
+    for _ in 0..count {
+        match what {
+            "compile" => drop(compile()),
+            "hand" => drop(rt.block_on(handwritten(&transport, "52998224725"))),
+            _ => drop(rt.block_on(engine.run(&automation, input(), &env))),
+        }
+    }
+}
+
 fn main() {
+    if let Ok(what) = std::env::var("ENGINE_BENCH_ONLY") {
+        let count = std::env::var("ENGINE_BENCH_COUNT")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(20);
+        count_only(&what, count);
+        return;
+    }
     divan::main();
     summary();
 }

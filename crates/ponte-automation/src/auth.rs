@@ -396,7 +396,7 @@ impl Engine {
         trace: &mut StepTrace,
     ) -> Result<Cached, RunError> {
         let ctx = json!({"vars": run.vars, "settings": run.env.settings, "steps": {}, "input": {}});
-        let rendered = self.render(run, step, &l.request, &ctx)?;
+        let rendered = self.render(run, step, &l.request, &run.template_ctx_of(&ctx))?;
         let received = self
             .send(run, step, &l.request, &rendered, None, trace)
             .await?;

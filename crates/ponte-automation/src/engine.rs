@@ -4,10 +4,11 @@
 //! and ends with the `output` mapping or a `return`; the result is checked against the
 //! function's output schema. Every run is bounded by [`Limits`] and leaves a [`Trace`].
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use futures::StreamExt;
@@ -16,6 +17,7 @@ use serde_json::{Map, Value, json};
 
 use crate::auth::TokenCache;
 use crate::compiled::{CompiledAutomation, Step, StepKind};
+use crate::context::{Both, Context, Scope, TemplateView};
 use crate::error::{OutputMismatch, RunError, short};
 use crate::limits::Limits;
 use crate::template::context;
@@ -71,6 +73,8 @@ pub(crate) struct Run<'a> {
     pub step_count: AtomicU32,
     pub iterations: AtomicU32,
     pub deadline: tokio::time::Instant,
+    /// [`Run::auth_ctx`], built at its first use.
+    pub auth_ctx: OnceLock<minijinja::Value>,
 }
 
 impl Run<'_> {
@@ -96,18 +100,24 @@ impl Run<'_> {
         }
     }
 
-    /// The template context: the run context plus secrets (templates only).
-    pub(crate) fn template_ctx(&self, ctx: &Value) -> minijinja::Value {
-        let mut with_secrets = ctx.clone();
-        if let Value::Object(map) = &mut with_secrets {
-            map.insert("secrets".into(), self.secrets.clone());
-        }
-        context(&with_secrets)
+    /// The template context of a step: what it sees, plus secrets (templates only).
+    pub(crate) fn template_ctx(&self, scope: &Scope<'_>) -> minijinja::Value {
+        context(&scope.for_templates(&self.secrets))
     }
 
-    /// The template context of auth values: variables and settings (and secrets).
+    /// The template context of a JSON context, plus secrets.
+    pub(crate) fn template_ctx_of(&self, ctx: &Value) -> minijinja::Value {
+        context(&TemplateView::with_secrets(ctx, &self.secrets))
+    }
+
+    /// The template context of auth values: variables and settings (and secrets). The same for
+    /// the whole run, so it is built once.
     pub(crate) fn auth_ctx(&self) -> minijinja::Value {
-        self.template_ctx(&json!({"vars": self.vars, "settings": self.env.settings}))
+        self.auth_ctx
+            .get_or_init(|| {
+                self.template_ctx_of(&json!({"vars": self.vars, "settings": self.env.settings}))
+            })
+            .clone()
     }
 
     pub(crate) fn remaining(&self) -> std::time::Duration {
@@ -121,7 +131,7 @@ fn elapsed_ms(start: Instant) -> u64 {
 }
 
 enum Flow {
-    Continue(Value),
+    Continue(Both),
     Return(Value),
 }
 
@@ -169,6 +179,7 @@ impl Engine {
             step_count: AtomicU32::new(0),
             iterations: AtomicU32::new(0),
             deadline: tokio::time::Instant::now() + limits.total_timeout(),
+            auth_ctx: OnceLock::new(),
         };
         // Optional inputs not given are `""` (SPEC §1: absent and "" both mean "not given"),
         // so a template can test `{% if input.contract_id %}` without tripping strict mode.
@@ -179,12 +190,12 @@ impl Engine {
                     .or_insert_with(|| Value::String(String::new()));
             }
         }
-        let ctx = json!({
+        let ctx = Context::new(json!({
             "input": input,
             "vars": vars,
             "settings": env.settings.clone(),
             "steps": {},
-        });
+        }));
         let result =
             match tokio::time::timeout(limits.total_timeout(), self.run_steps(&run, ctx)).await {
                 Ok(r) => r,
@@ -218,22 +229,20 @@ impl Engine {
         RunOutcome { result, trace }
     }
 
-    async fn run_steps(&self, run: &Run<'_>, mut ctx: Value) -> Result<Value, RunError> {
+    async fn run_steps(&self, run: &Run<'_>, mut ctx: Context) -> Result<Value, RunError> {
         for step in &run.automation.steps {
             match self.step(run, step, &ctx).await? {
-                Flow::Continue(value) => {
-                    if let Some(steps) = ctx.get_mut("steps").and_then(Value::as_object_mut) {
-                        steps.insert(step.id.clone(), value);
-                    }
-                }
+                Flow::Continue(value) => ctx.add_step(&step.id, value),
                 Flow::Return(value) => return Ok(value),
             }
         }
         match &run.automation.output {
-            Some(program) => program.first(&ctx).map_err(|e| RunError::InvalidResponse {
-                step: "output".into(),
-                message: e.0,
-            }),
+            Some(program) => program
+                .first_on(ctx.jq())
+                .map_err(|e| RunError::InvalidResponse {
+                    step: "output".into(),
+                    message: e.0,
+                }),
             None => Ok(Value::Null),
         }
     }
@@ -249,7 +258,7 @@ impl Engine {
         Ok(())
     }
 
-    async fn step(&self, run: &Run<'_>, step: &Step, ctx: &Value) -> Result<Flow, RunError> {
+    async fn step(&self, run: &Run<'_>, step: &Step, ctx: &Context) -> Result<Flow, RunError> {
         let started = Instant::now();
         let automation_err = |message: String| RunError::Automation {
             step: step.id.clone(),
@@ -257,7 +266,7 @@ impl Engine {
         };
         if let Some(when) = &step.when
             && !when
-                .test(ctx)
+                .test_on(ctx.jq())
                 .map_err(|e| automation_err(format!("when: {}", e.0)))?
         {
             run.record(StepTrace {
@@ -266,18 +275,22 @@ impl Engine {
                 skipped: true,
                 ..StepTrace::default()
             });
-            return Ok(Flow::Continue(Value::Null));
+            return Ok(Flow::Continue(Both::from_json(Value::Null)));
         }
         Self::count_step(run, &step.id)?;
         let Some(each) = &step.for_each else {
-            return self.step_once(run, step, ctx.clone(), started).await;
+            return self.step_once(run, step, &ctx.scope(), started).await;
         };
-        let items = each
+        let (items, items_jq) = each
             .items
-            .first(ctx)
+            .first_both(ctx.jq())
             .map_err(|e| automation_err(format!("for_each: {}", e.0)))?;
-        let items = match items {
-            Value::Array(items) => items,
+        let items: Vec<Both> = match items {
+            Value::Array(items) => items
+                .into_iter()
+                .zip(items_jq.into_items())
+                .map(|(json, jq)| Both { json, jq })
+                .collect(),
             Value::Null => Vec::new(),
             other => {
                 return Err(automation_err(format!(
@@ -317,14 +330,10 @@ impl Engine {
         let results: Vec<Result<Flow, RunError>> =
             futures::stream::iter(items.into_iter().enumerate())
                 .map(|(index, item)| {
-                    let mut local = ctx.clone();
-                    if let Value::Object(map) = &mut local {
-                        map.insert("item".into(), item);
-                        map.insert("index".into(), json!(index));
-                    }
+                    let scope = ctx.item_scope(item, index);
                     async move {
                         Self::count_step(run, &step.id)?;
-                        self.step_once(run, step, local, Instant::now()).await
+                        self.step_once(run, step, &scope, Instant::now()).await
                     }
                 })
                 .buffered(concurrency)
@@ -344,14 +353,14 @@ impl Engine {
             iterations: Some(count),
             ..StepTrace::default()
         });
-        Ok(Flow::Continue(Value::Array(out)))
+        Ok(Flow::Continue(Both::list(out)))
     }
 
     async fn step_once(
         &self,
         run: &Run<'_>,
         step: &Step,
-        ctx: Value,
+        scope: &Scope<'_>,
         started: Instant,
     ) -> Result<Flow, RunError> {
         let automation_err = |message: String| RunError::Automation {
@@ -365,22 +374,28 @@ impl Engine {
         };
         let flow = match &step.kind {
             StepKind::Set(p) => {
-                Flow::Continue(p.first(&ctx).map_err(|e| RunError::InvalidResponse {
-                    step: step.id.clone(),
-                    message: e.0,
-                })?)
+                let (json, jq) =
+                    p.first_both(&scope.jq)
+                        .map_err(|e| RunError::InvalidResponse {
+                            step: step.id.clone(),
+                            message: e.0,
+                        })?;
+                Flow::Continue(Both { json, jq })
             }
             StepKind::Return(p) => {
-                Flow::Return(p.first(&ctx).map_err(|e| RunError::InvalidResponse {
-                    step: step.id.clone(),
-                    message: e.0,
-                })?)
+                Flow::Return(
+                    p.first_on(&scope.jq)
+                        .map_err(|e| RunError::InvalidResponse {
+                            step: step.id.clone(),
+                            message: e.0,
+                        })?,
+                )
             }
             StepKind::Fail { code, message } => {
                 let message = run
                     .automation
                     .templates
-                    .render(message, &run.template_ctx(&ctx))
+                    .render(message, &run.template_ctx(scope))
                     .map_err(automation_err)?;
                 run.record(StepTrace {
                     duration_ms: elapsed_ms(started),
@@ -392,7 +407,9 @@ impl Engine {
                 });
             }
             StepKind::Request(request) => {
-                let result = self.request(run, &step.id, request, &ctx, &mut trace).await;
+                let result = self
+                    .request(run, &step.id, request, scope, &mut trace)
+                    .await;
                 trace.duration_ms = elapsed_ms(started);
                 run.record(trace);
                 return result.map(Flow::Continue);
@@ -413,18 +430,25 @@ fn kind_name(kind: &StepKind) -> &'static str {
     }
 }
 
+/// A copy of `value` with its strings redacted (keys are kept as they are).
 fn redact_value(redactor: &Redactor, value: &Value) -> Value {
+    // Copying the whole value and then replacing the few strings that change is cheaper than
+    // rebuilding it string by string: objects are copied without hashing their keys again.
+    let mut copy = value.clone();
+    redact_in_place(redactor, &mut copy);
+    copy
+}
+
+fn redact_in_place(redactor: &Redactor, value: &mut Value) {
     match value {
-        Value::String(s) => Value::String(redactor.text(s)),
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|v| redact_value(redactor, v)).collect())
+        Value::String(s) => {
+            if let Cow::Owned(redacted) = redactor.redacted(s) {
+                *s = redacted;
+            }
         }
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), redact_value(redactor, v)))
-                .collect(),
-        ),
-        other => other.clone(),
+        Value::Array(items) => items.iter_mut().for_each(|v| redact_in_place(redactor, v)),
+        Value::Object(map) => map.values_mut().for_each(|v| redact_in_place(redactor, v)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
 

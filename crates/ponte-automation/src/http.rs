@@ -11,8 +11,10 @@ use serde_json::{Map, Value, json};
 use url::Url;
 
 use crate::compiled::{Body, JsonTpl, Paginate, Request};
+use crate::context::{Both, Scope};
 use crate::engine::{Engine, Run};
 use crate::error::{RunError, clean_message, short};
+use crate::jq::JqInput;
 use crate::model::{MethodDoc, OnMaxPages, PageStyle, ParamIn, ResponseAs};
 use crate::trace::{PaginationTrace, RequestTrace, StepTrace};
 use crate::transport::{OutboundRequest, TransportError};
@@ -199,15 +201,14 @@ impl Engine {
         run: &Run<'_>,
         step: &str,
         req: &Request,
-        ctx: &Value,
+        tctx: &minijinja::Value,
     ) -> Result<Rendered, RunError> {
         let t = &run.automation.templates;
-        let tctx = run.template_ctx(ctx);
         let fail = |message: String| RunError::Automation {
             step: step.to_owned(),
             message,
         };
-        let url_text = t.render(&req.url, &tctx).map_err(&fail)?;
+        let url_text = t.render(&req.url, tctx).map_err(&fail)?;
         let mut url = Url::parse(url_text.trim()).map_err(|e| {
             fail(format!(
                 "`{}` is not a URL: {e}",
@@ -217,13 +218,13 @@ impl Engine {
         if !req.query.is_empty() {
             let mut pairs = Vec::with_capacity(req.query.len());
             for (k, v) in &req.query {
-                pairs.push((k.clone(), t.render(v, &tctx).map_err(&fail)?));
+                pairs.push((k.clone(), t.render(v, tctx).map_err(&fail)?));
             }
             url.query_pairs_mut().extend_pairs(pairs);
         }
         let mut headers = HeaderMap::new();
         for (k, v) in &req.headers {
-            let value = t.render(v, &tctx).map_err(&fail)?;
+            let value = t.render(v, tctx).map_err(&fail)?;
             let name = HeaderName::from_bytes(k.as_bytes())
                 .map_err(|_| fail(format!("`{k}` is not a header name")))?;
             let value = HeaderValue::from_str(&value)
@@ -241,7 +242,7 @@ impl Engine {
         match &req.body {
             Body::None => {}
             Body::Json(j) => {
-                rendered.json = Some(render_json(run, j, &tctx).map_err(&fail)?);
+                rendered.json = Some(render_json(run, j, tctx).map_err(&fail)?);
                 rendered
                     .headers
                     .entry(CONTENT_TYPE)
@@ -250,7 +251,7 @@ impl Engine {
             Body::Form(pairs) => {
                 let mut out = Vec::with_capacity(pairs.len());
                 for (k, v) in pairs {
-                    out.push((k.clone(), t.render(v, &tctx).map_err(&fail)?));
+                    out.push((k.clone(), t.render(v, tctx).map_err(&fail)?));
                 }
                 rendered.form = Some(out);
                 rendered
@@ -260,7 +261,7 @@ impl Engine {
                         "application/x-www-form-urlencoded",
                     ));
             }
-            Body::Raw(tpl) => rendered.raw = Some(t.render(tpl, &tctx).map_err(&fail)?),
+            Body::Raw(tpl) => rendered.raw = Some(t.render(tpl, tctx).map_err(&fail)?),
         }
         Ok(rendered)
     }
@@ -446,10 +447,10 @@ impl Engine {
         run: &Run<'_>,
         step: &str,
         req: &Request,
-        ctx: &Value,
+        scope: &Scope<'_>,
         trace: &mut StepTrace,
-    ) -> Result<Value, RunError> {
-        let rendered = self.render(run, step, req, ctx)?;
+    ) -> Result<Both, RunError> {
+        let rendered = self.render(run, step, req, &run.template_ctx(scope))?;
         let Some(pg) = &req.paginate else {
             let (value, _) = self.exchange(run, step, req, rendered, None, trace).await?;
             return Ok(value);
@@ -457,7 +458,8 @@ impl Engine {
         self.paginate(run, step, req, pg, rendered, trace).await
     }
 
-    /// One authenticated exchange with success decided; returns the step value and the body.
+    /// One authenticated exchange with success decided; returns the step value (its `body` is
+    /// the decoded response) and the body converted for jq, once for every program reading it.
     async fn exchange(
         &self,
         run: &Run<'_>,
@@ -466,7 +468,7 @@ impl Engine {
         rendered: Rendered,
         page: Option<u32>,
         trace: &mut StepTrace,
-    ) -> Result<(Value, Value), RunError> {
+    ) -> Result<(Both, JqInput), RunError> {
         let received = self
             .send_authenticated(run, step, req, rendered, page, trace)
             .await?;
@@ -485,43 +487,32 @@ impl Engine {
             Some(list) => list.contains(&received.status),
             None => (200..300).contains(&received.status),
         };
+        let body = Both::from_json(body);
         let predicate_ok = match (&req.success, status_ok) {
-            (Some(p), true) => p.test(&body).map_err(|e| RunError::InvalidResponse {
+            (Some(p), true) => p.test_on(&body.jq).map_err(|e| RunError::InvalidResponse {
                 step: step.to_owned(),
                 message: format!("success check: {}", e.0),
             })?,
             _ => status_ok,
         };
-        let mut value = json!({
-            "ok": predicate_ok,
-            "status": received.status,
-            "headers": headers_json(&received.headers),
-            "body": body,
-        });
-        if predicate_ok {
-            return Ok((value, body));
-        }
-        let message = match &req.error_message {
-            Some(p) => p
-                .first(&body)
-                .ok()
-                .map(|v| crate::filters::text(&v))
-                .unwrap_or_default(),
-            None => String::new(),
-        };
-        let message = if message.is_empty() {
-            match &body {
-                Value::String(s) => clean_message(s),
-                other => short(other),
-            }
+        let error = if predicate_ok {
+            None
         } else {
-            clean_message(&message)
+            Some(failure_message(req, &body))
+        };
+        let page_jq = body.jq.clone();
+        let mut value = Both::object(vec![
+            ("ok", Both::from_json(Value::Bool(predicate_ok))),
+            ("status", Both::from_json(Value::from(received.status))),
+            ("headers", Both::from_json(headers_json(&received.headers))),
+            ("body", body),
+        ]);
+        let Some(message) = error else {
+            return Ok((value, page_jq));
         };
         if req.continue_on_error {
-            if let Value::Object(map) = &mut value {
-                map.insert("error".into(), Value::String(message));
-            }
-            return Ok((value, body));
+            value.insert("error", Both::from_json(Value::String(message)));
+            return Ok((value, page_jq));
         }
         Err(if received.status >= 500 {
             RunError::Unavailable {
@@ -545,10 +536,10 @@ impl Engine {
         pg: &Paginate,
         first: Rendered,
         trace: &mut StepTrace,
-    ) -> Result<Value, RunError> {
+    ) -> Result<Both, RunError> {
         let mut records: Vec<Value> = Vec::new();
-        let mut last = Value::Null;
-        let mut previous_body: Option<Value> = None;
+        let mut records_jq: Vec<JqInput> = Vec::new();
+        let mut last = Both::from_json(Value::Null);
         let mut cursor: Option<String> = None;
         let mut next_url: Option<Url> = None;
         let mut pages = 0u32;
@@ -600,23 +591,20 @@ impl Engine {
                 set_param(&mut rendered, pg, Some(name), &size.to_string());
             }
             pages += 1;
-            let (value, body) = self
+            let (value, input) = self
                 .exchange(run, step, req, rendered, Some(pages), trace)
                 .await?;
-            if value.get("ok") == Some(&Value::Bool(false)) {
+            if value.json.get("ok") == Some(&Value::Bool(false)) {
                 // continue_on_error: hand the failed page to the automation as it is.
                 return Ok(value);
             }
-            // Converted once for every program that reads this page; dropped before the next
-            // request is awaited.
-            let input = crate::jq::JqInput::new(&body);
-            let items = pg
-                .items
-                .first_on(&input)
-                .map_err(|e| RunError::InvalidResponse {
-                    step: step.to_owned(),
-                    message: format!("page items: {}", e.0),
-                })?;
+            let (items, items_jq) =
+                pg.items
+                    .first_both(&input)
+                    .map_err(|e| RunError::InvalidResponse {
+                        step: step.to_owned(),
+                        message: format!("page items: {}", e.0),
+                    })?;
             let items = match items {
                 Value::Array(a) => a,
                 Value::Null => Vec::new(),
@@ -627,16 +615,19 @@ impl Engine {
                     });
                 }
             };
+            // `last` holds the previous page: every page before this one went through the loop.
+            let repeated = last.json.get("body") == value.json.get("body");
             last = value;
             if items.is_empty() {
                 stopped_by = "empty_page";
                 break;
             }
-            if previous_body.as_ref() == Some(&body) {
+            if repeated {
                 stopped_by = "repeated_page";
                 break;
             }
             records.extend(items);
+            records_jq.extend(items_jq.into_items());
             if let Some(stop) = &pg.stop
                 && stop
                     .test_on(&input)
@@ -698,18 +689,26 @@ impl Engine {
                 }
                 PageStyle::Page | PageStyle::Offset => {}
             }
-            previous_body = Some(body);
         }
         trace.pagination = Some(PaginationTrace {
             pages,
             records: records.len(),
             stopped_by: stopped_by.to_owned(),
         });
-        if let Value::Object(map) = &mut last {
-            map.insert("pages".into(), json!(pages));
-            map.insert("items".into(), Value::Array(records));
+        let pages = Both::from_json(Value::from(pages));
+        let items = Both {
+            json: Value::Array(records),
+            jq: JqInput::list(records_jq),
+        };
+        if last.json.is_object() {
+            last.insert("pages", pages);
+            last.insert("items", items);
         } else {
-            last = json!({"ok": true, "pages": pages, "items": records});
+            last = Both::object(vec![
+                ("ok", Both::from_json(Value::Bool(true))),
+                ("pages", pages),
+                ("items", items),
+            ]);
         }
         Ok(last)
     }
@@ -743,6 +742,26 @@ fn set_param(rendered: &mut Rendered, pg: &Paginate, name: Option<&str>, value: 
             form.retain(|(k, _)| k != name);
             form.push((name.to_owned(), value.to_owned()));
         }
+    }
+}
+
+/// Why a response was not a success: the `error_message` program's text, else the body's.
+fn failure_message(req: &Request, body: &Both) -> String {
+    let message = match &req.error_message {
+        Some(p) => p
+            .first_on(&body.jq)
+            .ok()
+            .map(|v| crate::filters::text(&v))
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    if message.is_empty() {
+        match &body.json {
+            Value::String(s) => clean_message(s),
+            other => short(other),
+        }
+    } else {
+        clean_message(&message)
     }
 }
 

@@ -3,13 +3,16 @@
 //! The Ponte filters of [`crate::filters`] are added as native jq functions, so
 //! `.valor | money` works in a mapping exactly as `{{ valor | money }}` does in a template.
 
+use jaq_core::load::parse::Def;
 use jaq_core::load::{Arena, File, Loader};
 use jaq_core::native::{Fun, bome, run, v};
 use jaq_core::{Compiler, Ctx, Vars, data};
-use jaq_json::{Num, Val};
+use jaq_json::{Num, Rc, Val};
 use serde_json::Value;
 
 use crate::filters::{self, FilterError};
+
+mod prepare;
 
 type Data = data::JustLut<Val>;
 
@@ -28,8 +31,8 @@ impl std::fmt::Debug for JqProgram {
 }
 
 /// A JSON value converted once for jq, so several programs can read it without converting it
-/// again. It is cheap to clone inside and must not be held across an `await` (it is not `Send`).
-#[derive(Debug)]
+/// again. Cheap to clone: its lists and objects are shared, not copied.
+#[derive(Debug, Clone)]
 pub struct JqInput(Val);
 
 impl JqInput {
@@ -37,6 +40,101 @@ impl JqInput {
     #[must_use]
     pub fn new(value: &Value) -> Self {
         Self(to_val(value))
+    }
+
+    /// A program's output as its JSON conversion would read back: jq sees a value the same
+    /// whether it came from JSON or straight from another program. (Values JSON cannot hold,
+    /// such as `nan`, byte strings or numbers too large for `i64`, go through the conversion.)
+    fn output(value: Val) -> Self {
+        if reads_back(&value) {
+            Self(value)
+        } else {
+            Self::new(&to_json(&value))
+        }
+    }
+
+    /// A list of values.
+    pub(crate) fn list(items: Vec<Self>) -> Self {
+        Self(items.into_iter().map(|i| i.0).collect())
+    }
+
+    /// An object of these entries, in this order.
+    pub(crate) fn object<'k>(entries: impl IntoIterator<Item = (&'k str, Self)>) -> Self {
+        let mut out = Self(Val::obj(jaq_json::Map::default()));
+        for (key, value) in entries {
+            out.insert(key, value);
+        }
+        out
+    }
+
+    /// The items, when this is a list (nothing otherwise).
+    pub(crate) fn into_items(self) -> Vec<Self> {
+        match self.0 {
+            Val::Arr(items) => Rc::unwrap_or_clone(items).into_iter().map(Self).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Set `key` in this object as `serde_json::Map::insert` does in JSON: replaced where it
+    /// is, or added last. Nothing happens to a value that is not an object.
+    pub(crate) fn insert(&mut self, key: &str, value: Self) {
+        if let Val::Obj(map) = &mut self.0 {
+            Rc::make_mut(map).insert(Val::utf8_str(key.to_owned().into_bytes()), value.0);
+        }
+    }
+
+    /// Set `key` in the object at `outer` of this object (`steps`, and a step id).
+    pub(crate) fn insert_in(&mut self, outer: &str, key: &str, value: Self) {
+        if let Val::Obj(map) = &mut self.0
+            && let Some(Val::Obj(inner)) =
+                Rc::make_mut(map).get_mut(&Val::utf8_str(outer.to_owned().into_bytes()))
+        {
+            Rc::make_mut(inner).insert(Val::utf8_str(key.to_owned().into_bytes()), value.0);
+        }
+    }
+
+    /// True when this is exactly what converting `json` gives (same kinds of numbers, same
+    /// order of keys): how the engine checks, in debug builds, that its jq copy of the run
+    /// context follows the JSON one.
+    pub(crate) fn mirrors(&self, json: &Value) -> bool {
+        same(&self.0, &to_val(json))
+    }
+}
+
+/// True when converting `value` to JSON and back gives `value` itself.
+fn reads_back(value: &Val) -> bool {
+    match value {
+        Val::Null | Val::Bool(_) | Val::Num(Num::Int(_)) => true,
+        Val::Num(Num::Float(f)) => f.is_finite(),
+        Val::Num(_) | Val::BStr(_) => false,
+        Val::TStr(b) => std::str::from_utf8(b).is_ok(),
+        Val::Arr(items) => items.iter().all(reads_back),
+        Val::Obj(map) => map.iter().all(|(k, v)| {
+            matches!(k, Val::TStr(b) if std::str::from_utf8(b).is_ok()) && reads_back(v)
+        }),
+    }
+}
+
+/// Equal and of the same kinds throughout (jq's `==` takes `1` and `1.0` as equal; this does
+/// not), keys in the same order.
+fn same(a: &Val, b: &Val) -> bool {
+    match (a, b) {
+        (Val::Null, Val::Null) => true,
+        (Val::Bool(x), Val::Bool(y)) => x == y,
+        (Val::Num(Num::Int(x)), Val::Num(Num::Int(y))) => x == y,
+        (Val::Num(Num::Float(x)), Val::Num(Num::Float(y))) => x.to_bits() == y.to_bits(),
+        (Val::Num(x), Val::Num(y)) => x.to_string() == y.to_string(),
+        (Val::TStr(x), Val::TStr(y)) | (Val::BStr(x), Val::BStr(y)) => x == y,
+        (Val::Arr(x), Val::Arr(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| same(a, b))
+        }
+        (Val::Obj(x), Val::Obj(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|((ka, va), (kb, vb))| same(ka, kb) && same(va, vb))
+        }
+        _ => false,
     }
 }
 
@@ -104,75 +202,27 @@ fn ponte_funs() -> Vec<Fun<Data>> {
 impl JqProgram {
     /// Compile a jq program with jq's standard library and Ponte's filters.
     ///
+    /// Object constructions are compiled left-nested, which gives the same outputs in the same
+    /// order with fewer copies, and only the part of the library the program can reach is
+    /// compiled with it (see [`prepare`]).
+    ///
     /// # Errors
     /// Every syntax error and undefined name, with its offset.
     pub fn compile(source: &str) -> Result<Self, Vec<JqSyntaxError>> {
-        let defs = jaq_core::defs()
-            .chain(jaq_std::defs())
-            .chain(jaq_json::defs());
-        let funs = jaq_core::funs()
-            .chain(jaq_std::funs())
-            .chain(jaq_json::funs())
-            .chain(ponte_funs());
-        let loader = Loader::new(defs);
-        let arena = Arena::default();
-        let modules = loader
-            .load(
-                &arena,
-                File {
-                    code: source,
-                    path: (),
+        let nested = prepare::left_nested_objects(source);
+        let code = nested.as_deref().unwrap_or(source);
+        let filter =
+            match prepare::reachable_prelude(code).and_then(|prelude| build(code, prelude).ok()) {
+                Some(filter) => filter,
+                None => match nested
+                    .as_deref()
+                    .map(|code| build(code, prepare::prelude()))
+                {
+                    Some(Ok(filter)) => filter,
+                    // Errors are reported against the source as written.
+                    _ => build(source, prepare::prelude())?,
                 },
-            )
-            .map_err(|errs| {
-                let mut out = Vec::new();
-                for (_, e) in errs {
-                    match e {
-                        jaq_core::load::Error::Io(items) => {
-                            for (s, msg) in items {
-                                out.push(JqSyntaxError {
-                                    message: msg,
-                                    offset: offset_in(source, s),
-                                });
-                            }
-                        }
-                        jaq_core::load::Error::Lex(items) => {
-                            for (expect, at) in items {
-                                out.push(JqSyntaxError {
-                                    message: format!("expected {}", expect.as_str()),
-                                    offset: offset_in(source, at),
-                                });
-                            }
-                        }
-                        jaq_core::load::Error::Parse(items) => {
-                            for (expect, at) in items {
-                                let found = if at.is_empty() {
-                                    "the end of the program".to_owned()
-                                } else {
-                                    format!("`{}`", at.chars().take(20).collect::<String>())
-                                };
-                                out.push(JqSyntaxError {
-                                    message: format!("expected {}, found {found}", expect.as_str()),
-                                    offset: offset_in(source, at),
-                                });
-                            }
-                        }
-                    }
-                }
-                out
-            })?;
-        let filter = Compiler::default()
-            .with_funs(funs)
-            .compile(modules)
-            .map_err(|errs| {
-                errs.into_iter()
-                    .flat_map(|(_, es)| es)
-                    .map(|(name, undefined)| JqSyntaxError {
-                        message: format!("unknown {} `{name}`", undefined.as_str()),
-                        offset: offset_in(source, name),
-                    })
-                    .collect::<Vec<_>>()
-            })?;
+            };
         Ok(Self {
             filter,
             source: source.to_owned(),
@@ -198,11 +248,22 @@ impl JqProgram {
     /// # Errors
     /// A jq runtime error.
     pub fn first_on(&self, input: &JqInput) -> Result<Value, JqRunError> {
+        self.first_val(input).map(|v| to_json(&v))
+    }
+
+    /// As [`Self::first_on`], with the output also kept for jq (a step's value, which later
+    /// programs read).
+    pub(crate) fn first_both(&self, input: &JqInput) -> Result<(Value, JqInput), JqRunError> {
+        let out = self.first_val(input)?;
+        Ok((to_json(&out), JqInput::output(out)))
+    }
+
+    fn first_val(&self, input: &JqInput) -> Result<Val, JqRunError> {
         let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
         let mut outputs = self.filter.id.run((ctx, input.0.clone()));
         match outputs.next() {
-            None => Ok(Value::Null),
-            Some(Ok(v)) => Ok(to_json(&v)),
+            None => Ok(Val::Null),
+            Some(Ok(v)) => Ok(v),
             Some(Err(e)) => Err(JqRunError(describe_exn(e))),
         }
     }
@@ -237,6 +298,77 @@ fn describe_exn(e: jaq_core::Exn<'_, Val>) -> String {
     }
 }
 
+/// Load and compile `source` with these definitions of the standard library and every native
+/// filter.
+fn build(
+    source: &str,
+    prelude: Vec<Def<&'static str>>,
+) -> Result<jaq_core::Filter<Data>, Vec<JqSyntaxError>> {
+    let funs = jaq_core::funs()
+        .chain(jaq_std::funs())
+        .chain(jaq_json::funs())
+        .chain(ponte_funs());
+    let loader = Loader::new(prelude);
+    let arena = Arena::default();
+    let modules = loader
+        .load(
+            &arena,
+            File {
+                code: source,
+                path: (),
+            },
+        )
+        .map_err(|errs| {
+            let mut out = Vec::new();
+            for (_, e) in errs {
+                match e {
+                    jaq_core::load::Error::Io(items) => {
+                        for (s, msg) in items {
+                            out.push(JqSyntaxError {
+                                message: msg,
+                                offset: offset_in(source, s),
+                            });
+                        }
+                    }
+                    jaq_core::load::Error::Lex(items) => {
+                        for (expect, at) in items {
+                            out.push(JqSyntaxError {
+                                message: format!("expected {}", expect.as_str()),
+                                offset: offset_in(source, at),
+                            });
+                        }
+                    }
+                    jaq_core::load::Error::Parse(items) => {
+                        for (expect, at) in items {
+                            let found = if at.is_empty() {
+                                "the end of the program".to_owned()
+                            } else {
+                                format!("`{}`", at.chars().take(20).collect::<String>())
+                            };
+                            out.push(JqSyntaxError {
+                                message: format!("expected {}, found {found}", expect.as_str()),
+                                offset: offset_in(source, at),
+                            });
+                        }
+                    }
+                }
+            }
+            out
+        })?;
+    Compiler::default()
+        .with_funs(funs)
+        .compile(modules)
+        .map_err(|errs| {
+            errs.into_iter()
+                .flat_map(|(_, es)| es)
+                .map(|(name, undefined)| JqSyntaxError {
+                    message: format!("unknown {} `{name}`", undefined.as_str()),
+                    offset: offset_in(source, name),
+                })
+                .collect::<Vec<_>>()
+        })
+}
+
 /// Convert JSON into a jq value.
 #[must_use]
 pub fn to_val(value: &Value) -> Val {
@@ -255,7 +387,7 @@ pub fn to_val(value: &Value) -> Val {
         Value::String(s) => Val::utf8_str(s.clone().into_bytes()),
         Value::Array(items) => items.iter().map(to_val).collect(),
         Value::Object(map) => {
-            let mut out = jaq_json::Map::default();
+            let mut out = jaq_json::Map::with_capacity_and_hasher(map.len(), Default::default());
             for (k, v) in map {
                 out.insert(Val::utf8_str(k.clone().into_bytes()), to_val(v));
             }
@@ -271,19 +403,27 @@ pub fn to_json(value: &Val) -> Value {
         Val::Null => Value::Null,
         Val::Bool(b) => Value::Bool(*b),
         Val::Num(n) => num_to_json(n),
-        Val::BStr(b) | Val::TStr(b) => Value::String(String::from_utf8_lossy(b).into_owned()),
+        Val::BStr(b) | Val::TStr(b) => Value::String(text_of(b)),
         Val::Arr(items) => Value::Array(items.iter().map(to_json).collect()),
         Val::Obj(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| {
                     let key = match k {
-                        Val::BStr(b) | Val::TStr(b) => String::from_utf8_lossy(b).into_owned(),
+                        Val::BStr(b) | Val::TStr(b) => text_of(b),
                         other => other.to_string(),
                     };
                     (key, to_json(v))
                 })
                 .collect(),
         ),
+    }
+}
+
+/// Bytes as text, invalid UTF-8 replaced (checked first the fast way: it almost never is).
+fn text_of(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
     }
 }
 
@@ -344,6 +484,30 @@ mod tests {
         let p = JqProgram::compile(".x | money").unwrap();
         let e = p.first(&json!({"x": "abc"})).unwrap_err();
         assert!(e.0.contains("money: cannot read `abc`"), "{e}");
+    }
+
+    #[test]
+    fn errors_point_into_the_program_as_written() {
+        let errs = JqProgram::compile("{a: 1, b: nosuchfn, c: 2}").unwrap_err();
+        assert_eq!(errs[0].message, "unknown filter `nosuchfn`");
+        assert_eq!(errs[0].offset, 10);
+        let p = JqProgram::compile("{a: 1, b: 2}").unwrap();
+        assert_eq!(p.source(), "{a: 1, b: 2}");
+    }
+
+    #[test]
+    fn outputs_kept_for_jq_read_as_their_json_would() {
+        let input = JqInput::new(&json!({"a": [1, 2]}));
+        for program in [
+            "[nan, infinite, -infinite, 1.5, 2.0, -0.0, 1, \"x\", null, true]",
+            "100000000000000000000000, 1.000, {a: 1e1000}",
+            "{(\"k\"): .a, l: [.a[] | . * 1.5]}",
+            "\"é\" | @base64 | @base64d",
+        ] {
+            let p = JqProgram::compile(program).unwrap();
+            let (out, kept) = p.first_both(&input).unwrap();
+            assert!(kept.mirrors(&out), "{program}: {out}");
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@
 mod auth;
 mod check;
 mod compiled;
+mod context;
 pub mod diagnostics;
 mod engine;
 mod error;

@@ -180,9 +180,9 @@ impl Templates {
     }
 }
 
-/// A MiniJinja context value for a JSON context.
+/// A MiniJinja context value for a JSON context (or anything serialised like one).
 #[must_use]
-pub fn context(value: &Value) -> minijinja::Value {
+pub fn context<T: serde::Serialize + ?Sized>(value: &T) -> minijinja::Value {
     minijinja::Value::from(Serde(value))
 }
 

@@ -6,6 +6,7 @@
 //! run knows (integration secrets, rendered auth values, session tokens) is cut out wherever it
 //! appears, and the customer's document is masked (LGPD).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -63,18 +64,25 @@ impl Redactor {
     /// The text with secrets removed and documents masked.
     #[must_use]
     pub fn text(&self, text: &str) -> String {
-        let mut out = text.to_owned();
-        for s in &self.secrets {
-            if out.contains(s.as_str()) {
-                out = out.replace(s.as_str(), REDACTED);
+        self.redacted(text).into_owned()
+    }
+
+    /// As [`Self::text`], borrowing the text when there is nothing in it to hide (most text):
+    /// then nothing is copied. A value longer than the text is not searched for.
+    pub(crate) fn redacted<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut out: Option<String> = None;
+        let replacements = self
+            .secrets
+            .iter()
+            .map(|s| (s.as_str(), REDACTED))
+            .chain(self.masks.iter().map(|(n, m)| (n.as_str(), m.as_str())));
+        for (needle, with) in replacements {
+            let current = out.as_deref().unwrap_or(text);
+            if needle.len() <= current.len() && current.contains(needle) {
+                out = Some(current.replace(needle, with));
             }
         }
-        for (needle, masked) in &self.masks {
-            if out.contains(needle.as_str()) {
-                out = out.replace(needle.as_str(), masked);
-            }
-        }
-        out
+        out.map_or(Cow::Borrowed(text), Cow::Owned)
     }
 
     /// True when the header carries credentials.
@@ -132,9 +140,9 @@ impl Redactor {
     /// A body for a trace: redacted and cut to `limit` bytes (on a character boundary).
     #[must_use]
     pub fn body(&self, body: &str, limit: usize) -> String {
-        let redacted = self.text(body);
+        let redacted = self.redacted(body);
         if redacted.len() <= limit {
-            return redacted;
+            return redacted.into_owned();
         }
         let mut end = limit;
         while !redacted.is_char_boundary(end) {
@@ -264,6 +272,17 @@ mod tests {
             r.url(&u),
             "https://erp.test/x?api_token=%5BREDACTED%5D&page=2"
         );
+    }
+
+    #[test]
+    fn bodies_are_redacted_before_they_are_cut() {
+        let mut r = Redactor::default();
+        r.add_secret("s3cr3t-token");
+        // The secret crosses the limit: no part of it may be kept.
+        let cut = r.body("token=s3cr3t-token; and more", 10);
+        assert_eq!(cut, "token=[RED… (26 bytes in all)");
+        assert_eq!(r.body("nothing to hide", 100), "nothing to hide");
+        assert_eq!(r.text("s3cr"), "s3cr");
     }
 
     #[test]

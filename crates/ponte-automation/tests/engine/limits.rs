@@ -165,3 +165,15 @@ output: '[.none[]? | {code, name, taxvat, email}]'
     assert_eq!(err.code(), "automation_error");
     assert!(err.to_string().contains("fuel"), "{err}");
 }
+
+/// The server runs automations on a multi-threaded runtime, so a run must be able to move
+/// between threads while it waits on the ERP (this does not compile otherwise).
+#[test]
+fn a_run_can_move_between_threads() {
+    fn assert_send<T: Send>(_: &T) {}
+    let a = automation(&looping(10, 2));
+    let env = env("http://127.0.0.1:9");
+    let engine = engine();
+    let run = engine.run(&a, json!({}), &env);
+    assert_send(&run);
+}
