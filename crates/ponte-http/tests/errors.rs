@@ -40,6 +40,23 @@ async fn assert_ran(app: &TestApp, answer: &common::Answer, body: &Value) {
     );
 }
 
+/// Calls `function` with `input`, expects a run that failed with `status` and `code`, checks
+/// that it ran (header and stored record), and answers the problem body.
+async fn failed_run(
+    app: &TestApp,
+    key: &str,
+    function: &str,
+    input: Value,
+    status: u16,
+    code: &str,
+) -> Value {
+    let answer = app.call(key, function, input).await;
+    let body = answer.problem(status);
+    assert_eq!(body["code"], code);
+    assert_ran(app, &answer, &body).await;
+    body
+}
+
 #[tokio::test]
 async fn a_body_that_is_not_json_is_invalid_json() {
     let (app, _erp, key) = setup().await;
@@ -168,10 +185,15 @@ async fn an_inactive_integration_is_integration_inactive() {
 #[tokio::test]
 async fn an_erp_answering_503_is_erp_unavailable() {
     let (app, _erp, key) = setup().await;
-    let answer = app.call(&key, "list_due_dates", json!({})).await;
-    let body = answer.problem(502);
-    assert_eq!(body["code"], "erp_unavailable");
-    assert_ran(&app, &answer, &body).await;
+    let body = failed_run(
+        &app,
+        &key,
+        "list_due_dates",
+        json!({}),
+        502,
+        "erp_unavailable",
+    )
+    .await;
     assert_clean(&body, &key);
 }
 
@@ -220,10 +242,7 @@ async fn an_erp_that_keeps_failing_opens_the_circuit_erp_circuit_open() {
 #[tokio::test]
 async fn an_erp_that_hangs_is_erp_timeout_within_the_integration_timeout() {
     let (app, _erp, key) = setup().await;
-    let answer = app.call(&key, "list_resellers", json!({})).await;
-    let body = answer.problem(504);
-    assert_eq!(body["code"], "erp_timeout");
-    assert_ran(&app, &answer, &body).await;
+    failed_run(&app, &key, "list_resellers", json!({}), 504, "erp_timeout").await;
 }
 
 #[tokio::test]
@@ -248,9 +267,15 @@ async fn an_erp_that_hangs_never_holds_a_call_past_the_total_timeout() {
 #[tokio::test]
 async fn an_erp_refusal_is_erp_rejected_with_its_message_cleaned_of_html() {
     let (app, _erp, key) = setup().await;
-    let answer = app.call(&key, "list_commercial_origins", json!({})).await;
-    let body = answer.problem(502);
-    assert_eq!(body["code"], "erp_rejected");
+    let body = failed_run(
+        &app,
+        &key,
+        "list_commercial_origins",
+        json!({}),
+        502,
+        "erp_rejected",
+    )
+    .await;
     assert!(
         body["detail"]
             .as_str()
@@ -258,105 +283,75 @@ async fn an_erp_refusal_is_erp_rejected_with_its_message_cleaned_of_html() {
             .starts_with("Cliente bloqueado por d"),
         "{body}"
     );
-    assert_ran(&app, &answer, &body).await;
 }
 
 #[tokio::test]
 async fn a_fail_step_is_erp_rejected_naming_the_automation_code_and_masking_the_document() {
     let (app, _erp, key) = setup().await;
-    let answer = app
-        .call(
-            &key,
-            "trust_unlock",
-            json!({"customer_document_number": CPF, "contract_id": "9"}),
-        )
-        .await;
-    let body = answer.problem(502);
-    assert_eq!(body["code"], "erp_rejected");
+    let input = json!({"customer_document_number": CPF, "contract_id": "9"});
+    let body = failed_run(&app, &key, "trust_unlock", input, 502, "erp_rejected").await;
     assert_eq!(body["automation_code"], "contract_not_blocked");
     assert!(
         body["detail"].as_str().unwrap().contains("contract 9"),
         "{body}"
     );
     assert_clean(&body, &key);
-    assert_ran(&app, &answer, &body).await;
 }
 
 #[tokio::test]
 async fn an_output_that_breaks_the_contract_is_erp_invalid_response_naming_the_field() {
     let (app, _erp, key) = setup().await;
-    let answer = app
-        .call(
-            &key,
-            "get_internal_pendency_messages",
-            json!({"customer_document_number": CPF}),
-        )
-        .await;
-    let body = answer.problem(502);
-    assert_eq!(body["code"], "erp_invalid_response");
+    let input = json!({"customer_document_number": CPF});
+    let function = "get_internal_pendency_messages";
+    let body = failed_run(&app, &key, function, input, 502, "erp_invalid_response").await;
     assert!(body["detail"].as_str().unwrap().contains("/0"), "{body}");
-    assert_ran(&app, &answer, &body).await;
 }
 
 #[tokio::test]
 async fn credentials_the_erp_refuses_are_erp_auth_failed_without_the_token() {
     let (app, _erp, key) = setup().await;
-    let answer = app
-        .call(
-            &key,
-            "list_customer_plans",
-            json!({"customer_document_number": CPF}),
-        )
-        .await;
-    let body = answer.problem(502);
-    assert_eq!(body["code"], "erp_auth_failed");
+    let input = json!({"customer_document_number": CPF});
+    let body = failed_run(
+        &app,
+        &key,
+        "list_customer_plans",
+        input,
+        502,
+        "erp_auth_failed",
+    )
+    .await;
     assert_clean(&body, &key);
-    assert_ran(&app, &answer, &body).await;
 }
 
 #[tokio::test]
 async fn a_host_outside_the_allowed_hosts_is_host_not_allowed() {
     let (app, _erp, key) = setup().await;
-    let answer = app
-        .call(
-            &key,
-            "list_customer_blocked_plans",
-            json!({"customer_document_number": CPF}),
-        )
-        .await;
-    let body = answer.problem(502);
-    assert_eq!(body["code"], "host_not_allowed");
-    assert_ran(&app, &answer, &body).await;
+    let input = json!({"customer_document_number": CPF});
+    let function = "list_customer_blocked_plans";
+    failed_run(&app, &key, function, input, 502, "host_not_allowed").await;
 }
 
 #[tokio::test]
 async fn an_automation_over_its_step_limit_is_limit_exceeded() {
     let (app, _erp, key) = setup().await;
-    let answer = app
-        .call(
-            &key,
-            "list_fiscal_notes",
-            json!({"customer_document_number": CPF}),
-        )
-        .await;
-    let body = answer.problem(502);
-    assert_eq!(body["code"], "limit_exceeded");
-    assert_ran(&app, &answer, &body).await;
+    let input = json!({"customer_document_number": CPF});
+    failed_run(
+        &app,
+        &key,
+        "list_fiscal_notes",
+        input,
+        502,
+        "limit_exceeded",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn an_automation_failing_on_its_data_is_automation_error() {
     let (app, _erp, key) = setup().await;
-    let answer = app
-        .call(
-            &key,
-            "create_ticket",
-            json!({"customer_document_number": CPF, "subject": "Sem sinal", "message": "Desde ontem"}),
-        )
-        .await;
-    let body = answer.problem(502);
-    assert_eq!(body["code"], "automation_error");
-    assert_ran(&app, &answer, &body).await;
+    let input =
+        json!({"customer_document_number": CPF, "subject": "Sem sinal", "message": "Desde ontem"});
+    failed_run(&app, &key, "create_ticket", input, 502, "automation_error").await;
 }
 
 #[tokio::test]
