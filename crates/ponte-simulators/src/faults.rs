@@ -26,6 +26,9 @@ pub enum Fault {
     MalformedJson,
     /// Answer exactly as the ERP does for a wrong or expired credential.
     RejectToken,
+    /// Serve the request (a write is applied) but drop the connection instead of answering:
+    /// the client cannot tell whether its write happened.
+    LostAnswer,
     /// Answer 429 with a `Retry-After` header.
     RateLimit {
         /// Value of the `Retry-After` header, in seconds.
@@ -138,12 +141,12 @@ impl Faults {
 /// `{"fault":"latency","ms":250}`, `{"fault":"status","status":503,"times":2}`,
 /// `{"fault":"rate_limit","retry_after_secs":5,"path_prefix":"/webservice/v1/fn_areceber"}`,
 /// `{"fault":"drop_connection"}`, `{"fault":"hang"}`, `{"fault":"malformed_json"}`,
-/// `{"fault":"reject_token"}`.
+/// `{"fault":"reject_token"}`, `{"fault":"lost_answer","path_prefix":"/api/banco"}`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
-    /// `latency`, `status`, `drop_connection`, `hang`, `malformed_json`, `reject_token` or
-    /// `rate_limit`.
+    /// `latency`, `status`, `drop_connection`, `hang`, `malformed_json`, `reject_token`,
+    /// `lost_answer` or `rate_limit`.
     pub fault: String,
     /// Delay for `latency`, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -167,7 +170,7 @@ pub struct FaultSpec {
 pub enum FaultSpecError {
     /// The `fault` name is not one of the known kinds.
     #[error(
-        "unknown fault `{0}`; expected latency, status, drop_connection, hang, malformed_json, reject_token or rate_limit"
+        "unknown fault `{0}`; expected latency, status, drop_connection, hang, malformed_json, reject_token, lost_answer or rate_limit"
     )]
     UnknownKind(String),
     /// A kind that needs a parameter came without it.
@@ -208,6 +211,7 @@ impl TryFrom<FaultSpec> for FaultRule {
             "hang" => Fault::Hang,
             "malformed_json" => Fault::MalformedJson,
             "reject_token" => Fault::RejectToken,
+            "lost_answer" => Fault::LostAnswer,
             "rate_limit" => Fault::RateLimit {
                 retry_after_secs: spec.retry_after_secs.unwrap_or(1),
             },
@@ -244,6 +248,7 @@ impl From<&FaultRule> for FaultSpec {
             Fault::Hang => "hang",
             Fault::MalformedJson => "malformed_json",
             Fault::RejectToken => "reject_token",
+            Fault::LostAnswer => "lost_answer",
             Fault::RateLimit { retry_after_secs } => {
                 spec.retry_after_secs = Some(*retry_after_secs);
                 "rate_limit"
