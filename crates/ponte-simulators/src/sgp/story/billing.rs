@@ -290,7 +290,7 @@ fn note(story: &mut Story, title: &Title, cancelled: bool) {
     // the number, emission type 1, a code and a check digit. Only the length and the digits
     // matter to clients.
     let key = format!(
-        "42{:02}{:02}112223330001816200{:09}1{:08}{}",
+        "42{:02}{:02}112223330001816200{:09}1{:09}{}",
         issued.year() % 100,
         u8::from(issued.month()),
         number,

@@ -28,8 +28,9 @@ pub fn boleto(
     let digits: String = our_number.chars().filter(char::is_ascii_digit).collect();
     let tail = digits.get(digits.len().saturating_sub(11)..).unwrap_or("");
     let nosso = format!("{tail:0>11}");
-    // Carteira 109, nosso número, agência 1234, conta 56789: 3 + 11 + 4 + 5 + 2 = 25 digits.
-    let free_field = format!("109{nosso}1234567890");
+    // Carteira 109, nosso número, agência 1234, conta 56789 with its digit, and a zero:
+    // 3 + 11 + 4 + 6 + 1 = the 25 digits of the free field.
+    let free_field = format!("109{nosso}12345678900");
     let built =
         ponte_br::boleto::build_cobranca(&config.bank_code, amount, due, &free_field).ok()?;
     Some(BoletoCodes {
