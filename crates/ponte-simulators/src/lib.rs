@@ -17,3 +17,4 @@ pub mod ixc;
 pub mod pdf;
 mod rng;
 pub mod sgp;
+pub mod standard;

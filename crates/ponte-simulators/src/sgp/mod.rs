@@ -39,7 +39,7 @@ mod render;
 mod state;
 pub mod story;
 mod titulos;
-mod wire;
+pub(crate) mod wire;
 
 use std::net::SocketAddr;
 use std::time::Duration;
