@@ -1,5 +1,5 @@
-//! `ponte simulate ixc`: serve a simulated ERP on a local port until Ctrl-C, for demos and for
-//! developing automations without a real ERP.
+//! `ponte simulate ixc|sgp|standard`: serve a simulated ERP on a local port until Ctrl-C, for
+//! demos and for developing automations without a real ERP.
 
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use ponte_simulators::ixc::{IxcConfig, MIN_CUSTOMERS, start};
+use ponte_simulators::sgp::{SgpConfig, fixtures_json as sgp_fixtures};
+use ponte_simulators::standard::{StandardConfig, fixtures_json as standard_fixtures};
 use time::Date;
 use time::macros::format_description;
 
@@ -22,12 +24,16 @@ pub struct SimulateArgs {
 #[derive(Debug, Subcommand)]
 pub enum SimulatedErp {
     /// IXC Provedor (`/webservice/v1/<table>`).
-    Ixc(IxcArgs),
+    Ixc(SimArgs),
+    /// SGP (`/api/ura/...`, `/api/central/...`, `/api/banco/...`, `/api/precadastro/...`).
+    Sgp(SimArgs),
+    /// The platform's standard API (`/api/clientes`, `/api/boletos`...).
+    Standard(SimArgs),
 }
 
-/// Options of the IXC simulator.
+/// Options of a simulator (the same for every ERP).
 #[derive(Debug, Args)]
-pub struct IxcArgs {
+pub struct SimArgs {
     /// Port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 8089)]
     pub port: u16,
@@ -59,10 +65,12 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         .context("starting the async runtime")?;
     match &args.erp {
         SimulatedErp::Ixc(ixc) => runtime.block_on(run_ixc(ixc)),
+        SimulatedErp::Sgp(sgp) => runtime.block_on(run_sgp(sgp)),
+        SimulatedErp::Standard(standard) => runtime.block_on(run_standard(standard)),
     }
 }
 
-async fn run_ixc(args: &IxcArgs) -> anyhow::Result<ExitCode> {
+async fn run_ixc(args: &SimArgs) -> anyhow::Result<ExitCode> {
     let mut config = IxcConfig {
         seed: args.seed,
         customers: args.customers.max(MIN_CUSTOMERS),
@@ -124,6 +132,89 @@ async fn run_ixc(args: &IxcArgs) -> anyhow::Result<ExitCode> {
         .await
         .context("waiting for Ctrl-C")?;
     ixc.shutdown().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_sgp(args: &SimArgs) -> anyhow::Result<ExitCode> {
+    let mut config = SgpConfig {
+        seed: args.seed,
+        customers: args.customers.max(MIN_CUSTOMERS),
+        ..SgpConfig::default()
+    };
+    if let Some(today) = args.today {
+        config.today = today;
+    }
+    let addr = SocketAddr::new(args.host, args.port);
+    let sgp = ponte_simulators::sgp::start(config.clone(), addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    let base = sgp.base_url();
+    let blocked = sgp.state().fixtures().blocked.document.clone();
+    println!("SGP simulator listening");
+    println!("  base URL:    {base}");
+    println!("  app, token:  {}, {}", config.app, config.token);
+    println!(
+        "  Basic auth:  {}:{}  (/api/ura/* only)",
+        config.basic_user, config.basic_password
+    );
+    println!("  today:       {}", config.today);
+    println!("  seed:        {}", config.seed);
+    println!(
+        "  control:     {base}/__sim/fixtures, /__sim/faults, /__sim/requests, /__sim/credentials"
+    );
+    println!();
+    println!("Find the blocked sample customer by document:");
+    println!(
+        "  curl -s -d app={} -d token={} -d cpfcnpj={blocked} {base}/api/ura/consultacliente/",
+        config.app, config.token
+    );
+    println!();
+    println!("Fixtures: {}", sgp_fixtures(sgp.state())["fixtures"]);
+    println!("Press Ctrl-C to stop.");
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
+    sgp.shutdown().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_standard(args: &SimArgs) -> anyhow::Result<ExitCode> {
+    let mut config = StandardConfig {
+        seed: args.seed,
+        customers: args.customers.max(MIN_CUSTOMERS),
+        ..StandardConfig::default()
+    };
+    if let Some(today) = args.today {
+        config.today = today;
+    }
+    let addr = SocketAddr::new(args.host, args.port);
+    let api = ponte_simulators::standard::start(config.clone(), addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    let base = api.base_url();
+    let active = api.state().fixtures().active.document.clone();
+    println!("Standard API simulator listening");
+    println!("  base URL:    {base}");
+    println!("  token:       Authorization: Bearer {}", config.token);
+    println!("  today:       {}", config.today);
+    println!("  seed:        {}", config.seed);
+    println!(
+        "  control:     {}/__sim/fixtures, /__sim/faults, /__sim/requests, /__sim/credentials",
+        api.root_url()
+    );
+    println!();
+    println!("Open boletos of the active sample customer:");
+    println!(
+        "  curl -s -H 'Authorization: Bearer {}' '{base}/boletos?document={active}'",
+        config.token
+    );
+    println!();
+    println!("Fixtures: {}", standard_fixtures(api.state())["fixtures"]);
+    println!("Press Ctrl-C to stop.");
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
+    api.shutdown().await;
     Ok(ExitCode::SUCCESS)
 }
 
