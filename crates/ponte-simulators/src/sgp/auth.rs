@@ -9,7 +9,6 @@
 //! authenticator that fails.
 
 use axum::http::{HeaderMap, header};
-use axum::response::Response;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
@@ -17,7 +16,7 @@ use super::SgpConfig;
 use super::credentials::TokenCheck;
 use super::state::Inner;
 use super::story::bare;
-use super::wire::{BAD_CREDENTIALS, Params, unauthorized};
+use super::wire::{BAD_CREDENTIALS, Params, Refusal, unauthorized};
 
 /// Which credentials an endpoint takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,9 +63,9 @@ pub(crate) fn authenticate(
     headers: &HeaderMap,
     params: &Params,
     family: Family,
-) -> Result<Caller, Response> {
+) -> Result<Caller, Refusal> {
     let guesses = &config.guesses;
-    let refuse = || unauthorized(guesses, BAD_CREDENTIALS);
+    let refuse = || Box::new(unauthorized(guesses, BAD_CREDENTIALS));
     if family == Family::Ura
         && let Some(given) = basic(headers)
     {
@@ -114,6 +113,6 @@ pub(crate) fn authenticate(
                 .map(|k| Caller::Customer(k.customer_id))
                 .ok_or_else(refuse)
         }
-        _ => Err(unauthorized(guesses, &guesses.text_not_provided)),
+        _ => Err(Box::new(unauthorized(guesses, &guesses.text_not_provided))),
     }
 }

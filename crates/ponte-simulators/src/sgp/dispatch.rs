@@ -126,12 +126,12 @@ pub(crate) async fn handle(
     }
     let params = match Params::read(uri.query(), &headers, &body) {
         Ok(params) => params,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let mut inner = state.lock();
     let caller = match authenticate(config, &inner, &headers, &params, family) {
         Ok(caller) => caller,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let ctx = Ctx {
         config,

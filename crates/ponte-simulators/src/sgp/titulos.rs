@@ -16,7 +16,7 @@ use super::story::codes::{self, mask_linha};
 use super::story::model::{Occurrence, Title, TitleStatus};
 use super::story::values::{br, iso, money_br, parse_iso, reais};
 use super::story::{Story, bare};
-use super::wire::{Params, ok, with_status};
+use super::wire::{Params, Refusal, ok, with_status};
 use crate::pdf;
 
 /// Django REST Framework's refusal of a value outside a field's choices (pt-BR).
@@ -27,7 +27,7 @@ fn invalid_choice(field: &str, value: &str) -> Response {
     )
 }
 
-fn in_range(date: Option<Date>, params: &Params, from: &str, to: &str) -> Result<bool, Response> {
+fn in_range(date: Option<Date>, params: &Params, from: &str, to: &str) -> Result<bool, Refusal> {
     if !params.has(from) && !params.has(to) {
         return Ok(true);
     }
@@ -39,10 +39,10 @@ fn in_range(date: Option<Date>, params: &Params, from: &str, to: &str) -> Result
         } else {
             to
         };
-        return Err(with_status(
+        return Err(Box::new(with_status(
             StatusCode::BAD_REQUEST,
             &json!({ field: ["Informe uma data válida no formato AAAA-MM-DD."] }),
-        ));
+        )));
     };
     Ok(date.is_some_and(|d| start <= d && d <= end))
 }
@@ -108,7 +108,7 @@ pub(crate) fn list_ura(ctx: &Ctx<'_>, story: &Story, params: &Params) -> Respons
         );
         match (due, paid) {
             (Ok(true), Ok(true)) => selected.push(title),
-            (Err(refusal), _) | (_, Err(refusal)) => return refusal,
+            (Err(refusal), _) | (_, Err(refusal)) => return *refusal,
             _ => {}
         }
     }

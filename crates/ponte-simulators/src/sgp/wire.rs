@@ -18,6 +18,9 @@ pub const BAD_CREDENTIALS: &str = "Credenciais de autenticação incorretas.";
 /// Django REST Framework's "not found" for an object named in the path.
 pub const NOT_FOUND: &str = "Não encontrado.";
 
+/// A finished refusal, boxed because a response is large and travels in `Err`.
+pub(crate) type Refusal = Box<Response>;
+
 /// The request's parameters: the query string first, then the body's fields over it.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Params(pub Map<String, Value>);
@@ -25,14 +28,16 @@ pub(crate) struct Params(pub Map<String, Value>);
 impl Params {
     /// Reads the query and the body (JSON when it looks like JSON, else a form). A body that
     /// is neither is Django REST Framework's parse error.
-    pub fn read(query: Option<&str>, headers: &HeaderMap, body: &[u8]) -> Result<Self, Response> {
+    pub fn read(query: Option<&str>, headers: &HeaderMap, body: &[u8]) -> Result<Self, Refusal> {
         let mut map = Map::new();
         if let Some(query) = query {
             for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
                 map.insert(key.into_owned(), Value::String(value.into_owned()));
             }
         }
-        let text = std::str::from_utf8(body).map_err(|_| parse_error())?.trim();
+        let text = std::str::from_utf8(body)
+            .map_err(|_| Box::new(parse_error()))?
+            .trim();
         if text.is_empty() {
             return Ok(Params(map));
         }
@@ -43,7 +48,7 @@ impl Params {
         if content_type.starts_with("application/json") || text.starts_with('{') {
             match serde_json::from_str::<Value>(text) {
                 Ok(Value::Object(fields)) => map.extend(fields),
-                _ => return Err(parse_error()),
+                _ => return Err(Box::new(parse_error())),
             }
         } else {
             for (key, value) in url::form_urlencoded::parse(text.as_bytes()) {

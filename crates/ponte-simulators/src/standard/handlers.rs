@@ -14,7 +14,7 @@ use crate::sgp::story::codes::late_charges;
 use crate::sgp::story::model::{ContractStatus, Customer, Title, TitleStatus};
 use crate::sgp::story::values::{br, iso, money, money_br, reais};
 use crate::sgp::story::{Story, bare};
-use crate::sgp::wire::{Params, ok, with_status};
+use crate::sgp::wire::{Params, Refusal, ok, with_status};
 
 /// What every handler needs.
 pub(crate) struct Ctx<'a> {
@@ -79,27 +79,33 @@ fn customer<'a>(
     params: &Params,
     key: &str,
     empty: Value,
-) -> Result<&'a Customer, Response> {
+) -> Result<&'a Customer, Refusal> {
     if !params.has(key) {
         if let Some(id) = params.id("id_cliente") {
-            return story.customer(id).ok_or_else(|| ctx.unknown(empty));
+            return story
+                .customer(id)
+                .ok_or_else(|| Box::new(ctx.unknown(empty)));
         }
-        return Err(ctx.error(StatusCode::BAD_REQUEST, &ctx.g.text_missing_document));
+        return Err(Box::new(
+            ctx.error(StatusCode::BAD_REQUEST, &ctx.g.text_missing_document),
+        ));
     }
     let document = params.text(key);
     if ponte_br::Document::parse(&document).is_err() {
-        return Err(ctx.error(StatusCode::BAD_REQUEST, &ctx.g.text_invalid_document));
+        return Err(Box::new(
+            ctx.error(StatusCode::BAD_REQUEST, &ctx.g.text_invalid_document),
+        ));
     }
     story
         .customer_by_document(&bare(&document))
-        .ok_or_else(|| ctx.unknown(empty))
+        .ok_or_else(|| Box::new(ctx.unknown(empty)))
 }
 
 /// E1 `GET {customer_path}?cnpj_cpf=`.
 pub(crate) fn customer_info(ctx: &Ctx<'_>, story: &Story, params: &Params) -> Response {
     let c = match customer(ctx, story, params, "cnpj_cpf", json!({})) {
         Ok(c) => c,
-        Err(answer) => return answer,
+        Err(answer) => return *answer,
     };
     let contracts: Vec<_> = story.contracts_of(c.id).collect();
     let live =
@@ -196,7 +202,7 @@ fn boleto_url(ctx: &Ctx<'_>, title: &Title) -> String {
 pub(crate) fn boletos(ctx: &Ctx<'_>, story: &Story, params: &Params) -> Response {
     let c = match customer(ctx, story, params, "document", json!([])) {
         Ok(c) => c,
-        Err(answer) => return answer,
+        Err(answer) => return *answer,
     };
     let echoed = if params.has("document") {
         params.text("document")
@@ -249,7 +255,7 @@ pub(crate) fn boletos(ctx: &Ctx<'_>, story: &Story, params: &Params) -> Response
 pub(crate) fn notes(ctx: &Ctx<'_>, story: &Story, params: &Params) -> Response {
     let c = match customer(ctx, story, params, "document", json!([])) {
         Ok(c) => c,
-        Err(answer) => return answer,
+        Err(answer) => return *answer,
     };
     let contract = params.id("id_contrato");
     let items: Vec<Value> = story
@@ -278,7 +284,7 @@ pub(crate) fn notes(ctx: &Ctx<'_>, story: &Story, params: &Params) -> Response {
 pub(crate) fn statement(ctx: &Ctx<'_>, story: &Story, params: &Params) -> Response {
     let c = match customer(ctx, story, params, "document", json!([])) {
         Ok(c) => c,
-        Err(answer) => return answer,
+        Err(answer) => return *answer,
     };
     let items: Vec<Value> = story
         .titles
@@ -330,7 +336,7 @@ fn paid_years(story: &Story, customer_id: u64, today: Date) -> Vec<i32> {
 pub(crate) fn discharges(ctx: &Ctx<'_>, story: &Story, params: &Params) -> Response {
     let c = match customer(ctx, story, params, "document", json!([])) {
         Ok(c) => c,
-        Err(answer) => return answer,
+        Err(answer) => return *answer,
     };
     let items: Vec<Value> = paid_years(story, c.id, ctx.today)
         .into_iter()

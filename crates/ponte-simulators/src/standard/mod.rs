@@ -130,7 +130,7 @@ async fn handle(
     }
     let params = match Params::read(uri.query(), &headers, &body) {
         Ok(params) => params,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     match operation {
         0 => handlers::customer_info(&ctx, &inner.story, &params),

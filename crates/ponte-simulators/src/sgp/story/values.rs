@@ -59,7 +59,7 @@ pub fn money_br(cents: i64) -> String {
     let digits: Vec<char> = whole.chars().collect();
     let mut grouped = String::new();
     for (index, digit) in digits.iter().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 && *digit != '-' {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) && *digit != '-' {
             grouped.push('.');
         }
         grouped.push(*digit);
