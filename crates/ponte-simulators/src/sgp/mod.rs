@@ -194,6 +194,8 @@ async fn revoke(State(state): State<SgpState>, Json(body): Json<Value>) -> Statu
     }
 }
 
+/// The answer of the `reject_token` fault. The fault layer takes a plain function, so this uses
+/// the default [`SgpGuesses`] (a test that changes the refusal's status sees the default here).
 fn reject_token() -> Response {
     wire::unauthorized(&SgpGuesses::default(), BAD_CREDENTIALS)
 }

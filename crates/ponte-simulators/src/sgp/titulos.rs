@@ -234,6 +234,10 @@ fn reissued(ctx: &Ctx<'_>, title: &Title, pdf: bool) -> Value {
 pub(crate) fn second_copy(ctx: &Ctx<'_>, story: &mut Story, params: &Params) -> Response {
     let g = ctx.guesses;
     let scope = match ctx.caller {
+        // The customer area's second copy names the contract [DOC-3P].
+        Caller::Customer(_) if !params.has("contrato") => {
+            return ok(&json!({"status": 0, "msg": g.text_2via_missing, "links": []}));
+        }
         Caller::Customer(_) => central_scope(ctx, story, params),
         Caller::Integration if !params.has("cpfcnpj") && !params.has("contrato") => {
             return ok(&json!({"status": 0, "msg": g.text_2via_missing, "links": []}));

@@ -300,3 +300,43 @@ async fn fiscal_notes_are_listed_by_contract_and_printed_as_pdf_or_xml() {
         .collect();
     assert!(!owners.is_empty() && owners.iter().all(|o| **o == s.fx("active")["cliente_id"]));
 }
+
+#[tokio::test]
+async fn the_occurrence_list_pages_with_offset_and_limit() {
+    let s = sim().await;
+    let contract = s.id("active", "contrato_id").to_string();
+    for n in 0..3 {
+        let content = format!("Chamado {n}");
+        s.call(
+            "/api/ura/chamado/",
+            &[
+                ("contrato", &contract),
+                ("ocorrenciatipo", "1"),
+                ("conteudo", &content),
+            ],
+        )
+        .await;
+    }
+    let (_, all) = s.call("/api/ura/ocorrencia/list/", &[]).await;
+    let total = all["paginacao"]["total"].as_u64().unwrap();
+    assert_eq!(all["paginacao"]["limit"], 1000);
+    assert!(total >= 5, "seeded occurrences plus the new ones: {total}");
+    let (_, page) = s
+        .call(
+            "/api/ura/ocorrencia/list/",
+            &[("offset", "1"), ("limit", "2")],
+        )
+        .await;
+    assert_eq!(page["paginacao"]["parcial"], 2);
+    assert_eq!(
+        page["ocorrencias"][0]["numero"],
+        all["ocorrencias"][1]["numero"]
+    );
+    let (_, open) = s
+        .call(
+            "/api/ura/ocorrencia/list/",
+            &[("contrato", &contract), ("status", "0")],
+        )
+        .await;
+    assert_eq!(open["paginacao"]["total"], 3);
+}

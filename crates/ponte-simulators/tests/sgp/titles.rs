@@ -394,3 +394,26 @@ async fn every_linha_and_pix_code_the_simulator_serves_is_valid() {
         assert_valid_pix(pix["pix"].as_str().unwrap(), cents(&t["valorCorrigido"]));
     }
 }
+
+#[tokio::test]
+async fn the_customer_areas_second_copy_needs_the_contract_and_shows_only_the_customers_own() {
+    let s = sim().await;
+    let contract = s.id("blocked", "contrato_id");
+    let c = s.contract(contract).await;
+    let doc = s.fx("blocked")["document"].as_str().unwrap().to_string();
+    let password = c["contratoCentralSenha"].as_str().unwrap().to_string();
+    let login = [("cpfcnpj", doc.as_str()), ("senha", password.as_str())];
+    let (_, missing) = read(s.post_bare("/api/central/fatura2via/", &login).await).await;
+    assert_eq!(missing["status"], 0);
+    let own = contract.to_string();
+    let mut fields = login.to_vec();
+    fields.extend([("contrato", own.as_str()), ("nao_gerar_os", "1")]);
+    let (_, body) = read(s.post_bare("/api/central/fatura2via/", &fields).await).await;
+    assert_eq!(body["status"], 1);
+    assert_eq!(body["contratoId"], contract);
+    let other = s.id("active", "contrato_id").to_string();
+    let mut fields = login.to_vec();
+    fields.push(("contrato", other.as_str()));
+    let (_, foreign) = read(s.post_bare("/api/central/fatura2via/", &fields).await).await;
+    assert_eq!(foreign["status"], 0);
+}
