@@ -162,6 +162,12 @@ async fn intercept(State(control): State<Control>, request: Request, next: Next)
         )
             .into_response(),
         Fault::RejectToken => (control.flavor.reject_token)(),
+        Fault::LoseAnswer => {
+            // The handler runs to the end, so whatever it writes stays written; only the answer
+            // is thrown away.
+            drop(next.run(request).await);
+            dropped()
+        }
         Fault::RateLimit { retry_after_secs } => (
             StatusCode::TOO_MANY_REQUESTS,
             [(header::RETRY_AFTER, retry_after_secs.to_string())],

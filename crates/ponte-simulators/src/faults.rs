@@ -26,6 +26,9 @@ pub enum Fault {
     MalformedJson,
     /// Answer exactly as the ERP does for a wrong or expired credential.
     RejectToken,
+    /// Let the request through, so a write really happens, then close the connection instead
+    /// of sending the answer: the client cannot tell whether its write was applied.
+    LoseAnswer,
     /// Answer 429 with a `Retry-After` header.
     RateLimit {
         /// Value of the `Retry-After` header, in seconds.
@@ -138,12 +141,12 @@ impl Faults {
 /// `{"fault":"latency","ms":250}`, `{"fault":"status","status":503,"times":2}`,
 /// `{"fault":"rate_limit","retry_after_secs":5,"path_prefix":"/webservice/v1/fn_areceber"}`,
 /// `{"fault":"drop_connection"}`, `{"fault":"hang"}`, `{"fault":"malformed_json"}`,
-/// `{"fault":"reject_token"}`.
+/// `{"fault":"reject_token"}`, `{"fault":"lose_answer","path_prefix":"/api/v1/integracao/financeiro"}`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
-    /// `latency`, `status`, `drop_connection`, `hang`, `malformed_json`, `reject_token` or
-    /// `rate_limit`.
+    /// `latency`, `status`, `drop_connection`, `hang`, `malformed_json`, `reject_token`,
+    /// `lose_answer` or `rate_limit`.
     pub fault: String,
     /// Delay for `latency`, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -167,7 +170,7 @@ pub struct FaultSpec {
 pub enum FaultSpecError {
     /// The `fault` name is not one of the known kinds.
     #[error(
-        "unknown fault `{0}`; expected latency, status, drop_connection, hang, malformed_json, reject_token or rate_limit"
+        "unknown fault `{0}`; expected latency, status, drop_connection, hang, malformed_json, reject_token, lose_answer or rate_limit"
     )]
     UnknownKind(String),
     /// A kind that needs a parameter came without it.
@@ -208,6 +211,7 @@ impl TryFrom<FaultSpec> for FaultRule {
             "hang" => Fault::Hang,
             "malformed_json" => Fault::MalformedJson,
             "reject_token" => Fault::RejectToken,
+            "lose_answer" => Fault::LoseAnswer,
             "rate_limit" => Fault::RateLimit {
                 retry_after_secs: spec.retry_after_secs.unwrap_or(1),
             },
@@ -244,6 +248,7 @@ impl From<&FaultRule> for FaultSpec {
             Fault::Hang => "hang",
             Fault::MalformedJson => "malformed_json",
             Fault::RejectToken => "reject_token",
+            Fault::LoseAnswer => "lose_answer",
             Fault::RateLimit { retry_after_secs } => {
                 spec.retry_after_secs = Some(*retry_after_secs);
                 "rate_limit"
@@ -290,6 +295,14 @@ mod tests {
                 retry_after_secs: 7
             }
         );
+        assert_eq!(FaultSpec::from(&rule), spec);
+    }
+
+    #[test]
+    fn a_lost_answer_is_named_lose_answer_in_json() {
+        let spec: FaultSpec = serde_json::from_str(r#"{"fault":"lose_answer","times":1}"#).unwrap();
+        let rule = FaultRule::try_from(spec.clone()).unwrap();
+        assert_eq!(rule.fault, Fault::LoseAnswer);
         assert_eq!(FaultSpec::from(&rule), spec);
     }
 
