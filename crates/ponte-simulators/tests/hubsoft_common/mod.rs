@@ -27,12 +27,17 @@ pub async fn sim_with(config: HubsoftConfig) -> Sim {
         http: reqwest::Client::new(),
         token: String::new(),
     };
-    let answer: Value = s.password_grant().await.json().await.unwrap();
-    s.token = answer["access_token"].as_str().unwrap().to_string();
+    s.renew_token().await;
     s
 }
 
 impl Sim {
+    /// A fresh token from the password grant (after the clock moved past a token's life).
+    pub async fn renew_token(&mut self) {
+        let answer: Value = self.password_grant().await.json().await.unwrap();
+        self.token = answer["access_token"].as_str().unwrap().to_string();
+    }
+
     pub fn fixtures(&self) -> Fixtures {
         self.hub.state().fixtures().clone()
     }
