@@ -313,7 +313,7 @@ async fn cliente_financeiro_lists_pending_invoices_the_way_the_samples_show() {
         .filter(|i| {
             let d = i["data_vencimento"].as_str().unwrap();
             let iso = format!("{}-{}-{}", &d[6..], &d[3..5], &d[..2]);
-            iso < "2026-03-18".to_string()
+            iso.as_str() < "2026-03-18"
         })
         .count();
     assert_eq!(overdue, 2);

@@ -1,11 +1,12 @@
-//! `ponte simulate ixc`: serve a simulated ERP on a local port until Ctrl-C, for demos and for
-//! developing automations without a real ERP.
+//! `ponte simulate ixc|hubsoft`: serve a simulated ERP on a local port until Ctrl-C, for demos
+//! and for developing automations without a real ERP.
 
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
+use ponte_simulators::hubsoft::{self, HubsoftConfig};
 use ponte_simulators::ixc::{IxcConfig, MIN_CUSTOMERS, start};
 use time::Date;
 use time::macros::format_description;
@@ -23,6 +24,32 @@ pub struct SimulateArgs {
 pub enum SimulatedErp {
     /// IXC Provedor (`/webservice/v1/<table>`).
     Ixc(IxcArgs),
+    /// Hubsoft (`/oauth/token`, `/api/v1/integracao/...`).
+    Hubsoft(HubsoftArgs),
+}
+
+/// Options of the Hubsoft simulator.
+#[derive(Debug, Args)]
+pub struct HubsoftArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8090)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Seed of the generated data: the same seed and date always give the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The simulator's "today" (YYYY-MM-DD), which decides what is overdue. Defaults to the
+    /// current date.
+    #[arg(long, value_parser = parse_date)]
+    pub today: Option<Date>,
+    /// Number of customers to seed.
+    #[arg(long, default_value_t = 60)]
+    pub customers: usize,
+    /// Lifetime of an access token in seconds (`expires_in`; Hubsoft's is 30 days).
+    #[arg(long, default_value_t = 2_592_000)]
+    pub token_lifetime: u64,
 }
 
 /// Options of the IXC simulator.
@@ -59,7 +86,76 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         .context("starting the async runtime")?;
     match &args.erp {
         SimulatedErp::Ixc(ixc) => runtime.block_on(run_ixc(ixc)),
+        SimulatedErp::Hubsoft(args) => runtime.block_on(run_hubsoft(args)),
     }
+}
+
+async fn run_hubsoft(args: &HubsoftArgs) -> anyhow::Result<ExitCode> {
+    let mut config = HubsoftConfig {
+        seed: args.seed,
+        customers: args.customers.max(hubsoft::MIN_CUSTOMERS),
+        token_lifetime_secs: args.token_lifetime,
+        ..HubsoftConfig::default()
+    };
+    if let Some(today) = args.today {
+        config.today = today;
+    }
+    let addr = SocketAddr::new(args.host, args.port);
+    let sim = hubsoft::start(config.clone(), addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    let fixtures = sim.state().fixtures().clone();
+    println!("Hubsoft simulator listening");
+    println!("  base URL:      {}", sim.base_url());
+    println!("  token URL:     {}", sim.token_url());
+    println!("  API:           {}", sim.api_url());
+    println!("  client_id:     {}", config.client_id);
+    println!("  client_secret: {}", config.client_secret);
+    println!("  username:      {}", config.username);
+    println!("  password:      {}", config.password);
+    println!("  token life:    {} s", config.token_lifetime_secs);
+    println!("  today:         {}", config.today);
+    println!(
+        "  seed:          {}  ({} customers)",
+        config.seed,
+        sim.state().customers().len()
+    );
+    println!(
+        "  control:       {root}/__sim/fixtures, {root}/__sim/faults, {root}/__sim/requests, \
+         {root}/__sim/tokens/revoke",
+        root = sim.root_url()
+    );
+    println!();
+    println!("Get a token, then find the blocked sample customer by document:");
+    println!(
+        "  curl -s {} -H 'Content-Type: application/json' \\\n    -d '{{\"grant_type\":\"password\",\"client_id\":\"{}\",\"client_secret\":\"{}\",\"username\":\"{}\",\"password\":\"{}\"}}'",
+        sim.token_url(),
+        config.client_id,
+        config.client_secret,
+        config.username,
+        config.password
+    );
+    println!(
+        "  curl -s -H 'Authorization: Bearer <access_token>' \\\n    '{}/cliente?busca=cpf_cnpj&termo_busca={}'",
+        sim.api_url(),
+        fixtures.blocked.document
+    );
+    println!();
+    println!(
+        "Fixture documents: active {}, blocked {}, cancelled {}, unlock used {}, company {}, alphanumeric CNPJ {}",
+        fixtures.active.document,
+        fixtures.blocked.document,
+        fixtures.cancelled.document,
+        fixtures.unlock_used.document,
+        fixtures.company.document,
+        fixtures.alphanumeric_cnpj.document
+    );
+    println!("Press Ctrl-C to stop.");
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
+    sim.shutdown().await;
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn run_ixc(args: &IxcArgs) -> anyhow::Result<ExitCode> {
@@ -130,6 +226,34 @@ async fn run_ixc(args: &IxcArgs) -> anyhow::Result<ExitCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_hubsoft_arm_reads_its_options() {
+        use clap::Parser;
+        #[derive(Debug, Parser)]
+        struct Cli {
+            #[command(flatten)]
+            args: SimulateArgs,
+        }
+        let cli = Cli::try_parse_from([
+            "simulate",
+            "hubsoft",
+            "--port",
+            "0",
+            "--seed",
+            "7",
+            "--today",
+            "2026-03-18",
+            "--token-lifetime",
+            "60",
+        ])
+        .unwrap();
+        let SimulatedErp::Hubsoft(args) = cli.args.erp else {
+            panic!("the hubsoft arm was chosen")
+        };
+        assert_eq!((args.port, args.seed, args.token_lifetime), (0, 7, 60));
+        assert_eq!(args.today.unwrap().to_string(), "2026-03-18");
+    }
 
     #[test]
     fn a_date_is_read_in_iso_form_only() {

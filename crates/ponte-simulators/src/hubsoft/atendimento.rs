@@ -175,7 +175,7 @@ pub(crate) async fn open(
         .value("parametros_ordem_servico")
         .cloned()
         .unwrap_or_else(|| json!({}));
-    if let Err(refusal) = p.finish() {
+    if let Some(refusal) = p.refusal() {
         return refusal;
     }
     let (Some(service_id), Some(descricao), Some(nome), Some(telefone)) =
@@ -305,7 +305,7 @@ pub(crate) async fn list_tickets(State(state): State<HubsoftState>, uri: Uri) ->
     let descending = p.choice("order_type", &["asc", "desc"], "asc") == "desc";
     let from = p.date("data_inicio");
     let to = p.date("data_fim");
-    if let Err(refusal) = p.finish() {
+    if let Some(refusal) = p.refusal() {
         return refusal;
     }
     let (kind, term) = (kind.unwrap_or_default(), term.unwrap_or_default());
@@ -377,7 +377,7 @@ pub(crate) async fn list_orders(State(state): State<HubsoftState>, uri: Uri) -> 
         "data_cadastro",
     );
     let descending = p.choice("order_type", &["asc", "desc"], "desc") == "desc";
-    if let Err(refusal) = p.finish() {
+    if let Some(refusal) = p.refusal() {
         return refusal;
     }
     let kind = kind.unwrap_or_default();

@@ -308,7 +308,7 @@ pub(crate) async fn search(State(state): State<HubsoftState>, uri: Uri) -> Respo
         "data_cadastro",
     );
     let descending = p.choice("order_type", &["asc", "desc"], "asc") == "desc";
-    if let Err(refusal) = p.finish() {
+    if let Some(refusal) = p.refusal() {
         return refusal;
     }
     let (Some(kind), Some(term)) = (kind, term) else {
@@ -377,7 +377,7 @@ pub(crate) async fn all(State(state): State<HubsoftState>, uri: Uri) -> Response
     let to = p.date("data_fim");
     let cancelled = p.yes_no("cancelado", false);
     let status = p.text("servico_status");
-    if let Err(refusal) = p.finish() {
+    if let Some(refusal) = p.refusal() {
         return refusal;
     }
     if let (Some(from), Some(to)) = (from, to)

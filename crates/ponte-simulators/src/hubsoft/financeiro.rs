@@ -169,7 +169,7 @@ pub(crate) async fn by_customer(
     } else {
         "data_vencimento".to_string()
     };
-    if let Err(refusal) = p.finish() {
+    if let Some(refusal) = p.refusal() {
         return refusal;
     }
     let (Some(kind), Some(term)) = (kind, term) else {
@@ -436,7 +436,7 @@ pub(crate) async fn listing(
         &["ativo", "inativo", "todos"],
         "todos",
     );
-    if let Err(refusal) = p.finish() {
+    if let Some(refusal) = p.refusal() {
         return refusal;
     }
     // No period means the last 10 days up to today (addendum §2).

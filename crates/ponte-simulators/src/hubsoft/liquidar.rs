@@ -53,7 +53,7 @@ pub(crate) async fn settle(
     let method = p
         .text("meio_pagamento")
         .unwrap_or_else(|| "dinheiro".to_string());
-    if let Err(refusal) = p.finish() {
+    if let Some(refusal) = p.refusal() {
         return refusal;
     }
     let (Some(invoice_id), Some(cash_box), Some(paid_on), Some(amount)) =

@@ -87,7 +87,7 @@ pub(crate) async fn list(
             p.fail(required("data_fim"));
         }
     }
-    if let Err(refusal) = p.finish() {
+    if let Some(refusal) = p.refusal() {
         return refusal;
     }
     if let (Some(from), Some(to)) = (from, to) {

@@ -159,7 +159,7 @@ pub(crate) async fn create(
     });
     let observacao = p.text("observacao");
     let externo = p.text("id_externo");
-    if let Err(refusal) = p.finish() {
+    if let Some(refusal) = p.refusal() {
         return refusal;
     }
     let (
@@ -273,7 +273,7 @@ pub(crate) async fn search(State(state): State<HubsoftState>, uri: Uri) -> Respo
     {
         return super::wire::error(&invalid_search(kind, &SEARCHES));
     }
-    if let Err(refusal) = p.finish() {
+    if let Some(refusal) = p.refusal() {
         return refusal;
     }
     let (kind, term) = (kind.unwrap_or_default(), term.unwrap_or_default());
@@ -306,7 +306,7 @@ pub(crate) async fn all(State(state): State<HubsoftState>, uri: Uri) -> Response
     let fields = query(&uri);
     let mut p = Params::new(&fields);
     let converted = p.yes_no("convertido", false);
-    if let Err(refusal) = p.finish() {
+    if let Some(refusal) = p.refusal() {
         return refusal;
     }
     let inner = state.lock();

@@ -32,7 +32,7 @@ pub(crate) async fn trust_unlock(
     let mut p = Params::new(&fields);
     let service_id = p.id("id_cliente_servico", true);
     let days = p.id("dias_desbloqueio", false).unwrap_or(1);
-    if let Err(refusal) = p.finish() {
+    if let Some(refusal) = p.refusal() {
         return refusal;
     }
     let Some(service_id) = service_id else {

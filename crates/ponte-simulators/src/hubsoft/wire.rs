@@ -268,12 +268,8 @@ impl<'a> Params<'a> {
     }
 
     /// The validation refusal, when anything was wrong.
-    pub(crate) fn finish(self) -> Result<(), Response> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(invalid(self.errors))
-        }
+    pub(crate) fn refusal(self) -> Option<Response> {
+        (!self.errors.is_empty()).then(|| invalid(self.errors))
     }
 }
 
@@ -294,7 +290,7 @@ mod tests {
         assert_eq!(p.bounded("pagina", 0, 10, 0), 0);
         assert_eq!(p.required("termo_busca").as_deref(), Some("a"));
         p.required("busca");
-        let Err(response) = p.finish() else {
+        let Some(response) = p.refusal() else {
             panic!("three problems were found")
         };
         assert_eq!(response.status(), StatusCode::OK);
