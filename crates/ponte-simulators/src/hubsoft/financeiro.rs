@@ -112,12 +112,21 @@ fn client_invoice(config: &HubsoftConfig, db: &Db, base: &str, invoice: &Invoice
     })
 }
 
-/// The customers a `busca`/`termo_busca` pair names.
-fn customers_for<'a>(db: &'a Db, kind: &str, term: &str) -> Vec<&'a Customer> {
+/// The customers a `busca`/`termo_busca` pair names; a masked document matches only when the
+/// config says so, as in `cliente`.
+fn customers_for<'a>(
+    config: &HubsoftConfig,
+    db: &'a Db,
+    kind: &str,
+    term: &str,
+) -> Vec<&'a Customer> {
+    let bare = super::values::bare_document(term);
     db.customers
         .iter()
         .filter(|c| match kind {
-            "cpf_cnpj" => c.cpf_cnpj == term,
+            "cpf_cnpj" => {
+                c.cpf_cnpj == term || (config.masked_document_matches && c.cpf_cnpj == bare)
+            }
             "codigo_cliente" => c.codigo_cliente.to_string() == term,
             "id_cliente" => c.id_cliente.to_string() == term,
             "id_cliente_servico" => db
@@ -178,7 +187,7 @@ pub(crate) async fn by_customer(
     let config = state.config();
     let inner = state.lock();
     let db = &inner.db;
-    let owners = customers_for(db, &kind, &term);
+    let owners = customers_for(config, db, &kind, &term);
     if owners.is_empty() && config.unknown_customer == UnknownCustomer::Error {
         return error(CUSTOMER_NOT_FOUND);
     }
@@ -454,7 +463,7 @@ pub(crate) async fn listing(
     let owners: Option<Vec<&Customer>> = kind
         .as_deref()
         .zip(term.as_deref())
-        .map(|(k, t)| customers_for(db, k, t));
+        .map(|(k, t)| customers_for(config, db, k, t));
     let service_filter = (kind.as_deref() == Some("id_cliente_servico"))
         .then(|| term.clone())
         .flatten();
