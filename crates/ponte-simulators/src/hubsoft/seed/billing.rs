@@ -215,11 +215,12 @@ fn invoice(
         .max()
         .map_or(25_001, |m| m + 1);
     let description = format!(
-        "(+) Serviço de Comunicação e Multimídia - {} ({}) até ({}) | R$ {}",
+        "(+) Serviço de Comunicação e Multimídia - {} ({}) até ({}) | R$ {}.{:02}",
         plan.descricao,
         br(period_start),
         br(due - Duration::days(1)),
-        super::super::values::money_text(cents)
+        cents / 100,
+        cents % 100
     );
     let boleto = codes::boleto(config, u64::try_from(cents).unwrap_or(0), due, nosso);
     let paid_on = due - Duration::days(rng.between(0, 4) as i64);
