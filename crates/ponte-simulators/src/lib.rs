@@ -8,11 +8,12 @@
 //!
 //! Every simulator also answers a small control API under `/__sim/`:
 //! `POST`/`GET`/`DELETE /__sim/faults` and `GET`/`DELETE /__sim/requests` (see [`control`]);
-//! the IXC and SGP simulators and the standard API add `GET /__sim/fixtures`,
-//! `POST /__sim/reset` and `POST /__sim/today`.
+//! the IXC, SGP, Hubsoft and standard API simulators add `GET /__sim/fixtures`,
+//! `POST /__sim/reset` and `POST /__sim/today`, and Hubsoft its token revocations.
 
 pub mod control;
 pub mod faults;
+pub mod hubsoft;
 pub mod ixc;
 pub mod pdf;
 mod rng;

@@ -1,11 +1,12 @@
-//! `ponte simulate ixc|sgp|standard`: serve a simulated ERP on a local port until Ctrl-C, for
-//! demos and for developing automations without a real ERP.
+//! `ponte simulate ixc|sgp|hubsoft|standard`: serve a simulated ERP on a local port until
+//! Ctrl-C, for demos and for developing automations without a real ERP.
 
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
+use ponte_simulators::hubsoft::{self, HubsoftConfig};
 use ponte_simulators::ixc::{IxcConfig, MIN_CUSTOMERS, start};
 use ponte_simulators::sgp::{SgpConfig, fixtures_json as sgp_fixtures};
 use ponte_simulators::standard::{StandardConfig, fixtures_json as standard_fixtures};
@@ -27,8 +28,34 @@ pub enum SimulatedErp {
     Ixc(SimArgs),
     /// SGP (`/api/ura/...`, `/api/central/...`, `/api/banco/...`, `/api/precadastro/...`).
     Sgp(SimArgs),
+    /// Hubsoft (`/oauth/token`, `/api/v1/integracao/...`).
+    Hubsoft(HubsoftArgs),
     /// The platform's standard API (`/api/clientes`, `/api/boletos`...).
     Standard(SimArgs),
+}
+
+/// Options of the Hubsoft simulator.
+#[derive(Debug, Args)]
+pub struct HubsoftArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8090)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Seed of the generated data: the same seed and date always give the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The simulator's "today" (YYYY-MM-DD), which decides what is overdue. Defaults to the
+    /// current date.
+    #[arg(long, value_parser = parse_date)]
+    pub today: Option<Date>,
+    /// Number of customers to seed.
+    #[arg(long, default_value_t = 60)]
+    pub customers: usize,
+    /// Lifetime of an access token in seconds (`expires_in`; Hubsoft's is 30 days).
+    #[arg(long, default_value_t = 2_592_000)]
+    pub token_lifetime: u64,
 }
 
 /// Options of a simulator (the same for every ERP).
@@ -66,9 +93,79 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     match &args.erp {
         SimulatedErp::Ixc(ixc) => runtime.block_on(run_ixc(ixc)),
         SimulatedErp::Sgp(sgp) => runtime.block_on(run_sgp(sgp)),
+        SimulatedErp::Hubsoft(hubsoft) => runtime.block_on(run_hubsoft(hubsoft)),
         SimulatedErp::Standard(standard) => runtime.block_on(run_standard(standard)),
     }
 }
+
+async fn run_hubsoft(args: &HubsoftArgs) -> anyhow::Result<ExitCode> {
+    let mut config = HubsoftConfig {
+        seed: args.seed,
+        customers: args.customers.max(hubsoft::MIN_CUSTOMERS),
+        token_lifetime_secs: args.token_lifetime,
+        ..HubsoftConfig::default()
+    };
+    if let Some(today) = args.today {
+        config.today = today;
+    }
+    let addr = SocketAddr::new(args.host, args.port);
+    let sim = hubsoft::start(config.clone(), addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    let fixtures = sim.state().fixtures().clone();
+    println!("Hubsoft simulator listening");
+    println!("  base URL:      {}", sim.base_url());
+    println!("  token URL:     {}", sim.token_url());
+    println!("  API:           {}", sim.api_url());
+    println!("  client_id:     {}", config.client_id);
+    println!("  client_secret: {}", config.client_secret);
+    println!("  username:      {}", config.username);
+    println!("  password:      {}", config.password);
+    println!("  token life:    {} s", config.token_lifetime_secs);
+    println!("  today:         {}", config.today);
+    println!(
+        "  seed:          {}  ({} customers)",
+        config.seed,
+        sim.state().customers().len()
+    );
+    println!(
+        "  control:       {root}/__sim/fixtures, {root}/__sim/faults, {root}/__sim/requests, \
+         {root}/__sim/tokens/revoke",
+        root = sim.root_url()
+    );
+    println!();
+    println!("Get a token, then find the blocked sample customer by document:");
+    println!(
+        "  curl -s {} -H 'Content-Type: application/json' \\\n    -d '{{\"grant_type\":\"password\",\"client_id\":\"{}\",\"client_secret\":\"{}\",\"username\":\"{}\",\"password\":\"{}\"}}'",
+        sim.token_url(),
+        config.client_id,
+        config.client_secret,
+        config.username,
+        config.password
+    );
+    println!(
+        "  curl -s -H 'Authorization: Bearer <access_token>' \\\n    '{}/cliente?busca=cpf_cnpj&termo_busca={}'",
+        sim.api_url(),
+        fixtures.blocked.document
+    );
+    println!();
+    println!(
+        "Fixture documents: active {}, blocked {}, cancelled {}, unlock used {}, company {}, alphanumeric CNPJ {}",
+        fixtures.active.document,
+        fixtures.blocked.document,
+        fixtures.cancelled.document,
+        fixtures.unlock_used.document,
+        fixtures.company.document,
+        fixtures.alphanumeric_cnpj.document
+    );
+    println!("Press Ctrl-C to stop.");
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
+    sim.shutdown().await;
+    Ok(ExitCode::SUCCESS)
+}
+
 
 async fn run_ixc(args: &SimArgs) -> anyhow::Result<ExitCode> {
     let mut config = IxcConfig {
