@@ -166,7 +166,6 @@ async fn run_hubsoft(args: &HubsoftArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-
 async fn run_ixc(args: &SimArgs) -> anyhow::Result<ExitCode> {
     let mut config = IxcConfig {
         seed: args.seed,
