@@ -8,6 +8,7 @@
 //! This module is test support: it panics on purpose, like any test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod config;
 mod integrations;
 mod keys;
 mod runs;
@@ -23,6 +24,7 @@ use futures::FutureExt as _;
 use super::Store;
 use crate::model::{Integration, IntegrationId};
 
+pub use config::*;
 pub use integrations::*;
 pub use keys::*;
 pub use runs::*;
@@ -88,6 +90,13 @@ macro_rules! store_contract_tests {
             executions_are_listed_newest_first_in_pages_without_gaps_or_repeats,
             executions_are_filtered_by_integration_and_function,
             executions_before_a_time_are_deleted_oldest_first_in_batches,
+            a_batch_of_records_is_stored_and_listed_without_traces,
+            a_batch_is_all_or_nothing,
+            every_configuration_change_moves_the_config_version,
+            active_api_keys_are_the_unrevoked_ones_with_their_integration,
+            provisioning_is_a_declarative_upsert,
+            provisioning_a_key_of_another_integration_is_a_conflict,
+            concurrent_provisioning_of_one_integration_both_succeed,
         );
     };
     (@cases $setup:path; $($case:ident),* $(,)?) => {
