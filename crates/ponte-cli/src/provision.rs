@@ -23,13 +23,10 @@ use crate::config::{IntegrationConfig, Loaded, resolve_secret};
 pub fn service(store: Arc<dyn Store>, recording: RecordingPolicy) -> anyhow::Result<Ponte> {
     let engine = Engine::new(Arc::new(ReqwestTransport::new(false)?));
     let insecure = Engine::new(Arc::new(ReqwestTransport::new(true)?));
-    Ok(Ponte::with_recording(
-        store,
-        engine,
-        Arc::new(ponte_presets::Embedded),
-        recording,
+    Ok(
+        Ponte::with_recording(store, engine, Arc::new(ponte_presets::Embedded), recording)
+            .with_insecure_tls_engine(insecure),
     )
-    .with_insecure_tls_engine(insecure))
 }
 
 /// Open the store named by `url`, encrypting secrets with `master_key` (32 bytes, base64).

@@ -318,7 +318,10 @@ async fn a_fail_step_is_erp_rejected_with_its_code_and_a_masked_document() {
             code: "erp_rejected".into()
         }
     );
-    let trace = record.trace.expect("a failed call keeps its trace").to_string();
+    let trace = record
+        .trace
+        .expect("a failed call keeps its trace")
+        .to_string();
     assert!(trace.contains("customer_not_found"), "{trace}");
     assert!(!trace.contains("52998224725"), "{trace}");
 }
@@ -625,7 +628,11 @@ async fn after_the_first_call_a_call_reads_nothing_from_the_store() {
         })
         .await
         .unwrap();
-    assert_eq!(page.records.len(), CALLS as usize, "but every call is recorded");
+    assert_eq!(
+        page.records.len(),
+        CALLS as usize,
+        "but every call is recorded"
+    );
 }
 
 #[tokio::test]
@@ -677,7 +684,10 @@ async fn a_revoked_key_is_refused_through_a_background_refresh() {
     let mut refused = false;
     for _ in 0..100 {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        if let Err(err) = ponte.call_function(&f.key, "list_products", json!({})).await {
+        if let Err(err) = ponte
+            .call_function(&f.key, "list_products", json!({}))
+            .await
+        {
             assert_eq!(err.code, ErrorCode::Unauthorized);
             refused = true;
             break;

@@ -6,8 +6,8 @@ use common::{ADMIN_TOKEN, Answer, CPF, CPF_BARE, FakeErp, TestApp};
 use ponte_core::model::{BreakerSettings, IntegrationId};
 use ponte_core::service::{KeptTraces, RecordingPolicy};
 use ponte_core::store::Store;
-use secrecy::SecretString;
 use reqwest::Method;
+use secrecy::SecretString;
 use serde_json::{Value, json};
 
 const ERP_TOKEN: &str = "erp-token-9d2e41";

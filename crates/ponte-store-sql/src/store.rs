@@ -16,8 +16,7 @@ use sqlx::{ColumnIndex, Database, Encode, Executor, Transaction, Type};
 use time::OffsetDateTime;
 
 use crate::rows::{
-    from_json,
-    ApiKeyRow, BindingRow, ExecutionRow, IntegrationRow, VersionRow, version_number,
+    ApiKeyRow, BindingRow, ExecutionRow, IntegrationRow, VersionRow, from_json, version_number,
 };
 use crate::{Dialect, SqlStore, Stored, backend, db_error};
 

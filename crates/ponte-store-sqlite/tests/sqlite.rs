@@ -153,7 +153,10 @@ async fn the_columns_keep_their_layout_so_existing_databases_still_open() {
             code: "erp_timeout".to_owned()
         }
     );
-    assert_eq!((record.erp_requests, record.erp_statuses), (2, vec![200, 0]));
+    assert_eq!(
+        (record.erp_requests, record.erp_statuses),
+        (2, vec![200, 0])
+    );
     assert_eq!(record.trace, Some(serde_json::json!({"steps": []})));
     assert!(record.test_run);
 }

@@ -169,7 +169,12 @@ mod tests {
         assert!(text.len() <= 16 * 1024, "{} bytes", text.len());
         let requests = stored["steps"][0]["requests"].as_array().unwrap();
         assert_eq!(requests.len(), 3, "every request is still there");
-        assert!(requests[0]["response_body"].as_str().unwrap().ends_with(CUT));
+        assert!(
+            requests[0]["response_body"]
+                .as_str()
+                .unwrap()
+                .ends_with(CUT)
+        );
         assert_eq!(requests[2]["response_body"].as_str().unwrap().len(), 300);
         assert_eq!(requests[0]["status"], 200);
     }

@@ -114,10 +114,7 @@ pub(super) struct Snapshots {
 
 impl Snapshots {
     /// The snapshot in force, loading the first one if none was loaded yet.
-    pub(super) async fn current(
-        &self,
-        sources: &Sources<'_>,
-    ) -> Result<Arc<Snapshot>, StoreError> {
+    pub(super) async fn current(&self, sources: &Sources<'_>) -> Result<Arc<Snapshot>, StoreError> {
         let current = self.current.load_full();
         if current.version.is_some() {
             return Ok(current);
@@ -222,7 +219,11 @@ async fn bind(
                 .await?
                 .map(|v| (format!("{id}/{function}@v{}", v.version), v.source)),
             AutomationRef::Version { version } => {
-                match sources.store.get_automation_version(id, name, *version).await {
+                match sources
+                    .store
+                    .get_automation_version(id, name, *version)
+                    .await
+                {
                     Ok(v) => Some((format!("{id}/{function}@v{}", v.version), v.source)),
                     Err(StoreError::NotFound(_)) => None,
                     Err(err) => return Err(err),

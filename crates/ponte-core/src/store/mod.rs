@@ -14,8 +14,8 @@ use time::OffsetDateTime;
 
 use crate::crypto::CryptoError;
 use crate::model::{
-    ApiKey, ApiKeyHash, ApiKeyId, AutomationRef, AutomationVersion, ExecutionId, ExecutionPage, ExecutionQuery,
-    ExecutionRecord, Integration, IntegrationId, InvalidName, IssuedApiKey,
+    ApiKey, ApiKeyHash, ApiKeyId, AutomationRef, AutomationVersion, ExecutionId, ExecutionPage,
+    ExecutionQuery, ExecutionRecord, Integration, IntegrationId, InvalidName, IssuedApiKey,
 };
 
 #[cfg(feature = "contract-tests")]

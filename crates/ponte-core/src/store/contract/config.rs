@@ -9,8 +9,7 @@ use serde_json::json;
 
 use super::{create, id};
 use crate::model::{
-    ApiKey, ApiKeyHash, AutomationRef, ExecutionId, ExecutionOutcome, ExecutionRecord,
-    Integration,
+    ApiKey, ApiKeyHash, AutomationRef, ExecutionId, ExecutionOutcome, ExecutionRecord, Integration,
 };
 use crate::store::{Provisioned, Store, StoreError, now_micros};
 
@@ -19,7 +18,10 @@ async fn moves<F: Future>(store: &Arc<dyn Store>, what: &str, change: F) -> F::O
     let before = store.config_version().await.unwrap();
     let out = change.await;
     let after = store.config_version().await.unwrap();
-    assert!(after > before, "{what} did not move the version ({before} → {after})");
+    assert!(
+        after > before,
+        "{what} did not move the version ({before} → {after})"
+    );
     out
 }
 
@@ -32,9 +34,13 @@ pub async fn every_configuration_change_moves_the_config_version(store: Arc<dyn 
     .await;
     let mut integration = store.get_integration(&acme).await.unwrap();
     integration.name = "ACME renamed".to_owned();
-    moves(&store, "update_integration", store.update_integration(&integration))
-        .await
-        .unwrap();
+    moves(
+        &store,
+        "update_integration",
+        store.update_integration(&integration),
+    )
+    .await
+    .unwrap();
     moves(
         &store,
         "set_binding",
@@ -90,15 +96,17 @@ pub async fn every_configuration_change_moves_the_config_version(store: Arc<dyn 
         "a run is not a configuration change"
     );
 
-    moves(&store, "delete_integration", store.delete_integration(&acme))
-        .await
-        .unwrap();
+    moves(
+        &store,
+        "delete_integration",
+        store.delete_integration(&acme),
+    )
+    .await
+    .unwrap();
 }
 
 /// The active keys are every key not revoked, each with its integration.
-pub async fn active_api_keys_are_the_unrevoked_ones_with_their_integration(
-    store: Arc<dyn Store>,
-) {
+pub async fn active_api_keys_are_the_unrevoked_ones_with_their_integration(store: Arc<dyn Store>) {
     let acme = create(&store, "acme").await;
     let other = create(&store, "other").await;
     let kept = store.create_api_key(&acme).await.unwrap();
@@ -129,7 +137,10 @@ fn declared(value: &str, secrets: &[(&str, &str)], keys: &[&str]) -> Provisioned
             preset: "ixc".to_owned(),
         },
     );
-    integration.settings.payment.insert("account_id".to_owned(), json!("12"));
+    integration
+        .settings
+        .payment
+        .insert("account_id".to_owned(), json!("12"));
     Provisioned {
         api_keys: keys
             .iter()
@@ -154,7 +165,11 @@ fn hex_of(n: u8) -> String {
 /// Provisioning creates, then updates; twice the same is the same; the file's secrets and keys
 /// become exactly the file's, while those made through the admin API stay.
 pub async fn provisioning_is_a_declarative_upsert(store: Arc<dyn Store>) {
-    let first = declared("acme", &[("token", "one"), ("old", "x")], &[&key(1), &key(2)]);
+    let first = declared(
+        "acme",
+        &[("token", "one"), ("old", "x")],
+        &[&key(1), &key(2)],
+    );
     store.provision(&first).await.unwrap();
     store.provision(&first).await.unwrap();
     assert_eq!(

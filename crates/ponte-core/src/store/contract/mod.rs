@@ -61,11 +61,12 @@ where
 }
 
 /// Writes one `#[tokio::test]` per contract case, each on a fixture from `$setup` (a path to an
-/// `async fn() -> Option<impl Fixture>`). The calling crate needs `tokio` as a dev-dependency.
+/// `async fn() -> Option<impl Fixture>`), with the attributes given after it (for example an
+/// `ignore` with its reason). The calling crate needs `tokio` as a dev-dependency.
 #[macro_export]
 macro_rules! store_contract_tests {
-    ($setup:path) => {
-        $crate::store_contract_tests!(@cases $setup;
+    ($setup:path $(, #[$meta:meta])*) => {
+        $crate::store_contract_tests!(@cases $setup; [$(#[$meta])*];
             ping_answers,
             an_integration_round_trips_with_its_settings_variables_and_bindings,
             creating_an_integration_twice_is_a_conflict,
@@ -99,9 +100,10 @@ macro_rules! store_contract_tests {
             concurrent_provisioning_of_one_integration_both_succeed,
         );
     };
-    (@cases $setup:path; $($case:ident),* $(,)?) => {
+    (@cases $setup:path; [$(#[$meta:meta])*]; $($case:ident),* $(,)?) => {
         $(
             #[tokio::test]
+            $(#[$meta])*
             async fn $case() {
                 $crate::store::contract::run_case($setup, $crate::store::contract::$case).await;
             }
