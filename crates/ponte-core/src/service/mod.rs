@@ -250,10 +250,10 @@ impl Ponte {
         }
         // A key created a moment ago by another process: compare the configuration version
         // once (one small query) before refusing.
-        if self.reload(true).await? {
-            if let Some(served) = self.snapshot().await?.by_key(&hash) {
-                return Ok(record_integration(served));
-            }
+        if self.reload(true).await?
+            && let Some(served) = self.snapshot().await?.by_key(&hash)
+        {
+            return Ok(record_integration(served));
         }
         Err(unauthorized())
     }

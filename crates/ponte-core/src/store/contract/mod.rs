@@ -100,14 +100,18 @@ macro_rules! store_contract_tests {
             concurrent_provisioning_of_one_integration_both_succeed,
         );
     };
-    (@cases $setup:path; [$(#[$meta:meta])*]; $($case:ident),* $(,)?) => {
-        $(
-            #[tokio::test]
-            $(#[$meta])*
-            async fn $case() {
-                $crate::store::contract::run_case($setup, $crate::store::contract::$case).await;
-            }
-        )*
+    // One case at a time, so the attributes repeat inside one test rather than across cases.
+    (@cases $setup:path; $attrs:tt; $case:ident $(, $rest:ident)* $(,)?) => {
+        $crate::store_contract_tests!(@one $setup; $attrs; $case);
+        $crate::store_contract_tests!(@cases $setup; $attrs; $($rest),*);
+    };
+    (@cases $setup:path; $attrs:tt;) => {};
+    (@one $setup:path; [$(#[$meta:meta])*]; $case:ident) => {
+        #[tokio::test]
+        $(#[$meta])*
+        async fn $case() {
+            $crate::store::contract::run_case($setup, $crate::store::contract::$case).await;
+        }
     };
 }
 
