@@ -36,7 +36,7 @@ pub use diagnostics::{Code, Diagnostic};
 pub use engine::{Engine, RunEnv, RunOutcome};
 pub use error::{OutputMismatch, RunError, clean_message};
 pub use limits::Limits;
-pub use trace::{Redactor, Trace};
+pub use trace::{Redactor, RequestTrace, StepTrace, Trace};
 pub use transport::{
     InboundResponse, OutboundRequest, ReqwestTransport, Transport, TransportError, is_internal,
 };

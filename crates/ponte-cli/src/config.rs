@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use ponte_core::model::IntegrationSettings;
+use ponte_core::service::{KeptTraces, RecordingPolicy};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
@@ -71,12 +72,17 @@ impl Default for ServerConfig {
 pub struct DatabaseConfig {
     /// `sqlite://FILE` (relative paths are next to the config file) or `postgres://...`.
     pub url: String,
+    /// How often, in milliseconds, this process checks the database for configuration changes
+    /// made by another process sharing it (a revoked key, a new secret). Changes made through
+    /// this process's own admin API take effect at once.
+    pub refresh_interval_ms: u64,
 }
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
         Self {
             url: "sqlite://ponte.db".into(),
+            refresh_interval_ms: 1_000,
         }
     }
 }
@@ -98,15 +104,61 @@ pub struct SecurityConfig {
 pub struct ExecutionsConfig {
     /// Days an execution record (and its trace) is kept; `0` keeps them forever.
     pub retention_days: u32,
+    /// Which successful calls keep their full trace: `errors` (none: only failures and test
+    /// runs do), `all`, or `sample` (a share of them, `sample_rate`). Every call keeps a
+    /// summary.
+    pub traces: KeptTraces,
+    /// With `traces = "sample"`, the share of successful calls that keep their trace (0–1).
+    pub sample_rate: f64,
+    /// The largest trace stored, in bytes; the longest bodies of a bigger one are cut.
+    pub trace_max_bytes: usize,
+    /// Records that may wait for the database; past that, a call's record is dropped and
+    /// counted in `ponte_execution_records_dropped_total` rather than slowing the call.
+    pub queue: usize,
 }
 
 impl Default for ExecutionsConfig {
     fn default() -> Self {
-        Self { retention_days: 30 }
+        let policy = RecordingPolicy::default();
+        Self {
+            retention_days: 30,
+            traces: policy.traces,
+            sample_rate: policy.sample_rate,
+            trace_max_bytes: policy.trace_max_bytes,
+            queue: policy.queue,
+        }
     }
 }
 
 impl ExecutionsConfig {
+    /// The recording policy these settings describe.
+    ///
+    /// # Errors
+    /// A sample rate outside 0–1, or a zero size or queue.
+    pub fn recording(&self) -> anyhow::Result<RecordingPolicy> {
+        if !(0.0..=1.0).contains(&self.sample_rate) {
+            bail!(
+                "executions.sample_rate must be between 0 and 1 (got {})",
+                self.sample_rate
+            );
+        }
+        if self.trace_max_bytes < 1024 {
+            bail!(
+                "executions.trace_max_bytes must be at least 1024 (got {})",
+                self.trace_max_bytes
+            );
+        }
+        if self.queue == 0 {
+            bail!("executions.queue must be at least 1");
+        }
+        Ok(RecordingPolicy {
+            traces: self.traces,
+            sample_rate: self.sample_rate,
+            trace_max_bytes: self.trace_max_bytes,
+            queue: self.queue,
+        })
+    }
+
     /// How long records are kept, or `None` to keep them forever.
     pub fn retention(&self) -> Option<std::time::Duration> {
         (self.retention_days > 0)

@@ -1,6 +1,7 @@
 //! Wiring shared by `serve` and `demo`: the embedded presets, the store, and the sync of the
 //! integrations declared in the configuration file into the store.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
@@ -8,8 +9,8 @@ use ponte_automation::{Engine, ReqwestTransport};
 use ponte_catalog::FunctionId;
 use ponte_core::crypto::AesGcmCipher;
 use ponte_core::model::{ApiKey, AutomationRef, Integration, IntegrationId};
-use ponte_core::service::Ponte;
-use ponte_core::store::{Store, StoreError, now_micros};
+use ponte_core::service::{Ponte, RecordingPolicy};
+use ponte_core::store::{Provisioned, Store, StoreError, now_micros};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::config::{IntegrationConfig, Loaded, resolve_secret};
@@ -19,11 +20,13 @@ use crate::config::{IntegrationConfig, Loaded, resolve_secret};
 ///
 /// # Errors
 /// When the TLS stack cannot start.
-pub fn service(store: Arc<dyn Store>) -> anyhow::Result<Ponte> {
+pub fn service(store: Arc<dyn Store>, recording: RecordingPolicy) -> anyhow::Result<Ponte> {
     let engine = Engine::new(Arc::new(ReqwestTransport::new(false)?));
     let insecure = Engine::new(Arc::new(ReqwestTransport::new(true)?));
-    Ok(Ponte::new(store, engine, Arc::new(ponte_presets::Embedded))
-        .with_insecure_tls_engine(insecure))
+    Ok(
+        Ponte::with_recording(store, engine, Arc::new(ponte_presets::Embedded), recording)
+            .with_insecure_tls_engine(insecure),
+    )
 }
 
 /// Open the store named by `url`, encrypting secrets with `master_key` (32 bytes, base64).
@@ -72,8 +75,12 @@ pub fn integration_of(entry: &IntegrationConfig) -> anyhow::Result<Integration> 
     Ok(integration)
 }
 
-/// Create or update every integration of the file, set its secrets and store its API keys.
-/// The file is authoritative for what it declares; other integrations are left alone.
+/// Writes every integration of the file into the store, declaratively: each is created or
+/// updated with its bindings, its secrets from the file become exactly the file's (one removed
+/// from the file is deleted), its keys from the file exactly the file's (one removed is
+/// revoked). Secrets and keys made through the admin API, and integrations the file does not
+/// name, are left alone. Each integration is one transaction, so two processes starting at
+/// once on the same database both succeed.
 ///
 /// # Errors
 /// The first entry that cannot be synced, named.
@@ -81,35 +88,37 @@ pub async fn sync(store: &Arc<dyn Store>, loaded: &Loaded) -> anyhow::Result<()>
     for entry in &loaded.config.integrations {
         let integration = integration_of(entry)?;
         let id = integration.id.clone();
-        match store.get_integration(&id).await {
-            Ok(_) => store.update_integration(&integration).await?,
-            Err(StoreError::NotFound(_)) => store.create_integration(&integration).await?,
-            Err(e) => return Err(e).context("reading integrations"),
-        }
+        let mut secrets = BTreeMap::new();
         for (name, reference) in &entry.secrets {
             let value = resolve_secret(
                 reference,
                 &loaded.base,
                 &format!("integration `{id}` secret `{name}`"),
             )?;
-            store.set_secret(&id, name, &value).await?;
+            secrets.insert(name.clone(), value);
         }
+        let mut api_keys = Vec::new();
         for (n, reference) in entry.api_keys.iter().enumerate() {
             let what = format!("integration `{id}` api_keys[{n}]");
             let plain = resolve_secret(reference, &loaded.base, &what)?;
-            let plain = plain.expose_secret();
-            match store.integration_for_key(plain).await? {
-                Some(owner) if owner == id => {}
-                Some(_) => bail!("{what}: this key already belongs to another integration"),
-                None => {
-                    let key =
-                        ApiKey::from_plain(id.clone(), plain, now_micros()).with_context(|| {
-                            format!("{what}: not a Ponte key (`ponte keygen api-key` prints one)")
-                        })?;
-                    store.insert_api_key(&key).await?;
-                }
-            }
+            let key = ApiKey::from_plain(id.clone(), plain.expose_secret(), now_micros())
+                .with_context(|| {
+                    format!("{what}: not a Ponte key (`ponte keygen api-key` prints one)")
+                })?;
+            api_keys.push(key);
         }
+        let provisioned = Provisioned {
+            integration,
+            secrets,
+            api_keys,
+        };
+        store.provision(&provisioned).await.map_err(|err| match err {
+            StoreError::Conflict(what) => anyhow::anyhow!(
+                "integration `{id}`: {what} already exists: a key of the file belongs to another \
+                 integration"
+            ),
+            other => anyhow::Error::new(other).context(format!("provisioning integration `{id}`")),
+        })?;
         tracing::info!(integration = %id, preset = ?entry.preset, active = entry.active, "integration provisioned from the configuration");
     }
     Ok(())

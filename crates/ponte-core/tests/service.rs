@@ -8,10 +8,11 @@ use ponte_automation::testing::{Exchange, ScriptedTransport};
 use ponte_catalog::FunctionId;
 use ponte_core::crypto::AesGcmCipher;
 use ponte_core::model::{
-    AutomationRef, ExecutionOutcome, ExecutionQuery, Integration, IntegrationId,
+    ApiKey, ApiKeyHash, ApiKeyId, AutomationRef, AutomationVersion, ExecutionId, ExecutionOutcome,
+    ExecutionPage, ExecutionQuery, ExecutionRecord, Integration, IntegrationId, IssuedApiKey,
 };
-use ponte_core::service::{ErrorCode, InMemoryPresets, Ponte};
-use ponte_core::store::Store;
+use ponte_core::service::{ErrorCode, InMemoryPresets, KeptTraces, Ponte, RecordingPolicy};
+use ponte_core::store::{Provisioned, Store, StoreError};
 use ponte_store_sqlite::SqliteStore;
 use secrecy::SecretString;
 use serde_json::{Value, json};
@@ -144,7 +145,11 @@ async fn a_call_answers_the_output_and_records_its_execution() {
     assert_eq!(record.integration, f.id);
     assert_eq!(record.function, "list_products");
     assert_eq!(record.outcome, ExecutionOutcome::Ok);
-    assert!(!record.trace.to_string().contains("s3cr3t-token"));
+    assert_eq!((record.erp_requests, record.erp_statuses), (1, vec![200]));
+    assert_eq!(
+        record.trace, None,
+        "by default a successful call keeps only its summary"
+    );
     assert!(f.transport.unused().is_empty());
 }
 
@@ -185,6 +190,8 @@ async fn stored_versions_serve_latest_and_pinned_bindings() {
         )
         .await
         .unwrap();
+    // Changed in the store directly, not through the admin API: reload by hand.
+    f.ponte.refresh().await.unwrap();
     assert!(
         f.ponte
             .call_function(&f.key, "list_products", json!({}))
@@ -251,6 +258,7 @@ async fn unknown_unbound_and_inactive_are_told_apart() {
     let mut integration = f.store.get_integration(&f.id).await.unwrap();
     integration.active = false;
     f.store.update_integration(&integration).await.unwrap();
+    f.ponte.refresh().await.unwrap();
     assert_eq!(code("list_products").await, ErrorCode::IntegrationInactive);
 }
 
@@ -310,7 +318,12 @@ async fn a_fail_step_is_erp_rejected_with_its_code_and_a_masked_document() {
             code: "erp_rejected".into()
         }
     );
-    assert!(!record.trace.to_string().contains("52998224725"));
+    let trace = record
+        .trace
+        .expect("a failed call keeps its trace")
+        .to_string();
+    assert!(trace.contains("customer_not_found"), "{trace}");
+    assert!(!trace.contains("52998224725"), "{trace}");
 }
 
 #[tokio::test]
@@ -422,4 +435,298 @@ async fn records_older_than_the_retention_are_pruned_and_newer_ones_kept() {
     assert!(f.store.get_execution(&old.id).await.is_err());
     assert_eq!(f.store.get_execution(&recent).await.unwrap().id, recent);
     assert_eq!(f.ponte.prune_executions(thirty_days).await.unwrap(), 0);
+}
+
+/// A store that counts the calls made to it, delegating to a real one.
+#[derive(Debug)]
+struct Counting {
+    inner: Arc<dyn Store>,
+    reads: std::sync::atomic::AtomicUsize,
+}
+
+impl Counting {
+    fn reads(&self) -> usize {
+        self.reads.load(std::sync::atomic::Ordering::SeqCst)
+    }
+    fn read(&self) -> &dyn Store {
+        self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.as_ref()
+    }
+}
+
+/// Every method delegates; all but the recording of runs count as reads of configuration.
+#[async_trait::async_trait]
+impl Store for Counting {
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.read().ping().await
+    }
+    async fn create_integration(&self, i: &Integration) -> Result<(), StoreError> {
+        self.read().create_integration(i).await
+    }
+    async fn get_integration(&self, id: &IntegrationId) -> Result<Integration, StoreError> {
+        self.read().get_integration(id).await
+    }
+    async fn list_integrations(&self) -> Result<Vec<Integration>, StoreError> {
+        self.read().list_integrations().await
+    }
+    async fn update_integration(&self, i: &Integration) -> Result<(), StoreError> {
+        self.read().update_integration(i).await
+    }
+    async fn delete_integration(&self, id: &IntegrationId) -> Result<(), StoreError> {
+        self.read().delete_integration(id).await
+    }
+    async fn set_binding(
+        &self,
+        i: &IntegrationId,
+        f: &str,
+        a: Option<&AutomationRef>,
+    ) -> Result<(), StoreError> {
+        self.read().set_binding(i, f, a).await
+    }
+    async fn set_secret(
+        &self,
+        i: &IntegrationId,
+        n: &str,
+        v: &SecretString,
+    ) -> Result<(), StoreError> {
+        self.read().set_secret(i, n, v).await
+    }
+    async fn delete_secret(&self, i: &IntegrationId, n: &str) -> Result<(), StoreError> {
+        self.read().delete_secret(i, n).await
+    }
+    async fn list_secret_names(&self, i: &IntegrationId) -> Result<Vec<String>, StoreError> {
+        self.read().list_secret_names(i).await
+    }
+    async fn secrets_for(
+        &self,
+        i: &IntegrationId,
+    ) -> Result<BTreeMap<String, SecretString>, StoreError> {
+        self.read().secrets_for(i).await
+    }
+    async fn sealed_secret(&self, i: &IntegrationId, n: &str) -> Result<Vec<u8>, StoreError> {
+        self.read().sealed_secret(i, n).await
+    }
+    async fn create_api_key(&self, i: &IntegrationId) -> Result<IssuedApiKey, StoreError> {
+        self.read().create_api_key(i).await
+    }
+    async fn insert_api_key(&self, k: &ApiKey) -> Result<(), StoreError> {
+        self.read().insert_api_key(k).await
+    }
+    async fn list_api_keys(&self, i: &IntegrationId) -> Result<Vec<ApiKey>, StoreError> {
+        self.read().list_api_keys(i).await
+    }
+    async fn revoke_api_key(&self, i: &IntegrationId, k: &ApiKeyId) -> Result<(), StoreError> {
+        self.read().revoke_api_key(i, k).await
+    }
+    async fn integration_for_key(&self, p: &str) -> Result<Option<IntegrationId>, StoreError> {
+        self.read().integration_for_key(p).await
+    }
+    async fn active_api_keys(&self) -> Result<Vec<(ApiKeyHash, IntegrationId)>, StoreError> {
+        self.read().active_api_keys().await
+    }
+    async fn config_version(&self) -> Result<i64, StoreError> {
+        self.read().config_version().await
+    }
+    async fn provision(&self, p: &Provisioned) -> Result<(), StoreError> {
+        self.read().provision(p).await
+    }
+    async fn add_automation_version(
+        &self,
+        i: &IntegrationId,
+        f: &str,
+        s: &str,
+    ) -> Result<AutomationVersion, StoreError> {
+        self.read().add_automation_version(i, f, s).await
+    }
+    async fn list_automation_versions(
+        &self,
+        i: &IntegrationId,
+        f: &str,
+    ) -> Result<Vec<AutomationVersion>, StoreError> {
+        self.read().list_automation_versions(i, f).await
+    }
+    async fn get_automation_version(
+        &self,
+        i: &IntegrationId,
+        f: &str,
+        v: u32,
+    ) -> Result<AutomationVersion, StoreError> {
+        self.read().get_automation_version(i, f, v).await
+    }
+    async fn latest_automation_version(
+        &self,
+        i: &IntegrationId,
+        f: &str,
+    ) -> Result<Option<AutomationVersion>, StoreError> {
+        self.read().latest_automation_version(i, f).await
+    }
+    async fn insert_executions(&self, records: &[ExecutionRecord]) -> Result<(), StoreError> {
+        self.inner.insert_executions(records).await
+    }
+    async fn get_execution(&self, id: &ExecutionId) -> Result<ExecutionRecord, StoreError> {
+        self.inner.get_execution(id).await
+    }
+    async fn list_executions(&self, q: &ExecutionQuery) -> Result<ExecutionPage, StoreError> {
+        self.inner.list_executions(q).await
+    }
+    async fn delete_executions_before(
+        &self,
+        before: time::OffsetDateTime,
+        limit: u32,
+    ) -> Result<u64, StoreError> {
+        self.inner.delete_executions_before(before, limit).await
+    }
+}
+
+#[tokio::test]
+async fn after_the_first_call_a_call_reads_nothing_from_the_store() {
+    const CALLS: u32 = 20;
+    let f = fixture(products_exchange(CALLS), &[("list_products", preset())]).await;
+    let counting = Arc::new(Counting {
+        inner: f.store.clone(),
+        reads: std::sync::atomic::AtomicUsize::new(0),
+    });
+    let transport = ScriptedTransport::new(
+        &serde_json::from_value::<Vec<Exchange>>(products_exchange(CALLS)).unwrap(),
+        std::path::Path::new("."),
+    )
+    .unwrap();
+    let presets = InMemoryPresets::new().with(
+        "demo",
+        FunctionId::ListProducts,
+        "demo/list_products",
+        PRODUCTS,
+    );
+    let ponte = Ponte::new(
+        counting.clone(),
+        Engine::new(Arc::new(transport)),
+        Arc::new(presets),
+    );
+    ponte
+        .call_function(&f.key, "list_products", json!({}))
+        .await
+        .unwrap();
+    let after_first = counting.reads();
+    assert!(after_first > 0, "the first call loads the snapshot");
+    for _ in 1..CALLS {
+        ponte
+            .call_function(&f.key, "list_products", json!({}))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        counting.reads(),
+        after_first,
+        "calls after the first read no configuration from the store"
+    );
+    ponte.flush_executions().await;
+    let page = f
+        .store
+        .list_executions(&ExecutionQuery {
+            limit: 100,
+            ..ExecutionQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        page.records.len(),
+        CALLS as usize,
+        "but every call is recorded"
+    );
+}
+
+#[tokio::test]
+async fn a_key_created_elsewhere_works_at_once_and_a_revoked_one_stops_after_a_refresh() {
+    let f = fixture(products_exchange(3), &[("list_products", preset())]).await;
+    f.ponte
+        .call_function(&f.key, "list_products", json!({}))
+        .await
+        .unwrap();
+    // Another process (here: the store directly) makes a key: unknown to the snapshot, so the
+    // service compares the configuration version once and finds it.
+    let fresh = f.store.create_api_key(&f.id).await.unwrap();
+    let fresh_key = fresh.plain.reveal();
+    f.ponte
+        .call_function(&fresh_key, "list_products", json!({}))
+        .await
+        .unwrap();
+    // A revocation made elsewhere takes effect when the snapshot follows the version, which
+    // `keep_refreshing` does on a timer.
+    f.store.revoke_api_key(&f.id, &fresh.key.id).await.unwrap();
+    f.ponte.refresh().await.unwrap();
+    let err = f
+        .ponte
+        .call_function(&fresh_key, "list_products", json!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Unauthorized);
+    f.ponte
+        .call_function(&f.key, "list_products", json!({}))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_revoked_key_is_refused_through_a_background_refresh() {
+    let f = fixture(products_exchange(200), &[("list_products", preset())]).await;
+    let ponte = Arc::new(f.ponte);
+    ponte
+        .call_function(&f.key, "list_products", json!({}))
+        .await
+        .unwrap();
+    let refreshing = tokio::spawn(
+        ponte
+            .clone()
+            .keep_refreshing(std::time::Duration::from_millis(20)),
+    );
+    let keys = f.store.list_api_keys(&f.id).await.unwrap();
+    f.store.revoke_api_key(&f.id, &keys[0].id).await.unwrap();
+    let mut refused = false;
+    for _ in 0..100 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        if let Err(err) = ponte
+            .call_function(&f.key, "list_products", json!({}))
+            .await
+        {
+            assert_eq!(err.code, ErrorCode::Unauthorized);
+            refused = true;
+            break;
+        }
+    }
+    refreshing.abort();
+    assert!(refused, "the revoked key kept working");
+}
+
+#[tokio::test]
+async fn with_every_trace_kept_a_successful_call_keeps_its_redacted_trace() {
+    let f = fixture(products_exchange(1), &[("list_products", preset())]).await;
+    let transport = ScriptedTransport::new(
+        &serde_json::from_value::<Vec<Exchange>>(products_exchange(1)).unwrap(),
+        std::path::Path::new("."),
+    )
+    .unwrap();
+    let presets = InMemoryPresets::new().with(
+        "demo",
+        FunctionId::ListProducts,
+        "demo/list_products",
+        PRODUCTS,
+    );
+    let ponte = Ponte::with_recording(
+        f.store.clone(),
+        Engine::new(Arc::new(transport)),
+        Arc::new(presets),
+        RecordingPolicy {
+            traces: KeptTraces::All,
+            ..RecordingPolicy::default()
+        },
+    );
+    let outcome = ponte
+        .call_function(&f.key, "list_products", json!({}))
+        .await
+        .unwrap();
+    ponte.flush_executions().await;
+    let record = f.store.get_execution(&outcome.execution_id).await.unwrap();
+    let trace = record.trace.expect("kept").to_string();
+    assert!(trace.contains("Fibra 300"), "{trace}");
+    assert!(!trace.contains("s3cr3t-token"), "{trace}");
 }

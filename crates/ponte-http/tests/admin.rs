@@ -4,8 +4,10 @@ mod common;
 
 use common::{ADMIN_TOKEN, Answer, CPF, CPF_BARE, FakeErp, TestApp};
 use ponte_core::model::{BreakerSettings, IntegrationId};
+use ponte_core::service::{KeptTraces, RecordingPolicy};
 use ponte_core::store::Store;
 use reqwest::Method;
+use secrecy::SecretString;
 use serde_json::{Value, json};
 
 const ERP_TOKEN: &str = "erp-token-9d2e41";
@@ -381,8 +383,32 @@ async fn executions_are_listed_newest_first_filtered_and_paged_as_soon_as_answer
 }
 
 #[tokio::test]
+async fn a_successful_call_is_read_back_as_a_summary_without_trace_by_default() {
+    let (app, _erp, key) = setup().await;
+    let answer = app.call(&key, "list_products", json!({})).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let id = answer.header("ponte-execution-id").unwrap();
+    let answer = app.admin_get(&format!("/admin/v1/executions/{id}")).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let record = answer.json();
+    assert_eq!(record["outcome"], "ok");
+    assert_eq!(record["erp_requests"], 1);
+    assert_eq!(record["erp_statuses"], json!([200]));
+    assert_eq!(record["trace"], Value::Null);
+}
+
+#[tokio::test]
 async fn an_execution_is_read_back_with_its_redacted_trace() {
-    let (app, erp, key) = setup().await;
+    let app = TestApp::spawn_recording(
+        RecordingPolicy {
+            traces: KeptTraces::All,
+            ..RecordingPolicy::default()
+        },
+        |state| state.with_admin_token(SecretString::from(ADMIN_TOKEN)),
+    )
+    .await;
+    let erp = FakeErp::start(ERP_TOKEN, "Fibra 300").await;
+    let key = app.provision("acme", &erp).await;
     let answer = app
         .call(
             &key,

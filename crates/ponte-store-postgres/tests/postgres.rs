@@ -28,6 +28,10 @@ async fn a_url_of_another_database_is_refused_without_connecting() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(ponte_postgres_tests),
+    ignore = "PONTE_TEST_POSTGRES_URL was not set when the tests were built"
+)]
 async fn debug_output_of_a_connected_store_shows_no_password() {
     let Some(fixture) = common::fresh().await else {
         return;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use ponte_core::model::{
     ApiKey, ApiKeyHash, ApiKeyId, AutomationRef, AutomationVersion, ExecutionId, ExecutionOutcome,
-    ExecutionRecord, Integration, IntegrationId,
+    ExecutionRecord, Integration, IntegrationId, parse_statuses,
 };
 use ponte_core::store::StoreError;
 use serde::de::DeserializeOwned;
@@ -19,7 +19,7 @@ fn integration_id(value: String) -> Result<IntegrationId, StoreError> {
     IntegrationId::try_from(value).map_err(|err| corrupt("integration id", err))
 }
 
-fn from_json<D: Dialect, T: DeserializeOwned>(
+pub(crate) fn from_json<D: Dialect, T: DeserializeOwned>(
     stored: D::Json,
     what: &str,
 ) -> Result<T, StoreError> {
@@ -129,7 +129,8 @@ pub(crate) struct ExecutionRow<D: Dialect> {
     pub started_at: D::Time,
     pub duration_ms: i64,
     pub error_code: Option<String>,
-    pub trace: D::Json,
+    pub erp_requests: i32,
+    pub erp_statuses: String,
     pub test_run: bool,
 }
 
@@ -146,7 +147,15 @@ impl<D: Dialect> ExecutionRow<D> {
                 None => ExecutionOutcome::Ok,
                 Some(code) => ExecutionOutcome::Error { code },
             },
-            trace: from_json::<D, _>(self.trace, "execution trace")?,
+            erp_requests: u32::try_from(self.erp_requests)
+                .map_err(|err| corrupt("execution request count", err))?,
+            erp_statuses: parse_statuses(&self.erp_statuses).ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "execution statuses `{}` are not a list of numbers",
+                    self.erp_statuses
+                ))
+            })?,
+            trace: None,
             test_run: self.test_run,
         })
     }

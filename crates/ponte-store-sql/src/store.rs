@@ -5,18 +5,18 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use ponte_core::crypto::{open_secret, seal_secret};
 use ponte_core::model::{
-    ApiKey, ApiKeyId, AutomationRef, AutomationVersion, ExecutionCursor, ExecutionId,
+    ApiKey, ApiKeyHash, ApiKeyId, AutomationRef, AutomationVersion, ExecutionCursor, ExecutionId,
     ExecutionOutcome, ExecutionPage, ExecutionQuery, ExecutionRecord, Integration, IntegrationId,
-    IssuedApiKey, source_sha256, validate_secret_name,
+    IssuedApiKey, source_sha256, statuses_text, validate_secret_name,
 };
-use ponte_core::store::{Store, StoreError, integration_not_found, now_micros};
+use ponte_core::store::{Provisioned, Store, StoreError, integration_not_found, now_micros};
 use secrecy::SecretString;
 use serde::Serialize;
 use sqlx::{ColumnIndex, Database, Encode, Executor, Transaction, Type};
 use time::OffsetDateTime;
 
 use crate::rows::{
-    ApiKeyRow, BindingRow, ExecutionRow, IntegrationRow, VersionRow, version_number,
+    ApiKeyRow, BindingRow, ExecutionRow, IntegrationRow, VersionRow, from_json, version_number,
 };
 use crate::{Dialect, SqlStore, Stored, backend, db_error};
 
@@ -26,8 +26,8 @@ const VERSION_ATTEMPTS: usize = 5;
 const INTEGRATION_COLUMNS: &str = "id, name, preset, active, settings, variables";
 const API_KEY_COLUMNS: &str = "id, integration_id, prefix, hash, created_at, revoked";
 const VERSION_COLUMNS: &str = "integration_id, function, version, source, sha256, created_at";
-const EXECUTION_COLUMNS: &str =
-    "id, integration_id, function, started_at, duration_ms, error_code, trace, test_run";
+const EXECUTION_COLUMNS: &str = "id, integration_id, function, started_at, duration_ms, \
+     error_code, erp_requests, erp_statuses, test_run";
 
 /// Marks a query text as safe: only the constant column lists above are formatted into SQL;
 /// every value is bound as a parameter.
@@ -68,6 +68,58 @@ where
         .execute(&mut **tx)
         .await
         .map_err(backend)?;
+    }
+    Ok(())
+}
+
+/// Stores one record inside the transaction of a batch: its summary, and its trace when one was
+/// kept.
+async fn insert_execution<D: Dialect>(
+    tx: &mut Transaction<'_, D::Db>,
+    record: &ExecutionRecord,
+) -> Result<(), StoreError>
+where
+    for<'c> &'c mut Connection<D>: Executor<'c, Database = D::Db>,
+    for<'a> &'a str: Encode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<&'a str>: Encode<'a, D::Db>,
+    bool: Stored<D::Db>,
+    i32: Stored<D::Db>,
+    i64: Stored<D::Db>,
+    String: Stored<D::Db>,
+{
+    let error_code = match &record.outcome {
+        ExecutionOutcome::Ok => None,
+        ExecutionOutcome::Error { code } => Some(code.as_str()),
+    };
+    let duration = i64::try_from(record.duration_ms)
+        .map_err(|_| StoreError::Backend("execution duration out of range".to_owned()))?;
+    let conflict = |err| match db_error(err, String::new) {
+        StoreError::Conflict(_) => StoreError::Conflict(format!("execution {}", record.id)),
+        StoreError::NotFound(_) => integration_not_found(&record.integration),
+        other => other,
+    };
+    sqlx::query(sql(format!(
+        "INSERT INTO executions ({EXECUTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    )))
+    .bind(D::uuid(record.id.as_uuid()))
+    .bind(record.integration.as_str())
+    .bind(record.function.as_str())
+    .bind(D::time(record.started_at)?)
+    .bind(duration)
+    .bind(error_code)
+    .bind(i32::try_from(record.erp_requests).unwrap_or(i32::MAX))
+    .bind(statuses_text(&record.erp_statuses))
+    .bind(record.test_run)
+    .execute(&mut **tx)
+    .await
+    .map_err(conflict)?;
+    if let Some(trace) = &record.trace {
+        sqlx::query("INSERT INTO execution_traces (id, trace) VALUES ($1, $2)")
+            .bind(D::uuid(record.id.as_uuid()))
+            .bind(json::<D>(trace, "trace")?)
+            .execute(&mut **tx)
+            .await
+            .map_err(conflict)?;
     }
     Ok(())
 }
@@ -418,6 +470,146 @@ where
         Ok(None)
     }
 
+    async fn active_api_keys(&self) -> Result<Vec<(ApiKeyHash, IntegrationId)>, StoreError> {
+        let rows: Vec<(Vec<u8>, String)> =
+            sqlx::query_as("SELECT hash, integration_id FROM api_keys WHERE revoked = FALSE")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?;
+        rows.into_iter()
+            .map(|(hash, integration)| {
+                let hash = ApiKeyHash::from_slice(&hash).ok_or_else(|| {
+                    StoreError::Corrupt(format!(
+                        "an API key hash of integration `{integration}` is not 32 bytes"
+                    ))
+                })?;
+                let integration = IntegrationId::parse(&integration)
+                    .map_err(|err| StoreError::Corrupt(err.to_string()))?;
+                Ok((hash, integration))
+            })
+            .collect()
+    }
+
+    async fn config_version(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT version FROM config_version WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn provision(&self, provisioned: &Provisioned) -> Result<(), StoreError> {
+        let integration = &provisioned.integration;
+        let id = integration.id.as_str();
+        let now = now_micros();
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        // An upsert, not "read, then create or update": two processes starting at once on an
+        // empty database both get here, and the second simply updates what the first wrote.
+        sqlx::query(
+            "INSERT INTO integrations \
+             (id, name, preset, active, settings, variables, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, preset = excluded.preset, \
+             active = excluded.active, settings = excluded.settings, \
+             variables = excluded.variables, updated_at = excluded.updated_at",
+        )
+        .bind(id)
+        .bind(&integration.name)
+        .bind(integration.preset.as_deref())
+        .bind(integration.active)
+        .bind(json::<D>(&integration.settings, "settings")?)
+        .bind(json::<D>(&integration.variables, "variables")?)
+        .bind(D::time(now)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        write_bindings::<D>(&mut tx, integration).await?;
+
+        for (name, value) in &provisioned.secrets {
+            validate_secret_name(name)?;
+            let sealed = seal_secret(self.cipher.as_ref(), &integration.id, name, value)?;
+            sqlx::query(
+                "INSERT INTO secrets (integration_id, name, sealed, updated_at, provisioned) \
+                 VALUES ($1, $2, $3, $4, TRUE) ON CONFLICT (integration_id, name) \
+                 DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at, \
+                 provisioned = TRUE",
+            )
+            .bind(id)
+            .bind(name.as_str())
+            .bind(sealed)
+            .bind(D::time(now)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        let provisioned_secrets: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM secrets WHERE integration_id = $1 AND provisioned = TRUE",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        for name in provisioned_secrets {
+            if !provisioned.secrets.contains_key(&name) {
+                sqlx::query("DELETE FROM secrets WHERE integration_id = $1 AND name = $2")
+                    .bind(id)
+                    .bind(name.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+            }
+        }
+
+        for key in &provisioned.api_keys {
+            sqlx::query(sql(format!(
+                "INSERT INTO api_keys ({API_KEY_COLUMNS}, provisioned) \
+                 VALUES ($1, $2, $3, $4, $5, $6, TRUE) ON CONFLICT (hash) DO NOTHING"
+            )))
+            .bind(D::uuid(key.id.as_uuid()))
+            .bind(id)
+            .bind(&key.prefix)
+            .bind(key.hash.as_bytes().as_slice())
+            .bind(D::time(key.created_at)?)
+            .bind(false)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+            let owner: String =
+                sqlx::query_scalar("SELECT integration_id FROM api_keys WHERE hash = $1")
+                    .bind(key.hash.as_bytes().as_slice())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+            if owner != id {
+                return Err(StoreError::Conflict(format!(
+                    "API key {}… of integration `{owner}`",
+                    key.prefix
+                )));
+            }
+        }
+        let provisioned_keys: Vec<(D::Uuid, Vec<u8>)> = sqlx::query_as(
+            "SELECT id, hash FROM api_keys \
+             WHERE integration_id = $1 AND provisioned = TRUE AND revoked = FALSE",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        for (key_id, hash) in provisioned_keys {
+            let listed = provisioned
+                .api_keys
+                .iter()
+                .any(|key| key.hash.as_bytes().as_slice() == hash.as_slice());
+            if !listed {
+                sqlx::query("UPDATE api_keys SET revoked = TRUE WHERE id = $1")
+                    .bind(key_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+            }
+        }
+        tx.commit().await.map_err(backend)
+    }
+
     async fn add_automation_version(
         &self,
         integration: &IntegrationId,
@@ -524,34 +716,12 @@ where
         row.map(VersionRow::into_model).transpose()
     }
 
-    async fn insert_execution(&self, record: &ExecutionRecord) -> Result<(), StoreError> {
-        let error_code = match &record.outcome {
-            ExecutionOutcome::Ok => None,
-            ExecutionOutcome::Error { code } => Some(code.as_str()),
-        };
-        let duration = i64::try_from(record.duration_ms)
-            .map_err(|_| StoreError::Backend("execution duration out of range".to_owned()))?;
-        let result = sqlx::query(sql(format!(
-            "INSERT INTO executions ({EXECUTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        )))
-        .bind(D::uuid(record.id.as_uuid()))
-        .bind(record.integration.as_str())
-        .bind(&record.function)
-        .bind(D::time(record.started_at)?)
-        .bind(duration)
-        .bind(error_code)
-        .bind(json::<D>(&record.trace, "trace")?)
-        .bind(record.test_run)
-        .execute(&self.pool)
-        .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err) => Err(match db_error(err, String::new) {
-                StoreError::Conflict(_) => StoreError::Conflict(format!("execution {}", record.id)),
-                StoreError::NotFound(_) => integration_not_found(&record.integration),
-                other => other,
-            }),
+    async fn insert_executions(&self, records: &[ExecutionRecord]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        for record in records {
+            insert_execution::<D>(&mut tx, record).await?;
         }
+        tx.commit().await.map_err(backend)
     }
 
     async fn get_execution(&self, id: &ExecutionId) -> Result<ExecutionRecord, StoreError> {
@@ -562,7 +732,17 @@ where
         .fetch_one(&self.pool)
         .await
         .map_err(|err| db_error(err, || format!("execution {id}")))?;
-        row.into_model()
+        let trace: Option<D::Json> =
+            sqlx::query_scalar("SELECT trace FROM execution_traces WHERE id = $1")
+                .bind(D::uuid(id.as_uuid()))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend)?;
+        let mut record = row.into_model()?;
+        record.trace = trace
+            .map(|trace| from_json::<D, _>(trace, "execution trace"))
+            .transpose()?;
+        Ok(record)
     }
 
     async fn delete_executions_before(

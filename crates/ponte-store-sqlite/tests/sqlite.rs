@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use ponte_core::crypto::AesGcmCipher;
-use ponte_core::model::{ExecutionId, ExecutionOutcome, Integration, IntegrationId};
+use ponte_core::model::{
+    ExecutionId, ExecutionOutcome, ExecutionQuery, Integration, IntegrationId,
+};
 use ponte_core::store::Store;
 use ponte_store_sqlite::SqliteStore;
 use secrecy::SecretString;
@@ -122,14 +124,20 @@ async fn the_columns_keep_their_layout_so_existing_databases_still_open() {
     let execution = Uuid::parse_str("0190c3a1-7e2b-7c3d-9f00-1234567890ab").unwrap();
     sqlx::query(
         "INSERT INTO executions \
-         (id, integration_id, function, started_at, duration_ms, error_code, trace, test_run) \
-         VALUES ($1, 'acme', 'list_invoices', 1700000000123456, 42, 'erp_timeout', \
-         '{\"steps\":[]}', 1)",
+         (id, integration_id, function, started_at, duration_ms, error_code, erp_requests, \
+          erp_statuses, test_run) \
+         VALUES ($1, 'acme', 'list_invoices', 1700000000123456, 42, 'erp_timeout', 2, \
+         '200,0', 1)",
     )
     .bind(execution.to_string())
     .execute(&raw)
     .await
     .unwrap();
+    sqlx::query("INSERT INTO execution_traces (id, trace) VALUES ($1, '{\"steps\":[]}')")
+        .bind(execution.to_string())
+        .execute(&raw)
+        .await
+        .unwrap();
     raw.close().await;
 
     let record = store
@@ -145,6 +153,69 @@ async fn the_columns_keep_their_layout_so_existing_databases_still_open() {
             code: "erp_timeout".to_owned()
         }
     );
-    assert_eq!(record.trace, serde_json::json!({"steps": []}));
+    assert_eq!(
+        (record.erp_requests, record.erp_statuses),
+        (2, vec![200, 0])
+    );
+    assert_eq!(record.trace, Some(serde_json::json!({"steps": []})));
     assert!(record.test_run);
+}
+
+#[tokio::test]
+async fn a_database_of_the_first_schema_is_migrated_with_its_records_and_traces() {
+    // The first schema kept each trace inside its execution row; the second keeps summaries
+    // and traces apart. A database written by a build of the first schema must open with every
+    // record and trace where the new build looks for them.
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+    let first_only = dir.path().join("migrations");
+    std::fs::create_dir(&first_only).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/0001_initial.sql"),
+        first_only.join("0001_initial.sql"),
+    )
+    .unwrap();
+    let raw = SqlitePool::connect(&url).await.unwrap();
+    sqlx::migrate::Migrator::new(first_only.as_path())
+        .await
+        .unwrap()
+        .run(&raw)
+        .await
+        .unwrap();
+    let execution = Uuid::parse_str("0190c3a1-7e2b-7c3d-9f00-1234567890ab").unwrap();
+    sqlx::query(
+        "INSERT INTO integrations (id, name, preset, active, settings, variables, created_at, \
+         updated_at) VALUES ('acme', 'ACME', NULL, 1, '{}', '{}', 1, 1)",
+    )
+    .execute(&raw)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO executions \
+         (id, integration_id, function, started_at, duration_ms, error_code, trace, test_run) \
+         VALUES ($1, 'acme', 'list_invoices', 1700000000123456, 42, NULL, \
+         '{\"steps\":[{\"id\":\"fetch\"}]}', 0)",
+    )
+    .bind(execution.to_string())
+    .execute(&raw)
+    .await
+    .unwrap();
+    raw.close().await;
+
+    let store = SqliteStore::connect(&url, cipher()).await.unwrap();
+    let record = store
+        .get_execution(&ExecutionId::from_uuid(execution))
+        .await
+        .unwrap();
+    assert_eq!(record.outcome, ExecutionOutcome::Ok);
+    assert_eq!((record.erp_requests, record.erp_statuses), (0, vec![]));
+    assert_eq!(
+        record.trace,
+        Some(serde_json::json!({"steps": [{"id": "fetch"}]}))
+    );
+    let listed = store
+        .list_executions(&ExecutionQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.records.len(), 1);
 }

@@ -49,6 +49,9 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<ExitCode> {
             false
         }
     };
+    if let Err(e) = c.executions.recording() {
+        problems.push(format!("{e:#}"));
+    }
     for i in &c.integrations {
         for (name, r) in &i.secrets {
             if let Err(e) = config::resolve_secret(

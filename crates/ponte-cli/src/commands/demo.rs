@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 use ponte_core::crypto::AesGcmCipher;
+use ponte_core::service::RecordingPolicy;
 use ponte_simulators::ixc::{self, IxcConfig};
 use secrecy::SecretString;
 
@@ -87,7 +88,7 @@ async fn demo(args: &DemoArgs) -> anyhow::Result<()> {
         .map(|byte| format!("{byte:02x}"))
         .collect();
 
-    let ponte = Arc::new(provision::service(store)?);
+    let ponte = Arc::new(provision::service(store, RecordingPolicy::default())?);
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], args.port)))
         .await
         .context("cannot listen for Ponte")?;

@@ -35,7 +35,17 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let master = config::resolve_secret(reference, &loaded.base, "security.master_key")?;
         let store = provision::open_store(&loaded.database_url(), &master).await?;
         provision::sync(&store, &loaded).await?;
-        let ponte = Arc::new(provision::service(store)?);
+        let recording = loaded.config.executions.recording()?;
+        let ponte = Arc::new(provision::service(store, recording)?);
+        // Load what calls read now, so a database problem stops the start instead of the first
+        // call; then follow changes other processes make.
+        ponte
+            .refresh()
+            .await
+            .map_err(|err| anyhow::anyhow!("loading the configuration from the database: {err}"))?;
+        let refresh_every =
+            std::time::Duration::from_millis(loaded.config.database.refresh_interval_ms.max(50));
+        let refreshing = tokio::spawn(ponte.clone().keep_refreshing(refresh_every));
         let mut state = ponte_http::AppState::new(ponte.clone()).with_body_limit(loaded.config.server.body_limit_bytes);
         match admin_token(&loaded)? {
             Some(token) => state = state.with_admin_token(token),
@@ -53,6 +63,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         if let Some(pruning) = pruning {
             pruning.abort();
         }
+        refreshing.abort();
         served?;
         anyhow::Ok(())
     })?;

@@ -70,7 +70,11 @@ impl std::str::FromStr for ApiKeyId {
 }
 
 /// The SHA-256 of a plain key.
-#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Hash` lets the service keep keys in a map; a map lookup compares hashes with ordinary
+/// equality, which is safe because a caller cannot choose the bytes of a SHA-256 digest, so
+/// timing tells nothing about how close a guess came.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
 pub struct ApiKeyHash([u8; 32]);
 

@@ -1,4 +1,5 @@
-//! Execution records: one per function run, with its redacted trace.
+//! Execution records: one small summary per function run, and the redacted trace of the runs
+//! the recording policy keeps (failures, test runs, a sample of successes).
 
 use std::fmt;
 
@@ -84,10 +85,36 @@ pub struct ExecutionRecord {
     pub duration_ms: u64,
     /// How it ended.
     pub outcome: ExecutionOutcome,
-    /// The run's trace, already redacted by the engine.
-    pub trace: serde_json::Value,
+    /// How many requests the run sent to the ERP.
+    pub erp_requests: u32,
+    /// The HTTP status of each of those requests in the order they were sent; `0` for a
+    /// request the ERP never answered (refused connection, timeout).
+    pub erp_statuses: Vec<u16>,
+    /// The run's trace, already redacted by the engine: kept for failures, test runs and the
+    /// sampled successes, `None` otherwise (and in listings, which carry summaries only).
+    pub trace: Option<serde_json::Value>,
     /// Whether this was a test run from the admin API.
     pub test_run: bool,
+}
+
+/// The ERP statuses of a record as stored: decimal numbers separated by commas.
+pub fn statuses_text(statuses: &[u16]) -> String {
+    let mut text = String::with_capacity(statuses.len() * 4);
+    for (n, status) in statuses.iter().enumerate() {
+        if n > 0 {
+            text.push(',');
+        }
+        text.push_str(&status.to_string());
+    }
+    text
+}
+
+/// Reads back [`statuses_text`]; `None` when the text is not such a list.
+pub fn parse_statuses(text: &str) -> Option<Vec<u16>> {
+    if text.is_empty() {
+        return Some(Vec::new());
+    }
+    text.split(',').map(|part| part.parse().ok()).collect()
 }
 
 /// Where a page of executions continues: just after the record with this start time and id.

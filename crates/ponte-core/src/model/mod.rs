@@ -15,7 +15,7 @@ pub use api_key::{API_KEY_PREFIX, ApiKey, ApiKeyHash, ApiKeyId, IssuedApiKey, Pl
 pub use automation::{AutomationRef, AutomationVersion, source_sha256};
 pub use execution::{
     ExecutionCursor, ExecutionId, ExecutionOutcome, ExecutionPage, ExecutionQuery, ExecutionRecord,
-    MAX_EXECUTION_PAGE,
+    MAX_EXECUTION_PAGE, parse_statuses, statuses_text,
 };
 pub use integration::{Integration, IntegrationId, InvalidName, validate_secret_name};
 pub use settings::{

@@ -82,7 +82,7 @@ pub struct ExecutionFilter {
 /// A page of executions, newest first.
 #[derive(Debug, Clone)]
 pub struct ExecutionList {
-    /// The records, traces included.
+    /// The records' summaries (no traces: [`Admin::execution`] has them).
     pub records: Vec<ExecutionRecord>,
     /// The cursor of the next page (an opaque string), or `None` on the last page.
     pub next: Option<String>,
@@ -161,6 +161,7 @@ impl Admin<'_> {
             .create_api_key(&id)
             .await
             .map_err(|err| internal("API key creation", &err))?;
+        self.ponte.refresh().await?;
         tracing::info!(
             integration = id.as_str(),
             key_id = %issued.key.id,
@@ -181,6 +182,9 @@ impl Admin<'_> {
         let key_id: ApiKeyId = key.parse().map_err(|_| unknown())?;
         match self.ponte.store.revoke_api_key(&id, &key_id).await {
             Ok(()) => {
+                // The key must stop working before this answers: reload the snapshot now
+                // rather than at the next version check.
+                self.ponte.refresh().await?;
                 tracing::info!(integration = id.as_str(), key_id = %key_id, "an API key was revoked");
                 Ok(())
             }
@@ -259,11 +263,14 @@ impl Admin<'_> {
         function: &str,
         input: Value,
     ) -> Result<TestRun, CallError> {
-        let integration = self.find_integration(integration).await?;
-        tracing::Span::current().record("integration", integration.id.as_str());
+        let id = self.find_integration(integration).await?.id;
+        tracing::Span::current().record("integration", id.as_str());
+        let served = self.ponte.served(&id).await?.ok_or_else(|| {
+            CallError::new(ErrorCode::NotFound, format!("No integration `{id}`."))
+        })?;
         let (spec, ran) = self
             .ponte
-            .call_for(&integration, function, input, RunMode::Test)
+            .call_for(&served, function, input, RunMode::Test)
             .await?;
         let (output, error) = match ran.result {
             Ok(output) => (super::output_of(spec, output), None),

@@ -102,6 +102,25 @@ impl Default for Metrics {
 }
 
 impl Metrics {
+    /// Registers the execution recorder's counters.
+    pub(super) fn register_recorder(&mut self, counters: &super::recorder::RecorderCounters) {
+        self.registry.register(
+            "execution_records_dropped",
+            "Execution records dropped because the writer was behind (never silently)",
+            counters.dropped.clone(),
+        );
+        self.registry.register(
+            "execution_records_written",
+            "Execution records stored",
+            counters.written.clone(),
+        );
+        self.registry.register(
+            "execution_records_failed",
+            "Execution records the database refused (each one logged)",
+            counters.failed.clone(),
+        );
+    }
+
     /// Counts one answered call and its duration.
     pub(super) fn observe_call(
         &self,

@@ -3,10 +3,11 @@
 //! execution records, test runs).
 //!
 //! [`Ponte`] is built once at start-up from the store, the engine and a [`PresetSource`], and
-//! shared by every request. A call walks: API key → integration → function → binding →
-//! automation (compiled once per source, cached by its SHA-256) → validated input → run under
-//! the integration's concurrency gate → output or [`CallError`], with the execution record
-//! queued for a writer task off the request path.
+//! shared by every request. A call walks: API key → integration → function → automation, all
+//! found in memory (the [`snapshot`] of the store, compiled once per source) → validated input
+//! → run under the integration's concurrency gate → output or [`CallError`], with a summary of
+//! the run (and its trace when the [`RecordingPolicy`] keeps it) queued for a writer task off
+//! the request path.
 //!
 //! No web framework here: the HTTP crate extracts, calls these methods and maps the result.
 
@@ -17,28 +18,32 @@ mod error;
 mod metrics;
 mod presets;
 mod recorder;
+mod recording;
 mod retention;
 mod run;
+mod snapshot;
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use ponte_automation::{CompiledAutomation, Engine};
-use ponte_catalog::{FunctionId, FunctionSpec, OutputKind};
+use ponte_automation::Engine;
+use ponte_catalog::{FunctionSpec, OutputKind};
 use serde_json::Value;
 
-use crate::model::{AutomationRef, ExecutionId, Integration, IntegrationId};
-use crate::store::{Store, StoreError};
+use crate::model::{ApiKey, ApiKeyHash, ExecutionId, IntegrationId};
+use crate::store::Store;
 
 pub use admin::{Admin, admin_token_matches, check_admin_token};
 pub use error::{CallError, ErrorCode, errors_markdown};
 pub use metrics::{METRICS_CONTENT_TYPE, Metrics};
 pub use presets::{InMemoryPresets, PresetSource};
+pub use recording::{KeptTraces, RecordingPolicy};
 
 use breaker::Breakers;
 use compiled::CompiledCache;
-use recorder::Recorder;
+use recorder::{Recorder, RecorderCounters};
 use run::{Gates, Ran, RunMode};
+use snapshot::{Served, Snapshots, Sources};
 
 /// What a successful call answers.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,8 +82,10 @@ pub struct Ponte {
     insecure_engine: Option<Engine>,
     presets: Arc<dyn PresetSource>,
     compiled: CompiledCache,
+    snapshots: Snapshots,
     gates: Gates,
     breakers: Breakers,
+    recording: RecordingPolicy,
     recorder: Recorder,
     metrics: Metrics,
 }
@@ -87,14 +94,29 @@ impl Ponte {
     /// The service over `store`, running automations with `engine` (one per process: it holds
     /// the token cache) and finding preset automations in `presets`.
     pub fn new(store: Arc<dyn Store>, engine: Engine, presets: Arc<dyn PresetSource>) -> Self {
+        Self::with_recording(store, engine, presets, RecordingPolicy::default())
+    }
+
+    /// As [`Ponte::new`], recording runs as `recording` says.
+    pub fn with_recording(
+        store: Arc<dyn Store>,
+        engine: Engine,
+        presets: Arc<dyn PresetSource>,
+        recording: RecordingPolicy,
+    ) -> Self {
+        let counters = RecorderCounters::default();
+        let mut metrics = Metrics::default();
+        metrics.register_recorder(&counters);
         Self {
-            recorder: Recorder::new(store.clone()),
-            metrics: Metrics::default(),
+            recorder: Recorder::new(store.clone(), recording.queue, counters),
+            recording,
+            metrics,
             store,
             engine,
             insecure_engine: None,
             presets,
             compiled: CompiledCache::default(),
+            snapshots: Snapshots::default(),
             gates: Gates::default(),
             breakers: Breakers::default(),
         }
@@ -128,10 +150,10 @@ impl Ponte {
         function: &str,
         input: Value,
     ) -> Result<CallOutcome, CallError> {
-        let integration = self.authenticate(api_key).await?;
+        let served = self.authenticate(api_key).await?;
         let started = Instant::now();
         let result = self
-            .call_for(&integration, function, input, RunMode::Call)
+            .call_for(&served, function, input, RunMode::Call)
             .await
             .and_then(|(spec, ran)| {
                 let output = ran.result?;
@@ -145,8 +167,14 @@ impl Ponte {
             Err(error) => error.code(),
         };
         self.metrics
-            .observe_call(&integration.id, function, outcome, started.elapsed());
+            .observe_call(&served.integration.id, function, outcome, started.elapsed());
         result
+    }
+
+    /// Checks an API key without running anything: `Ok` when it speaks for an integration.
+    /// The HTTP edge calls this before reading a request's body.
+    pub async fn check_api_key(&self, api_key: &str) -> Result<(), CallError> {
+        self.authenticate(api_key).await.map(drop)
     }
 
     /// The service's metrics, for `/metrics`.
@@ -159,7 +187,7 @@ impl Ponte {
     /// An error here means nothing ran; a run that failed is in [`Ran::result`].
     async fn call_for(
         &self,
-        integration: &Integration,
+        served: &Served,
         function: &str,
         input: Value,
         mode: RunMode,
@@ -170,122 +198,121 @@ impl Ponte {
                 "The catalog has no function by this name; GET /v1/functions lists them.",
             )
         })?;
+        let integration = &served.integration;
         if !integration.active {
             return Err(CallError::new(
                 ErrorCode::IntegrationInactive,
                 format!("Integration `{}` is inactive.", integration.id),
             ));
         }
-        let automation = self.automation_for(integration, spec.id).await?;
+        let automation = served.automation(spec.id)?;
         let input = spec
             .validate_input(&input)
             .map_err(CallError::from_input_errors)?;
-        let ran = self.run(integration, &automation, input, mode).await?;
+        let ran = self.run(served, automation, input, mode).await?;
         Ok((spec, ran))
     }
 
     /// The catalog, with whether the integration of `api_key` serves each function.
     pub async fn list_functions(&self, api_key: &str) -> Result<FunctionListing, CallError> {
-        let integration = self.authenticate(api_key).await?;
-        let mut functions = Vec::new();
-        for spec in ponte_catalog::catalog() {
-            let served = integration.active && self.is_served(&integration, spec.id).await?;
-            functions.push(ListedFunction { spec, served });
-        }
+        let served = self.authenticate(api_key).await?;
+        let integration = &served.integration;
+        let functions = ponte_catalog::catalog()
+            .iter()
+            .map(|spec| ListedFunction {
+                spec,
+                served: integration.active && served.serves(spec.id),
+            })
+            .collect();
         Ok(FunctionListing {
-            integration: integration.id,
+            integration: integration.id.clone(),
             active: integration.active,
             functions,
         })
     }
 
-    /// The integration the key speaks for; `unauthorized` otherwise.
-    async fn authenticate(&self, api_key: &str) -> Result<Integration, CallError> {
+    /// The integration the key speaks for, from the snapshot; `unauthorized` otherwise.
+    async fn authenticate(&self, api_key: &str) -> Result<Arc<Served>, CallError> {
         let unauthorized = || {
             CallError::new(
                 ErrorCode::Unauthorized,
                 "Send a valid API key as `Authorization: Bearer <key>`.",
             )
         };
-        if api_key.is_empty() {
+        // Only a key of the right shape can match; anything else needs no lookup.
+        if ApiKey::lookup_prefix(api_key).is_none() {
             return Err(unauthorized());
         }
-        let id = self
-            .store
-            .integration_for_key(api_key)
+        let hash = ApiKeyHash::of(api_key);
+        let snapshot = self.snapshot().await?;
+        if let Some(served) = snapshot.by_key(&hash) {
+            return Ok(record_integration(served));
+        }
+        // A key created a moment ago by another process: compare the configuration version
+        // once (one small query) before refusing.
+        if self.reload(true).await?
+            && let Some(served) = self.snapshot().await?.by_key(&hash)
+        {
+            return Ok(record_integration(served));
+        }
+        Err(unauthorized())
+    }
+
+    /// An integration by id from the snapshot, after checking that it is current; for the
+    /// operator's test runs and the flows that name an integration.
+    async fn served(&self, id: &IntegrationId) -> Result<Option<Arc<Served>>, CallError> {
+        self.reload(true).await?;
+        Ok(self.snapshot().await?.by_id(id).cloned())
+    }
+
+    async fn snapshot(&self) -> Result<Arc<snapshot::Snapshot>, CallError> {
+        self.snapshots
+            .current(&self.sources())
             .await
-            .map_err(|err| internal("API key lookup", &err))?
-            .ok_or_else(unauthorized)?;
-        let integration = match self.store.get_integration(&id).await {
-            Ok(integration) => integration,
-            // Deleted between the key lookup and now: the key no longer speaks for anything.
-            Err(StoreError::NotFound(_)) => return Err(unauthorized()),
-            Err(err) => return Err(internal("integration read", &err)),
-        };
-        tracing::Span::current().record("integration", integration.id.as_str());
-        Ok(integration)
+            .map_err(|err| internal("configuration load", &err))
     }
 
-    /// The source of the automation bound to `function`, as `(name, yaml)`, or `None`.
-    async fn source_for(
-        &self,
-        integration: &Integration,
-        function: FunctionId,
-    ) -> Result<Option<(String, String)>, CallError> {
-        let Some(binding) = integration.bindings.get(function.as_str()) else {
-            return Ok(None);
-        };
-        let id = &integration.id;
-        let version = match binding {
-            AutomationRef::Preset { preset } => {
-                return Ok(self.presets.automation(preset, function));
-            }
-            AutomationRef::Latest => self
-                .store
-                .latest_automation_version(id, function.as_str())
-                .await
-                .map_err(|err| internal("automation read", &err))?,
-            AutomationRef::Version { version } => match self
-                .store
-                .get_automation_version(id, function.as_str(), *version)
-                .await
-            {
-                Ok(found) => Some(found),
-                Err(StoreError::NotFound(_)) => None,
-                Err(err) => return Err(internal("automation read", &err)),
-            },
-        };
-        Ok(version.map(|v| (format!("{id}/{function}@v{}", v.version), v.source)))
+    fn sources(&self) -> Sources<'_> {
+        Sources {
+            store: self.store.as_ref(),
+            presets: self.presets.as_ref(),
+            compiled: &self.compiled,
+        }
     }
 
-    async fn is_served(
-        &self,
-        integration: &Integration,
-        function: FunctionId,
-    ) -> Result<bool, CallError> {
-        Ok(self.source_for(integration, function).await?.is_some())
+    async fn reload(&self, only_if_changed: bool) -> Result<bool, CallError> {
+        self.snapshots
+            .reload(&self.sources(), only_if_changed)
+            .await
+            .map_err(|err| internal("configuration load", &err))
     }
 
-    /// The compiled automation serving `function`; `function_not_configured` when none.
-    async fn automation_for(
-        &self,
-        integration: &Integration,
-        function: FunctionId,
-    ) -> Result<Arc<CompiledAutomation>, CallError> {
-        let (name, source) = self
-            .source_for(integration, function)
-            .await?
-            .ok_or_else(|| {
-                CallError::new(
-                    ErrorCode::FunctionNotConfigured,
-                    format!(
-                        "Integration `{}` has no automation for `{function}`.",
-                        integration.id
-                    ),
-                )
-            })?;
-        self.compiled.get_or_compile(&name, &source, function)
+    /// Reloads integrations, keys, secrets and automations from the store now. Call it after
+    /// changing them in the store other than through [`Ponte::admin`] (which reloads by
+    /// itself); other processes sharing the database pick the change up through
+    /// [`Ponte::keep_refreshing`].
+    pub async fn refresh(&self) -> Result<(), CallError> {
+        self.reload(false).await.map(drop)
     }
+
+    /// Compares the store's configuration version every `every` and reloads when it moved,
+    /// so a change made by another process sharing the database takes effect here within
+    /// that time. Runs until the task is dropped; a failed comparison is logged and retried.
+    pub async fn keep_refreshing(self: Arc<Self>, every: Duration) {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            // `internal` has logged the cause already.
+            let _ = self.reload(true).await;
+        }
+    }
+}
+
+/// Names the integration in the request's log span.
+fn record_integration(served: &Arc<Served>) -> Arc<Served> {
+    tracing::Span::current().record("integration", served.integration.id.as_str());
+    Arc::clone(served)
 }
 
 /// What a call answers for a run's result: the output, or nothing for functions without one.

@@ -1,23 +1,30 @@
-//! Execution records, written off the request path by one writer task.
+//! Execution records, written off the request path by one writer task, in batches.
 //!
 //! A call answers as soon as its automation has run; its record goes through a bounded queue to
-//! a single task that inserts records one after the other. One writer suits SQLite (one writer
-//! at a time anyway, so concurrent inserts would only queue on the database lock) and keeps the
-//! insert of a large trace out of the caller's latency on either store.
+//! a single task that takes whatever has queued up (up to [`BATCH`] records) and stores it in
+//! one transaction. One writer suits SQLite (one writer at a time anyway) and, with batches, one
+//! commit serves many calls when traffic is high, so the writer keeps up on either store.
+//!
+//! Recording never slows a call down: when the queue is full, a call's record is dropped and
+//! counted (`ponte_execution_records_dropped_total`), never waited for. Test runs are the
+//! exception: an operator asked for that record, so a test run waits for room.
 //!
 //! What this trades: records still queued when the process dies are lost (the answers they
 //! describe were already sent). A graceful shutdown [`flush`](Recorder::flush)es the queue.
-//! When the queue is full, callers wait for room: records are never dropped to keep up.
 
 use std::sync::{Arc, OnceLock};
 
+use prometheus_client::metrics::counter::Counter;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::model::ExecutionRecord;
 use crate::store::Store;
 
-/// How many records may wait for the writer before callers wait for room.
-const QUEUE: usize = 1024;
+/// Most records stored in one transaction.
+const BATCH: usize = 256;
+
+/// How many records may wait for the writer before new ones are dropped.
+pub const DEFAULT_QUEUE: usize = 8192;
 
 enum Message {
     Record(Box<ExecutionRecord>),
@@ -25,45 +32,83 @@ enum Message {
     Flush(oneshot::Sender<()>),
 }
 
+/// What the recorder counts, shared with the service's metrics.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RecorderCounters {
+    /// Records dropped because the queue was full.
+    pub(super) dropped: Counter,
+    /// Records stored.
+    pub(super) written: Counter,
+    /// Records the store refused (logged one by one).
+    pub(super) failed: Counter,
+}
+
 /// The queue to the writer task, started on first use (so building a [`super::Ponte`] needs no
 /// runtime).
 pub(super) struct Recorder {
     store: Arc<dyn Store>,
     queue: OnceLock<mpsc::Sender<Message>>,
+    capacity: usize,
+    counters: RecorderCounters,
 }
 
 impl std::fmt::Debug for Recorder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Recorder")
             .field("started", &self.queue.get().is_some())
+            .field("capacity", &self.capacity)
             .finish_non_exhaustive()
     }
 }
 
 impl Recorder {
-    pub(super) fn new(store: Arc<dyn Store>) -> Self {
+    pub(super) fn new(store: Arc<dyn Store>, capacity: usize, counters: RecorderCounters) -> Self {
         Self {
             store,
             queue: OnceLock::new(),
+            capacity: capacity.max(1),
+            counters,
         }
     }
 
     fn queue(&self) -> &mpsc::Sender<Message> {
         self.queue.get_or_init(|| {
-            let (sender, receiver) = mpsc::channel(QUEUE);
-            tokio::spawn(write_all(self.store.clone(), receiver));
+            let (sender, receiver) = mpsc::channel(self.capacity);
+            tokio::spawn(write_all(
+                self.store.clone(),
+                receiver,
+                self.counters.clone(),
+            ));
             sender
         })
     }
 
-    /// Queues `record` for the writer. Should the writer be gone (its runtime shut down), the
+    /// Queues a call's record for the writer without waiting: when the queue is full the
+    /// record is dropped and counted. Should the writer be gone (its runtime shut down), the
     /// record is written here instead.
     pub(super) async fn record(&self, record: ExecutionRecord) {
-        if let Err(mpsc::error::SendError(message)) =
+        match self.queue().try_send(Message::Record(Box::new(record))) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                self.counters.dropped.inc();
+                tracing::warn!(
+                    "an execution record was dropped: the writer is behind (see \
+                     ponte_execution_records_dropped_total)"
+                );
+            }
+            Err(mpsc::error::TrySendError::Closed(Message::Record(record))) => {
+                write(self.store.as_ref(), vec![*record], &self.counters).await;
+            }
+            Err(mpsc::error::TrySendError::Closed(Message::Flush(_))) => {}
+        }
+    }
+
+    /// Queues a record that must not be dropped (a test run), waiting for room if need be.
+    pub(super) async fn record_surely(&self, record: ExecutionRecord) {
+        if let Err(mpsc::error::SendError(Message::Record(record))) =
             self.queue().send(Message::Record(Box::new(record))).await
-            && let Message::Record(record) = message
         {
-            write(self.store.as_ref(), &record).await;
+            write(self.store.as_ref(), vec![*record], &self.counters).await;
         }
     }
 
@@ -80,26 +125,55 @@ impl Recorder {
     }
 }
 
-/// The writer: stores records in the order they were queued until every sender is gone.
-async fn write_all(store: Arc<dyn Store>, mut queue: mpsc::Receiver<Message>) {
-    while let Some(message) = queue.recv().await {
-        match message {
-            Message::Record(record) => write(store.as_ref(), &record).await,
-            Message::Flush(done) => {
-                let _ = done.send(());
+/// The writer: stores records in the order they were queued, a batch at a time, until every
+/// sender is gone.
+async fn write_all(
+    store: Arc<dyn Store>,
+    mut queue: mpsc::Receiver<Message>,
+    counters: RecorderCounters,
+) {
+    let mut messages = Vec::with_capacity(BATCH);
+    while queue.recv_many(&mut messages, BATCH).await > 0 {
+        let mut batch = Vec::with_capacity(messages.len());
+        for message in messages.drain(..) {
+            match message {
+                Message::Record(record) => batch.push(*record),
+                Message::Flush(done) => {
+                    write(store.as_ref(), std::mem::take(&mut batch), &counters).await;
+                    let _ = done.send(());
+                }
             }
         }
+        write(store.as_ref(), batch, &counters).await;
     }
 }
 
-/// The answer matters more than its record: a failed insert is logged, not returned.
-async fn write(store: &dyn Store, record: &ExecutionRecord) {
-    if let Err(err) = store.insert_execution(record).await {
-        tracing::error!(
-            error = %err,
-            execution_id = %record.id,
-            integration = record.integration.as_str(),
-            "the execution record could not be stored"
-        );
+/// Stores a batch in one transaction. Should the batch fail (a record of an integration deleted
+/// meanwhile, say), its records are stored one by one so one bad record costs only itself.
+/// The answer matters more than its record: a failed insert is logged and counted, not
+/// returned.
+async fn write(store: &dyn Store, batch: Vec<ExecutionRecord>, counters: &RecorderCounters) {
+    if batch.is_empty() {
+        return;
+    }
+    if store.insert_executions(&batch).await.is_ok() {
+        counters.written.inc_by(batch.len() as u64);
+        return;
+    }
+    for record in &batch {
+        match store.insert_execution(record).await {
+            Ok(()) => {
+                counters.written.inc();
+            }
+            Err(err) => {
+                counters.failed.inc();
+                tracing::error!(
+                    error = %err,
+                    execution_id = %record.id,
+                    integration = record.integration.as_str(),
+                    "the execution record could not be stored"
+                );
+            }
+        }
     }
 }

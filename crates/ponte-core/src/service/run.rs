@@ -11,9 +11,11 @@ use ponte_br::document::Document;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
+use super::recording::{erp_summary, stored_trace};
+use super::snapshot::Served;
 use super::{CallError, ErrorCode, Ponte, internal};
 use crate::model::{
-    BreakerSettings, ExecutionId, ExecutionOutcome, ExecutionRecord, Integration, IntegrationId,
+    BreakerSettings, ExecutionId, ExecutionOutcome, ExecutionRecord, IntegrationId,
     IntegrationSettings,
 };
 use crate::store::now_micros;
@@ -63,7 +65,8 @@ pub(super) struct Ran {
     pub(super) execution_id: ExecutionId,
     /// The automation's output, or the error the caller is answered.
     pub(super) result: Result<Value, CallError>,
-    /// The redacted trace, for test runs (a call's trace goes to its record only).
+    /// The redacted trace, for test runs (a call's trace goes to its record only, when the
+    /// recording policy keeps it).
     pub(super) trace: Option<Value>,
 }
 
@@ -109,11 +112,12 @@ impl Ponte {
     /// means nothing ran (the circuit is open, or no slot freed up in time).
     pub(super) async fn run(
         &self,
-        integration: &Integration,
+        served: &Served,
         automation: &CompiledAutomation,
         input: Value,
         mode: RunMode,
     ) -> Result<Ran, CallError> {
+        let integration = &served.integration;
         let settings = &integration.settings;
         let breaker = settings.limits.breaker;
         let ticket = match mode {
@@ -145,18 +149,11 @@ impl Ponte {
         let waited = u64::try_from(waiting.elapsed().as_millis()).unwrap_or(u64::MAX);
         limits.total_timeout_ms = limits.total_timeout_ms.saturating_sub(waited).max(1);
 
-        let secrets = self
-            .store
-            .secrets_for(&integration.id)
-            .await
-            .map_err(|err| internal("secrets read", &err))?;
-        let settings_json =
-            serde_json::to_value(settings).map_err(|err| internal("settings encoding", &err))?;
         let env = RunEnv {
             integration: integration.id.to_string(),
             vars: integration.variables.clone(),
-            secrets,
-            settings: settings_json,
+            secrets: served.secrets.clone(),
+            settings: served.settings_json.clone(),
             allowed_hosts: settings.allowed_hosts.clone(),
             limits,
             masks: document_masks(&input),
@@ -193,27 +190,39 @@ impl Ponte {
             }
             call
         });
-        let trace = serde_json::to_value(&outcome.trace).unwrap_or(Value::Null);
-        let handed_back = (mode == RunMode::Test).then(|| trace.clone());
+        let test_run = mode == RunMode::Test;
+        let (erp_requests, erp_statuses) = erp_summary(&outcome.trace);
+        let duration_ms = outcome.trace.duration_ms;
+        let trace = self
+            .recording
+            .keeps_trace(result.is_err(), test_run)
+            .then(|| stored_trace(outcome.trace, self.recording.trace_max_bytes));
+        let handed_back = if test_run { trace.clone() } else { None };
         let record = ExecutionRecord {
             id: execution_id,
             integration: integration.id.clone(),
             function: automation.function().id.as_str().to_owned(),
             started_at,
-            duration_ms: outcome.trace.duration_ms,
+            duration_ms,
             outcome: match &result {
                 Ok(_) => ExecutionOutcome::Ok,
                 Err(error) => ExecutionOutcome::Error {
                     code: error.code().to_owned(),
                 },
             },
+            erp_requests,
+            erp_statuses,
             trace,
-            test_run: mode == RunMode::Test,
+            test_run,
         };
         if let Some(ticket) = ticket {
             ticket.finish(result.as_ref().err().map(|error| error.code));
         }
-        self.recorder.record(record).await;
+        if test_run {
+            self.recorder.record_surely(record).await;
+        } else {
+            self.recorder.record(record).await;
+        }
         Ok(Ran {
             execution_id,
             result,

@@ -14,8 +14,8 @@ use time::OffsetDateTime;
 
 use crate::crypto::CryptoError;
 use crate::model::{
-    ApiKey, ApiKeyId, AutomationRef, AutomationVersion, ExecutionId, ExecutionPage, ExecutionQuery,
-    ExecutionRecord, Integration, IntegrationId, InvalidName, IssuedApiKey,
+    ApiKey, ApiKeyHash, ApiKeyId, AutomationRef, AutomationVersion, ExecutionId, ExecutionPage,
+    ExecutionQuery, ExecutionRecord, Integration, IntegrationId, InvalidName, IssuedApiKey,
 };
 
 #[cfg(feature = "contract-tests")]
@@ -139,6 +139,23 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// malformed or revoked.
     async fn integration_for_key(&self, plain: &str) -> Result<Option<IntegrationId>, StoreError>;
 
+    /// Every key that is not revoked, as its hash and the integration it speaks for: what the
+    /// service keeps in memory to authenticate calls without a query each.
+    async fn active_api_keys(&self) -> Result<Vec<(ApiKeyHash, IntegrationId)>, StoreError>;
+
+    /// A number that changes, in the same transaction, with every change to integrations,
+    /// bindings, secrets, API keys and automation versions; the service reloads its in-memory
+    /// snapshot when it moves. It never goes back.
+    async fn config_version(&self) -> Result<i64, StoreError>;
+
+    /// Writes an integration declared in the configuration file, in one transaction that two
+    /// processes starting at once can both run: the integration is created or updated (with
+    /// its bindings); its provisioned secrets become exactly `provisioned.secrets` (the others
+    /// it had from the file are deleted; those set through the admin API stay); its provisioned
+    /// keys become exactly `provisioned.api_keys` (the others from the file are revoked).
+    /// [`StoreError::Conflict`] when a key already speaks for another integration.
+    async fn provision(&self, provisioned: &Provisioned) -> Result<(), StoreError>;
+
     /// Stores `source` as the next version (1, 2, ...) of the integration's automation for
     /// `function`.
     async fn add_automation_version(
@@ -171,12 +188,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> Result<Option<AutomationVersion>, StoreError>;
 
     /// Records a run; [`StoreError::Conflict`] if its id was already recorded.
-    async fn insert_execution(&self, record: &ExecutionRecord) -> Result<(), StoreError>;
+    async fn insert_execution(&self, record: &ExecutionRecord) -> Result<(), StoreError> {
+        self.insert_executions(std::slice::from_ref(record)).await
+    }
 
-    /// Reads one run.
+    /// Records runs in one transaction: all of them or none. Each record's trace, when it has
+    /// one, is stored beside its summary.
+    async fn insert_executions(&self, records: &[ExecutionRecord]) -> Result<(), StoreError>;
+
+    /// Reads one run, with its trace when one was kept.
     async fn get_execution(&self, id: &ExecutionId) -> Result<ExecutionRecord, StoreError>;
 
-    /// A page of runs, newest first.
+    /// A page of runs, newest first: summaries only (`trace` is `None`).
     async fn list_executions(&self, query: &ExecutionQuery) -> Result<ExecutionPage, StoreError>;
 
     /// Deletes at most `limit` runs that started before `before`, oldest first, and answers
@@ -187,6 +210,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         before: OffsetDateTime,
         limit: u32,
     ) -> Result<u64, StoreError>;
+}
+
+/// An integration as the configuration file declares it, for [`Store::provision`].
+#[derive(Debug)]
+pub struct Provisioned {
+    /// The integration with its bindings.
+    pub integration: Integration,
+    /// Its secrets by name, resolved from their references.
+    pub secrets: BTreeMap<String, SecretString>,
+    /// The keys the file lists (records built with [`ApiKey::from_plain`]).
+    pub api_keys: Vec<ApiKey>,
 }
 
 /// The "not found" error for an integration, worded the same by every store.

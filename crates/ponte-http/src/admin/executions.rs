@@ -66,6 +66,11 @@ pub struct ExecutionSummary {
     /// `ok`, or the error code it answered.
     #[schema(example = "erp_timeout")]
     pub outcome: String,
+    /// How many requests it sent to the ERP.
+    pub erp_requests: u32,
+    /// The status of each of those requests, in order; `0` for one the ERP never answered.
+    #[schema(example = json!([200, 200]))]
+    pub erp_statuses: Vec<u16>,
     /// Whether an operator started it through a test run.
     pub test_run: bool,
 }
@@ -76,9 +81,11 @@ pub struct ExecutionDetail {
     /// What the listing shows.
     #[serde(flatten)]
     pub summary: ExecutionSummary,
-    /// Every step, request and response of the run, redacted.
-    #[schema(value_type = Object)]
-    pub trace: Value,
+    /// Every step, request and response of the run, redacted; `null` when the recording
+    /// policy did not keep it (successful calls keep only their summary unless
+    /// `executions.traces` says otherwise; failures and test runs always keep it).
+    #[schema(value_type = Option<Object>)]
+    pub trace: Option<Value>,
 }
 
 impl From<&ExecutionRecord> for ExecutionSummary {
@@ -93,6 +100,8 @@ impl From<&ExecutionRecord> for ExecutionSummary {
                 ExecutionOutcome::Ok => "ok".to_owned(),
                 ExecutionOutcome::Error { code } => code.clone(),
             },
+            erp_requests: record.erp_requests,
+            erp_statuses: record.erp_statuses.clone(),
             test_run: record.test_run,
         }
     }

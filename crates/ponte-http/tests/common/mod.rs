@@ -12,7 +12,7 @@ use std::sync::Arc;
 use ponte_automation::{Engine, ReqwestTransport};
 use ponte_core::crypto::AesGcmCipher;
 use ponte_core::model::{AutomationRef, ExecutionId, ExecutionRecord, Integration, IntegrationId};
-use ponte_core::service::Ponte;
+use ponte_core::service::{Ponte, RecordingPolicy};
 use ponte_core::store::Store;
 use ponte_http::AppState;
 use ponte_store_sqlite::SqliteStore;
@@ -74,15 +74,24 @@ impl TestApp {
 
     /// Spawns with a changed state (a smaller body limit, ...).
     pub async fn spawn_with(configure: impl FnOnce(AppState) -> AppState) -> TestApp {
+        Self::spawn_recording(RecordingPolicy::default(), configure).await
+    }
+
+    /// Spawns with a recording policy of its own (to keep the traces of successful calls).
+    pub async fn spawn_recording(
+        recording: RecordingPolicy,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("ponte.db").display());
         let cipher = Arc::new(AesGcmCipher::new(1, &[9u8; 32]).unwrap());
         let store = Arc::new(SqliteStore::connect(&url, cipher).await.unwrap());
         let transport = ReqwestTransport::new(false).unwrap();
-        let ponte = Ponte::new(
+        let ponte = Ponte::with_recording(
             store.clone(),
             Engine::new(Arc::new(transport)),
             Arc::new(automations::presets()),
+            recording,
         );
         let ponte = Arc::new(ponte);
         let state = configure(AppState::new(ponte.clone()));
@@ -135,7 +144,11 @@ impl TestApp {
             .set_secret(&id, "token", &SecretString::from(erp.token.clone()))
             .await
             .unwrap();
-        self.store.create_api_key(&id).await.unwrap().plain.reveal()
+        let key = self.store.create_api_key(&id).await.unwrap().plain.reveal();
+        // Written to the store directly, not through the admin API: reload the service's
+        // snapshot, as another process would within its refresh interval.
+        self.ponte.refresh().await.unwrap();
+        key
     }
 
     /// The record of a run, once the writer has stored it.

@@ -134,7 +134,9 @@ pub async fn a_missing_integration_is_not_found(store: Arc<dyn Store>) {
         started_at: crate::store::now_micros(),
         duration_ms: 1,
         outcome: ExecutionOutcome::Ok,
-        trace: json!([]),
+        erp_requests: 0,
+        erp_statuses: Vec::new(),
+        trace: Some(json!([])),
         test_run: false,
     };
     not_found(store.insert_execution(&record).await, "insert_execution");
@@ -273,7 +275,9 @@ pub async fn deleting_an_integration_removes_everything_it_owns(store: Arc<dyn S
         started_at: crate::store::now_micros(),
         duration_ms: 12,
         outcome: ExecutionOutcome::Ok,
-        trace: json!({"steps": []}),
+        erp_requests: 1,
+        erp_statuses: vec![200],
+        trace: Some(json!({"steps": []})),
         test_run: false,
     };
     store.insert_execution(&run).await.unwrap();

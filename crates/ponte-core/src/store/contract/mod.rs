@@ -8,6 +8,7 @@
 //! This module is test support: it panics on purpose, like any test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod config;
 mod integrations;
 mod keys;
 mod runs;
@@ -23,6 +24,7 @@ use futures::FutureExt as _;
 use super::Store;
 use crate::model::{Integration, IntegrationId};
 
+pub use config::*;
 pub use integrations::*;
 pub use keys::*;
 pub use runs::*;
@@ -59,11 +61,12 @@ where
 }
 
 /// Writes one `#[tokio::test]` per contract case, each on a fixture from `$setup` (a path to an
-/// `async fn() -> Option<impl Fixture>`). The calling crate needs `tokio` as a dev-dependency.
+/// `async fn() -> Option<impl Fixture>`), with the attributes given after it (for example an
+/// `ignore` with its reason). The calling crate needs `tokio` as a dev-dependency.
 #[macro_export]
 macro_rules! store_contract_tests {
-    ($setup:path) => {
-        $crate::store_contract_tests!(@cases $setup;
+    ($setup:path $(, #[$meta:meta])*) => {
+        $crate::store_contract_tests!(@cases $setup; [$(#[$meta])*];
             ping_answers,
             an_integration_round_trips_with_its_settings_variables_and_bindings,
             creating_an_integration_twice_is_a_conflict,
@@ -88,15 +91,27 @@ macro_rules! store_contract_tests {
             executions_are_listed_newest_first_in_pages_without_gaps_or_repeats,
             executions_are_filtered_by_integration_and_function,
             executions_before_a_time_are_deleted_oldest_first_in_batches,
+            a_batch_of_records_is_stored_and_listed_without_traces,
+            a_batch_is_all_or_nothing,
+            every_configuration_change_moves_the_config_version,
+            active_api_keys_are_the_unrevoked_ones_with_their_integration,
+            provisioning_is_a_declarative_upsert,
+            provisioning_a_key_of_another_integration_is_a_conflict,
+            concurrent_provisioning_of_one_integration_both_succeed,
         );
     };
-    (@cases $setup:path; $($case:ident),* $(,)?) => {
-        $(
-            #[tokio::test]
-            async fn $case() {
-                $crate::store::contract::run_case($setup, $crate::store::contract::$case).await;
-            }
-        )*
+    // One case at a time, so the attributes repeat inside one test rather than across cases.
+    (@cases $setup:path; $attrs:tt; $case:ident $(, $rest:ident)* $(,)?) => {
+        $crate::store_contract_tests!(@one $setup; $attrs; $case);
+        $crate::store_contract_tests!(@cases $setup; $attrs; $($rest),*);
+    };
+    (@cases $setup:path; $attrs:tt;) => {};
+    (@one $setup:path; [$(#[$meta:meta])*]; $case:ident) => {
+        #[tokio::test]
+        $(#[$meta])*
+        async fn $case() {
+            $crate::store::contract::run_case($setup, $crate::store::contract::$case).await;
+        }
     };
 }
 

@@ -101,12 +101,14 @@ fn record(integration: &IntegrationId, function: &str, offset_ms: i64) -> Execut
         started_at: base_time() + Duration::milliseconds(offset_ms),
         duration_ms: 40,
         outcome: ExecutionOutcome::Ok,
-        trace: json!({"steps": [{"id": "fetch", "status": 200}]}),
+        erp_requests: 2,
+        erp_statuses: vec![200, 200],
+        trace: None,
         test_run: false,
     }
 }
 
-/// A record reads back exactly as written, including its trace and outcome.
+/// A record reads back exactly as written, including its trace, outcome and ERP statuses.
 pub async fn an_execution_record_round_trips(store: Arc<dyn Store>) {
     let acme = create(&store, "acme").await;
     let failed = ExecutionRecord {
@@ -118,14 +120,16 @@ pub async fn an_execution_record_round_trips(store: Arc<dyn Store>) {
         outcome: ExecutionOutcome::Error {
             code: "erp_timeout".to_owned(),
         },
-        trace: json!({
+        erp_requests: 3,
+        erp_statuses: vec![200, 503, 0],
+        trace: Some(json!({
             "steps": [
                 {"id": "login", "request": {"headers": {"authorization": "[REDACTED]"}}},
                 {"id": "settle", "status": null, "error": "timed out", "body": "ção"}
             ],
             "truncated": false,
             "numbers": [1, 2.5, -3]
-        }),
+        })),
         test_run: true,
     };
     let succeeded = record(&acme, "list_invoices", 5);
@@ -290,4 +294,50 @@ pub async fn executions_before_a_time_are_deleted_oldest_first_in_batches(store:
         .await
         .unwrap();
     assert_eq!(left.records, vec![records[4].clone()]);
+}
+
+/// A batch is stored in one go; listings carry summaries only, and a record read alone brings
+/// its trace back when one was kept.
+pub async fn a_batch_of_records_is_stored_and_listed_without_traces(store: Arc<dyn Store>) {
+    let acme = create(&store, "acme").await;
+    let mut batch: Vec<ExecutionRecord> = (0..5)
+        .map(|n| record(&acme, "list_invoices", n * 10))
+        .collect();
+    batch[2].trace = Some(json!({"steps": [{"id": "fetch"}]}));
+    batch[2].outcome = ExecutionOutcome::Error {
+        code: "erp_rejected".to_owned(),
+    };
+    batch[4].erp_requests = 0;
+    batch[4].erp_statuses = Vec::new();
+    store.insert_executions(&batch).await.unwrap();
+    store.insert_executions(&[]).await.unwrap();
+
+    let listed = store
+        .list_executions(&ExecutionQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.records.len(), 5);
+    assert!(listed.records.iter().all(|run| run.trace.is_none()));
+    let mut summary_of_failed = batch[2].clone();
+    summary_of_failed.trace = None;
+    assert!(listed.records.contains(&summary_of_failed));
+    assert_eq!(store.get_execution(&batch[2].id).await.unwrap(), batch[2]);
+    assert_eq!(store.get_execution(&batch[4].id).await.unwrap(), batch[4]);
+}
+
+/// A batch with one record that cannot be stored stores none of them.
+pub async fn a_batch_is_all_or_nothing(store: Arc<dyn Store>) {
+    let acme = create(&store, "acme").await;
+    let first = record(&acme, "list_invoices", 0);
+    store.insert_execution(&first).await.unwrap();
+    let fresh = record(&acme, "list_invoices", 1);
+    let err = store
+        .insert_executions(&[fresh.clone(), first.clone()])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "got {err:?}");
+    assert!(matches!(
+        store.get_execution(&fresh.id).await,
+        Err(StoreError::NotFound(_))
+    ));
 }
