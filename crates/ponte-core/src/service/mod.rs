@@ -69,6 +69,19 @@ pub struct ListedFunction {
     pub served: bool,
 }
 
+/// An integration whose API key was checked by [`Ponte::authenticate`]; only that method
+/// builds one, so a call made with it was authenticated. It lets the HTTP edge refuse a bad
+/// key before it reads a request's body.
+#[derive(Debug, Clone)]
+pub struct Caller(Integration);
+
+impl Caller {
+    /// The caller's integration.
+    pub fn integration(&self) -> &IntegrationId {
+        &self.0.id
+    }
+}
+
 /// The function-call service. Build one per process and share it.
 #[derive(Debug)]
 pub struct Ponte {
@@ -128,10 +141,21 @@ impl Ponte {
         function: &str,
         input: Value,
     ) -> Result<CallOutcome, CallError> {
-        let integration = self.authenticate(api_key).await?;
+        let caller = self.authenticate(api_key).await?;
+        self.call_function_as(&caller, function, input).await
+    }
+
+    /// Calls `function` for an already authenticated caller, with `input` as sent.
+    pub async fn call_function_as(
+        &self,
+        caller: &Caller,
+        function: &str,
+        input: Value,
+    ) -> Result<CallOutcome, CallError> {
+        let integration = &caller.0;
         let started = Instant::now();
         let result = self
-            .call_for(&integration, function, input, RunMode::Call)
+            .call_for(integration, function, input, RunMode::Call)
             .await
             .and_then(|(spec, ran)| {
                 let output = ran.result?;
@@ -186,21 +210,27 @@ impl Ponte {
 
     /// The catalog, with whether the integration of `api_key` serves each function.
     pub async fn list_functions(&self, api_key: &str) -> Result<FunctionListing, CallError> {
-        let integration = self.authenticate(api_key).await?;
+        let caller = self.authenticate(api_key).await?;
+        self.list_functions_as(&caller).await
+    }
+
+    /// The catalog, with whether an authenticated caller's integration serves each function.
+    pub async fn list_functions_as(&self, caller: &Caller) -> Result<FunctionListing, CallError> {
+        let integration = &caller.0;
         let mut functions = Vec::new();
         for spec in ponte_catalog::catalog() {
-            let served = integration.active && self.is_served(&integration, spec.id).await?;
+            let served = integration.active && self.is_served(integration, spec.id).await?;
             functions.push(ListedFunction { spec, served });
         }
         Ok(FunctionListing {
-            integration: integration.id,
+            integration: integration.id.clone(),
             active: integration.active,
             functions,
         })
     }
 
-    /// The integration the key speaks for; `unauthorized` otherwise.
-    async fn authenticate(&self, api_key: &str) -> Result<Integration, CallError> {
+    /// The caller the key speaks for; `unauthorized` otherwise.
+    pub async fn authenticate(&self, api_key: &str) -> Result<Caller, CallError> {
         let unauthorized = || {
             CallError::new(
                 ErrorCode::Unauthorized,
@@ -223,7 +253,7 @@ impl Ponte {
             Err(err) => return Err(internal("integration read", &err)),
         };
         tracing::Span::current().record("integration", integration.id.as_str());
-        Ok(integration)
+        Ok(Caller(integration))
     }
 
     /// The source of the automation bound to `function`, as `(name, yaml)`, or `None`.
