@@ -207,7 +207,7 @@ pub(crate) fn shorten(value: &str) -> String {
 }
 
 /// A JSON request body. An empty body is `{}` (functions without inputs need none); anything
-/// else must be sent as `application/json` and parse.
+/// else, whitespace included, must be sent as `application/json` and parse.
 #[derive(Debug)]
 pub struct JsonBody(pub Value);
 
@@ -223,7 +223,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(unreadable_body)?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+        if bytes.is_empty() {
             return Ok(JsonBody(Value::Object(serde_json::Map::new())));
         }
         if is_json != Some(true) {

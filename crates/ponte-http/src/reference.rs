@@ -101,6 +101,7 @@ pub fn openapi() -> Value {
     let (_, document) = crate::api_router().split_for_parts();
     let mut value = serde_json::to_value(document).unwrap_or_else(|_| json!({}));
     add_shared_refusals(&mut value);
+    optional_bodies(&mut value);
     describe_function_output(&mut value);
     add_catalog(&mut value);
     value["x-error-codes"] = ErrorCode::ALL
@@ -242,6 +243,41 @@ fn add_shared_refusals(document: &mut Value) {
     }
 }
 
+/// Every body is read by `JsonBody`, which takes an empty body as `{}`: functions without
+/// inputs need none, and the others answer `invalid_input` naming what is missing. A body is
+/// documented as required only where `{}` cannot do: its schema requires a field
+/// ([`add_catalog`] decides it again per function).
+fn optional_bodies(document: &mut Value) {
+    let schemas = document
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    let Some(paths) = document["paths"].as_object_mut() else {
+        return;
+    };
+    for operation in paths.values_mut().filter_map(Value::as_object_mut) {
+        for body in operation
+            .values_mut()
+            .filter_map(|op| op.get_mut("requestBody"))
+        {
+            let schema = &body["content"]["application/json"]["schema"];
+            let schema = schema["$ref"]
+                .as_str()
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .map_or(schema, |name| &schemas[name]);
+            let needs_fields = schema["required"]
+                .as_array()
+                .is_some_and(|required| !required.is_empty());
+            body["required"] = json!(needs_fields);
+            let described = body["description"].as_str().unwrap_or_default();
+            body["description"] = json!(format!(
+                "{described}{}An empty body counts as `{{}}`.",
+                if described.is_empty() { "" } else { ". " }
+            ));
+        }
+    }
+}
+
 /// The generic function call answers whatever the function's output is: an object, a list,
 /// or `null` (its concrete paths, added by [`add_catalog`], carry the exact schema).
 fn describe_function_output(document: &mut Value) {
@@ -285,6 +321,10 @@ fn add_catalog(document: &mut Value) {
         if let Some(object) = operation.as_object_mut() {
             object.remove("parameters");
         }
+        let needs_inputs = spec.input_schema()["required"]
+            .as_array()
+            .is_some_and(|required| !required.is_empty());
+        operation["requestBody"]["required"] = json!(needs_inputs);
         operation["requestBody"]["content"]["application/json"]["schema"] = input;
         if let Some(responses) = operation["responses"].as_object_mut() {
             match spec.output_kind {
@@ -333,6 +373,13 @@ fn hoist(mut schema: Value, prefix: &str, schemas: &mut Map<String, Value>) -> V
 fn rewrite_refs(value: &mut Value, prefix: &str) {
     match value {
         Value::Object(object) => {
+            // `format: uint32` is schemars' word for the range; clients and generators that do
+            // not know the format still read `maximum`.
+            if object.get("format").and_then(Value::as_str) == Some("uint32")
+                && !object.contains_key("maximum")
+            {
+                object.insert("maximum".to_owned(), json!(u32::MAX));
+            }
             for (key, item) in object.iter_mut() {
                 if key == "$ref"
                     && let Some(name) = item.as_str().and_then(|r| r.strip_prefix("#/$defs/"))

@@ -71,6 +71,16 @@ async fn a_body_that_is_not_json_is_invalid_json() {
     let body = answer.problem(400);
     assert_eq!(body["code"], "invalid_json");
     assert_eq!(body["type"], "/docs#error-invalid_json");
+    // Only an empty body stands for `{}`; whitespace is a body, and not JSON.
+    let answer = app
+        .call_raw(
+            Some(&key),
+            "list_products",
+            Some("application/json"),
+            b"\t".to_vec(),
+        )
+        .await;
+    assert_eq!(answer.problem(400)["code"], "invalid_json");
 }
 
 #[tokio::test]

@@ -49,6 +49,9 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<ExitCode> {
             false
         }
     };
+    if let Err(e) = c.tools.check() {
+        problems.push(e.to_string());
+    }
     for i in &c.integrations {
         for (name, r) in &i.secrets {
             if let Err(e) = config::resolve_secret(

@@ -36,7 +36,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let store = provision::open_store(&loaded.database_url(), &master).await?;
         provision::sync(&store, &loaded).await?;
         let ponte = Arc::new(provision::service(store)?);
-        let mut state = ponte_http::AppState::new(ponte.clone()).with_body_limit(loaded.config.server.body_limit_bytes);
+        let mut state = ponte_http::AppState::new(ponte.clone())
+            .with_body_limit(loaded.config.server.body_limit_bytes)
+            .with_tools(&loaded.config.tools)?;
         match admin_token(&loaded)? {
             Some(token) => state = state.with_admin_token(token),
             None => tracing::info!("the admin API is off: security.admin_token is not set"),

@@ -51,6 +51,16 @@ impl Default for ToolsConfig {
     }
 }
 
+impl ToolsConfig {
+    /// Checks the options as [`AppState::with_tools`] applies them.
+    ///
+    /// # Errors
+    /// `client_ip_header` is not a header name.
+    pub fn check(&self) -> Result<(), InvalidToolsConfig> {
+        ToolsGuard::new(self).map(drop)
+    }
+}
+
 /// A [`ToolsConfig`] that cannot be applied.
 #[derive(Debug, thiserror::Error)]
 #[error("tools.client_ip_header: `{0}` is not a header name")]

@@ -18,7 +18,7 @@ use ponte_catalog::{InputError, InputErrorCode};
 use ponte_core::service::{CallError, ErrorCode};
 use serde::Deserialize;
 use serde_json::Value;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -121,6 +121,30 @@ pub struct QrPngQuery {
     /// Pixels per module of the PNG (default 8).
     #[param(minimum = 1, maximum = 40, nullable = false)]
     pub px: Option<u32>,
+}
+
+/// The body of `POST /v1/tools/pix/build`, as the API reference shows it (the handler reads
+/// it as `ponte_br`'s own request, which has the same fields).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)] // a description for the document, never built
+pub struct PixBuildBody {
+    /// The receiver's PIX key (CPF, CNPJ, e-mail, phone or random key).
+    #[schema(example = "12345678000195")]
+    key: String,
+    /// Merchant name (folded to ASCII, at most 25 characters kept).
+    #[schema(example = "Provedor Acao")]
+    name: String,
+    /// Merchant city (folded to ASCII, at most 15 characters kept).
+    #[schema(example = "Sao Paulo")]
+    city: String,
+    /// Amount, `"123.45"`; absent: the payer types it.
+    #[schema(example = "99.90")]
+    amount: Option<String>,
+    /// Transaction id, `[A-Za-z0-9]{1,25}`.
+    #[schema(example = "FAT145535")]
+    txid: Option<String>,
+    /// Shown to the payer.
+    description: Option<String>,
 }
 
 fn json(value: &impl serde::Serialize) -> Response {
@@ -245,7 +269,7 @@ async fn boleto(
 ) -> Result<Response, Problem> {
     bounded_text("code", &q.code, MAX_CODE_CHARS)?;
     let today = match q.today.as_deref() {
-        None | Some("") => ponte_core::clock::today_in_brasilia(),
+        None => ponte_core::clock::today_in_brasilia(),
         Some(text) => time::Date::parse(
             text,
             time::macros::format_description!("[year]-[month]-[day]"),
@@ -282,8 +306,8 @@ async fn pix_parse(
 /// Build a static PIX BR Code. Body: `{key, name, city, amount?, txid?, description?}`.
 #[utoipa::path(post, path = "/v1/tools/pix/build", tag = "tools",
     security((), ("api_key" = [])),
-    request_body(content = Object, content_type = "application/json",
-        description = "`{key, name, city, amount?, txid?, description?}`"),
+    request_body(content = PixBuildBody, content_type = "application/json",
+        description = "The receiver and the payment"),
     responses(
         (status = 200, description = "`{payload}`", body = Object),
         (status = 422, description = "`invalid_input`: a field cannot go into a BR Code", body = Problem, content_type = "application/problem+json")))]
