@@ -568,6 +568,7 @@ impl Checker<'_> {
             StepKind::Fail {
                 code,
                 message: self.template(&fail.message, scope)?,
+                not_found: fail.not_found,
             }
         };
         // A failed part has left a diagnostic, so compilation fails as a whole; the partial

@@ -82,7 +82,11 @@ pub(crate) enum StepKind {
     Request(Box<Request>),
     Set(JqProgram),
     Return(JqProgram),
-    Fail { code: String, message: Tpl },
+    Fail {
+        code: String,
+        message: Tpl,
+        not_found: bool,
+    },
 }
 
 #[derive(Debug)]

@@ -391,7 +391,11 @@ impl Engine {
                         })?,
                 )
             }
-            StepKind::Fail { code, message } => {
+            StepKind::Fail {
+                code,
+                message,
+                not_found,
+            } => {
                 let message = run
                     .automation
                     .templates
@@ -404,6 +408,7 @@ impl Engine {
                 return Err(RunError::Failed {
                     code: code.clone(),
                     message,
+                    not_found: *not_found,
                 });
             }
             StepKind::Request(request) => {

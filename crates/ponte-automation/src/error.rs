@@ -92,6 +92,8 @@ pub enum RunError {
         code: String,
         /// Its message.
         message: String,
+        /// The step said the ERP has no record the inputs name (`not_found: true`).
+        not_found: bool,
     },
 }
 

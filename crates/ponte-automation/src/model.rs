@@ -113,6 +113,10 @@ pub struct FailDoc {
     /// Message template for people.
     #[schemars(with = "String")]
     pub message: Src,
+    /// The ERP answered, and has no record the inputs name (a customer, a contract, a boleto):
+    /// the caller gets `404 not_found_in_erp` instead of `502 erp_rejected`. Default `false`.
+    #[serde(default)]
+    pub not_found: bool,
 }
 
 /// HTTP methods an automation may use.

@@ -22,6 +22,7 @@ pub struct CreateOrderInput {
     /// The order placed by the buyer.
     pub order: Order,
     /// A human-readable summary of the order, usually written into an ERP notes field.
+    #[schemars(length(min = 1))]
     pub message: String,
 }
 
@@ -32,6 +33,7 @@ pub struct CreateOrderExistingCustomerInput {
     /// The order placed by the buyer.
     pub order: Order,
     /// A human-readable summary of the order, usually written into an ERP notes field.
+    #[schemars(length(min = 1))]
     pub message: String,
     /// The customer's CPF or CNPJ.
     pub customer_document_number: DocumentNumber,
@@ -71,6 +73,7 @@ pub struct CustomerContractInput {
 #[serde(deny_unknown_fields)]
 pub struct GetInvoiceInput {
     /// The invoice's id in the ERP.
+    #[schemars(length(min = 1))]
     pub customer_bill_id: String,
     /// The customer's CPF or CNPJ; the invoice must belong to this customer.
     pub customer_document_number: DocumentNumber,
@@ -81,6 +84,7 @@ pub struct GetInvoiceInput {
 #[serde(deny_unknown_fields)]
 pub struct GetBoletoPdfInput {
     /// The boleto's id in the ERP (an invoice's `remote_id`).
+    #[schemars(length(min = 1))]
     pub boleto_id: String,
 }
 
@@ -91,6 +95,7 @@ pub struct SettleBoletoInput {
     /// The payment received.
     pub transaction: Transaction,
     /// The boleto paid, by its id in the ERP (an invoice's `remote_id`).
+    #[schemars(length(min = 1))]
     pub boleto_id: String,
     /// The customer's CPF or CNPJ.
     pub customer_document_number: DocumentNumber,
@@ -149,6 +154,7 @@ pub struct TrustUnlockInput {
     /// The customer's CPF or CNPJ.
     pub customer_document_number: DocumentNumber,
     /// The blocked contract to release (ERP id).
+    #[schemars(length(min = 1))]
     pub contract_id: String,
 }
 
@@ -162,8 +168,10 @@ pub struct CreateTicketInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_id: Option<String>,
     /// The ticket's subject.
+    #[schemars(length(min = 1))]
     pub subject: String,
     /// The ticket's text.
+    #[schemars(length(min = 1))]
     pub message: String,
     /// The customer's user on the platform, if known.
     #[serde(
@@ -180,6 +188,7 @@ pub struct CreateTicketInput {
 #[serde(deny_unknown_fields)]
 pub struct GetFiscalNotePdfInput {
     /// The fiscal note's id in the ERP (an `id_nota` of `list_fiscal_notes`).
+    #[schemars(length(min = 1))]
     pub nota_id: String,
     /// The customer's CPF or CNPJ; the note must belong to this customer.
     pub customer_document_number: DocumentNumber,

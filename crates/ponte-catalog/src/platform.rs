@@ -69,6 +69,7 @@ pub struct Order {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OrderCustomer {
     /// Full name, or company name.
+    #[schemars(length(min = 1))]
     pub name: String,
     /// The buyer's CPF or CNPJ.
     pub document_number: DocumentNumber,
@@ -178,6 +179,7 @@ pub struct Lead {
     #[schemars(with = "OrBlank<Timestamp>")]
     pub created_at: Option<Timestamp>,
     /// The person's or company's name.
+    #[schemars(length(min = 1))]
     pub name: String,
     /// CPF or CNPJ, when the visitor gave one.
     #[serde(

@@ -240,6 +240,21 @@ fn check_object(
     }
 }
 
+/// JSON Schema counts `1.0` as an integer, and some encoders write whole numbers that way:
+/// a float with no fraction, within 64 bits, becomes the integer it spells.
+fn whole_number(value: &mut Value) -> &Value {
+    if let Some(float) = value.as_f64().filter(|_| value.is_f64())
+        && float.fract() == 0.0
+        // The bounds are exact in f64 (±2^63); `as` truncates nothing for values inside them.
+        && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&float)
+    {
+        #[allow(clippy::cast_possible_truncation)]
+        let whole = float as i64;
+        *value = Value::from(whole);
+    }
+    value
+}
+
 fn check_value(kind: Kind, value: &mut Value, path: &str, errors: &mut Vec<InputError>) {
     let mut problem = |code: InputErrorCode, got: String| {
         errors.push(InputError {
@@ -277,6 +292,7 @@ fn check_value(kind: Kind, value: &mut Value, path: &str, errors: &mut Vec<Input
             }
         }
         Kind::Id => {
+            whole_number(value);
             let fits = match &*value {
                 Value::String(text) => !text.is_empty(),
                 Value::Number(number) => number.is_i64(),
@@ -286,7 +302,7 @@ fn check_value(kind: Kind, value: &mut Value, path: &str, errors: &mut Vec<Input
                 problem(InputErrorCode::WrongType, render(value));
             }
         }
-        Kind::Count => match value.as_u64() {
+        Kind::Count => match whole_number(value).as_u64() {
             Some(count) if count >= 1 && u32::try_from(count).is_ok() => {}
             Some(_) => problem(InputErrorCode::InvalidValue, render(value)),
             None => problem(InputErrorCode::WrongType, render(value)),

@@ -75,6 +75,7 @@ impl JsonSchema for DocumentNumber {
             "description": "CPF (11 digits) or CNPJ (14 characters, letters allowed in the \
                 alphanumeric CNPJ), formatted or bare. The check digits are validated and the \
                 automation receives the bare upper-case form.",
+            "format": "cpf-cnpj",
             "minLength": 11,
             "maxLength": 18,
             "examples": ["529.982.247-25", "11.222.333/0001-81", "12ABC34501DE35"]
@@ -256,7 +257,10 @@ impl JsonSchema for PlatformId {
         json_schema!({
             "type": ["string", "integer"],
             "minLength": 1,
-            "description": "The platform's own id of the object: a non-empty string or an integer."
+            "minimum": i64::MIN,
+            "maximum": i64::MAX,
+            "description": "The platform's own id of the object: a non-empty string or a 64-bit \
+                integer."
         })
     }
 }

@@ -21,6 +21,7 @@ const ENV_SECTIONS: &[&str] = &[
     "security__",
     "log__",
     "executions__",
+    "tools__",
 ];
 
 /// The whole configuration.
@@ -42,6 +43,9 @@ pub struct Config {
     /// Execution records.
     #[serde(default)]
     pub executions: ExecutionsConfig,
+    /// `/v1/tools/`: rate limit per client, API key.
+    #[serde(default)]
+    pub tools: ponte_http::ToolsConfig,
     /// Integrations provisioned from this file, synced into the store at start.
     #[serde(default)]
     pub integrations: Vec<IntegrationConfig>,
@@ -394,6 +398,26 @@ mod tests {
         assert_eq!(acme.api_keys, ["env:ACME_PONTE_KEY"]);
         assert_eq!(acme.settings.timeouts.function_ms, 30000);
         assert_eq!(acme.settings.pix.len(), 1);
+        let tools = &loaded.config.tools;
+        assert_eq!(tools.requests_per_minute, 300);
+        assert_eq!(tools.burst, 60);
+        assert!(!tools.require_api_key);
+        assert_eq!(tools.client_ip_header, None);
+    }
+
+    #[test]
+    fn the_tools_section_is_read_and_strict() {
+        let (_d, path) = write(
+            "[tools]\nrequests_per_minute = 0\nrequire_api_key = true\nclient_ip_header = \"X-Real-IP\"\n",
+        );
+        let tools = load(Some(&path)).unwrap().config.tools;
+        assert_eq!(tools.requests_per_minute, 0);
+        assert_eq!(tools.burst, 60, "unset keys keep their defaults");
+        assert!(tools.require_api_key);
+        assert_eq!(tools.client_ip_header.as_deref(), Some("X-Real-IP"));
+        let (_d, path) = write("[tools]\nrate = 3\n");
+        let err = load(Some(&path)).unwrap_err().to_string();
+        assert!(err.contains("rate"), "{err}");
     }
 
     #[test]

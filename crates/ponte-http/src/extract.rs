@@ -1,13 +1,27 @@
-//! The extractors of the API. Each one turns a malformed request into a [`Problem`], so no
-//! handler ever answers axum's plain-text rejections.
+//! The extractors of the API, one per kind of request part. Each one turns a malformed
+//! request into a [`Problem`] with a code of the table, so no handler ever answers axum's
+//! plain-text rejections:
+//!
+//! | part | extractor | refusal |
+//! |---|---|---|
+//! | API key | [`Authenticated`] (checked against the store), [`BearerKey`] (shape only) | `unauthorized` |
+//! | admin token | [`AdminAccess`] | `unauthorized` |
+//! | path | [`PathParams`] | `not_found` |
+//! | query | [`QueryParams`] | `invalid_parameter` |
+//! | body | [`JsonBody`] | `invalid_json`, `unsupported_media_type`, `payload_too_large` |
+//!
+//! Unknown paths and methods are answered by the router's fallbacks in [`crate::problem`].
+//! Extractors that read headers run before the body is read, so a request without valid
+//! credentials is refused without its body being read at all.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
+use ponte_catalog::{InputError, InputErrorCode};
 use ponte_core::model::ApiKey;
-use ponte_core::service::{ErrorCode, admin_token_matches};
+use ponte_core::service::{CallError, Caller, ErrorCode, admin_token_matches};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -43,6 +57,23 @@ impl<S: Send + Sync> FromRequestParts<S> for BearerKey {
                 "Send the integration's API key as `Authorization: Bearer <key>`.",
             )),
         }
+    }
+}
+
+/// The caller of an integration's route, its API key checked against the store: a missing,
+/// malformed, unknown or revoked key is `unauthorized` before the request's body is read.
+#[derive(Debug)]
+pub struct Authenticated(pub Caller);
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let BearerKey(key) = BearerKey::from_request_parts(parts, state).await?;
+        Ok(Authenticated(state.ponte.authenticate(&key).await?))
     }
 }
 
@@ -96,7 +127,8 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathPar
     }
 }
 
-/// Query parameters; one that does not parse is `invalid_input`, naming it.
+/// Query parameters. A missing required one, or one that does not parse as its type, is
+/// `invalid_parameter` naming it (`errors[0].path` is `?name`); unknown ones are ignored.
 #[derive(Debug)]
 pub struct QueryParams<T>(pub T);
 
@@ -104,22 +136,78 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Query::<T>::try_from_uri(&parts.uri)
-            .map(|Query(params)| QueryParams(params))
-            .map_err(|rejection| {
-                Problem::new(
-                    ErrorCode::InvalidInput,
-                    format!(
-                        "The query string does not parse: {}.",
-                        rejection.body_text()
-                    ),
-                )
-            })
+        let query = parts.uri.query().unwrap_or_default();
+        let pairs = form_urlencoded::parse(query.as_bytes());
+        serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(pairs))
+            .map(QueryParams)
+            .map_err(|error| query_problem(query, &error))
+    }
+}
+
+/// The problem for a query that does not deserialize, naming the parameter: serde's path
+/// names it when its value is wrong, serde's message when it is missing.
+fn query_problem(
+    query: &str,
+    error: &serde_path_to_error::Error<serde_urlencoded::de::Error>,
+) -> Problem {
+    let message = error.inner().to_string();
+    if let Some(name) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        return parameter_problem(
+            name,
+            InputErrorCode::Missing,
+            "a value",
+            "nothing",
+            format!("The query parameter `{name}` is required."),
+        );
+    }
+    let name = error.path().to_string();
+    let got = form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| shorten(&value))
+        .unwrap_or_default();
+    parameter_problem(
+        &name,
+        InputErrorCode::WrongType,
+        "a value of the parameter's type (see /openapi.json)",
+        &got,
+        format!("The query parameter `{name}` does not parse: {message}."),
+    )
+}
+
+/// An `invalid_parameter` problem about one query parameter.
+pub(crate) fn parameter_problem(
+    name: &str,
+    code: InputErrorCode,
+    expected: &str,
+    got: &str,
+    detail: String,
+) -> Problem {
+    CallError {
+        errors: vec![InputError {
+            path: format!("?{name}"),
+            code,
+            expected: expected.to_owned(),
+            got: got.to_owned(),
+        }],
+        ..CallError::new(ErrorCode::InvalidParameter, detail)
+    }
+    .into()
+}
+
+/// A value cut to 60 characters, for echoing in an error.
+pub(crate) fn shorten(value: &str) -> String {
+    if value.chars().count() > 60 {
+        format!("{}…", value.chars().take(60).collect::<String>())
+    } else {
+        value.to_owned()
     }
 }
 
 /// A JSON request body. An empty body is `{}` (functions without inputs need none); anything
-/// else must be sent as `application/json` and parse.
+/// else, whitespace included, must be sent as `application/json` and parse.
 #[derive(Debug)]
 pub struct JsonBody(pub Value);
 
@@ -135,7 +223,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(unreadable_body)?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+        if bytes.is_empty() {
             return Ok(JsonBody(Value::Object(serde_json::Map::new())));
         }
         if is_json != Some(true) {

@@ -1,18 +1,17 @@
 //! `/v1/functions`: the catalog as the caller's integration sees it, and calling one function.
 
 use axum::Json;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use ponte_core::service::{ErrorCode, FunctionListing};
+use ponte_core::service::FunctionListing;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::extract::{BearerKey, JsonBody};
+use crate::extract::{Authenticated, JsonBody, PathParams};
 use crate::{AppState, EXECUTION_ID_HEADER, Problem};
 
 /// The routes of this resource.
@@ -102,15 +101,17 @@ impl From<FunctionListing> for FunctionList {
 )]
 async fn list_functions(
     State(state): State<AppState>,
-    BearerKey(key): BearerKey,
+    Authenticated(caller): Authenticated,
 ) -> Result<Json<FunctionList>, Problem> {
-    let listing = state.ponte.list_functions(&key).await?;
+    let listing = state.ponte.list_functions_as(&caller).await?;
     Ok(Json(listing.into()))
 }
 
 /// Calls one function of the caller's integration. The body holds the inputs; the answer is
-/// exactly the function's output (`204` for functions without one). The run is named by the
-/// `Ponte-Execution-Id` header, on errors too whenever an automation ran.
+/// exactly the function's output (`204` for functions without one): an object, a list (the
+/// `list_` functions, `get_invoice`) or `null` (`get_customer_info` of an unknown customer).
+/// The run is named by the `Ponte-Execution-Id` header, on errors too whenever an automation
+/// ran. The API key is checked before the body is read.
 #[utoipa::path(
     post,
     path = "/v1/functions/{id}",
@@ -126,27 +127,26 @@ async fn list_functions(
             headers(("Ponte-Execution-Id" = String, description = "The run"))),
         (status = 400, description = "`invalid_json`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`unknown_function`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`unknown_function`; `not_found_in_erp`: the ERP has no record the inputs name (`automation_code` says which)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_media_type`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_input`, `invalid_document`", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "`internal`", body = Problem, content_type = "application/problem+json"),
         (status = 501, description = "`function_not_configured`", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "`erp_unavailable`, `erp_rejected`, `erp_invalid_response`, `erp_auth_failed`, `host_not_allowed`, `limit_exceeded`, `automation_error`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "`integration_inactive`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`integration_inactive`, `erp_circuit_open` (with `Retry-After`)", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds until the ERP is tried again (`erp_circuit_open`)"))),
         (status = 504, description = "`erp_timeout`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 async fn call_function(
     State(state): State<AppState>,
-    BearerKey(key): BearerKey,
-    id: Result<Path<String>, PathRejection>,
+    Authenticated(caller): Authenticated,
+    PathParams(id): PathParams<String>,
     JsonBody(input): JsonBody,
 ) -> Result<Response, Problem> {
-    let Path(id) =
-        id.map_err(|_| Problem::new(ErrorCode::UnknownFunction, "Unreadable function name."))?;
     tracing::Span::current().record("function", id.as_str());
-    let outcome = state.ponte.call_function(&key, &id, input).await?;
+    let outcome = state.ponte.call_function_as(&caller, &id, input).await?;
     let header = [(EXECUTION_ID_HEADER, outcome.execution_id.to_string())];
     Ok(match outcome.output {
         Some(output) => (header, Json(output)).into_response(),

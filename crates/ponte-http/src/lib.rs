@@ -30,6 +30,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use utoipa_axum::router::OpenApiRouter;
 
 pub use problem::Problem;
+pub use tools::{InvalidToolsConfig, ToolsConfig};
 
 /// The default largest request body: 1 MiB, far above any catalog function's inputs.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -46,15 +47,19 @@ pub struct AppState {
     pub body_limit: usize,
     /// The admin API's bearer token; without one, every admin route answers `unauthorized`.
     pub admin_token: Option<SecretString>,
+    /// Who may use `/v1/tools/` and how often.
+    pub(crate) tools: Arc<tools::access::ToolsGuard>,
 }
 
 impl AppState {
     /// The state over a service, with the default body limit.
     pub fn new(ponte: Arc<Ponte>) -> Self {
+        let tools = tools::access::ToolsGuard::with_header(&ToolsConfig::default(), None);
         Self {
             ponte,
             body_limit: DEFAULT_BODY_LIMIT,
             admin_token: None,
+            tools: Arc::new(tools),
         }
     }
 
@@ -63,6 +68,15 @@ impl AppState {
     pub fn with_admin_token(mut self, token: SecretString) -> Self {
         self.admin_token = Some(token);
         self
+    }
+
+    /// The same state with other options for `/v1/tools/` (rate limit, API key).
+    ///
+    /// # Errors
+    /// `client_ip_header` is not a header name.
+    pub fn with_tools(mut self, config: &ToolsConfig) -> Result<Self, InvalidToolsConfig> {
+        self.tools = Arc::new(tools::access::ToolsGuard::new(config)?);
+        Ok(self)
     }
 
     /// The same state with another body limit.
@@ -88,7 +102,7 @@ pub fn app(state: AppState) -> Router {
     let body_limit = state.body_limit;
     api.merge(reference::routes())
         .fallback(problem::not_found)
-        .method_not_allowed_fallback(problem::not_found)
+        .method_not_allowed_fallback(problem::method_not_allowed)
         // Bodies over the limit are refused while being read, never buffered whole.
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::custom(problem::panic_response))
@@ -104,7 +118,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let ponte = state.ponte.clone();
-    let served = axum::serve(listener, app(state))
+    // The peer's address reaches the handlers, for the tools' rate limit per client.
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     ponte.flush_executions().await;

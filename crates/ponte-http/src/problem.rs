@@ -118,11 +118,26 @@ impl IntoResponse for Problem {
     }
 }
 
-/// The fallback for paths and methods no route answers.
-pub(crate) async fn not_found(method: axum::http::Method, uri: axum::http::Uri) -> Problem {
+/// The fallback for paths no route answers.
+pub(crate) async fn not_found(uri: axum::http::Uri) -> Problem {
     Problem::new(
         ErrorCode::NotFound,
-        format!("No endpoint answers {method} {}.", uri.path()),
+        format!("No endpoint answers {}.", uri.path()),
+    )
+}
+
+/// The fallback for a path some route answers, with a method it does not take. The router adds
+/// the `Allow` header listing the methods it does take.
+pub(crate) async fn method_not_allowed(
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+) -> Problem {
+    Problem::new(
+        ErrorCode::MethodNotAllowed,
+        format!(
+            "{} does not take {method}; `Allow` lists the methods it takes.",
+            uri.path()
+        ),
     )
 }
 

@@ -6,6 +6,12 @@
 //! catalog function is added from the catalog's JSON Schemas (OpenAPI 3.1 speaks JSON Schema
 //! 2020-12, so they go in as they are, their `$defs` moved under `components.schemas`). The
 //! error table rides along as `x-error-codes`.
+//!
+//! The refusals every route shares are added to each operation from what it declares, so
+//! none is forgotten: `401` where it takes credentials, `400 invalid_parameter` where a query
+//! parameter can fail to parse, `400`/`413`/`415` where it reads a body, `429` on the tools,
+//! `500` everywhere. A path no route answers is `404 not_found` and a method a path does not
+//! take is `405 method_not_allowed` with `Allow`; neither belongs to an operation.
 
 use std::sync::LazyLock;
 
@@ -21,6 +27,7 @@ use utoipa::openapi::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use crate::AppState;
+use crate::problem::PROBLEM_JSON;
 
 /// The page, written by hand: HTML, CSS and a small script, nothing fetched from elsewhere.
 const PAGE: &str = include_str!("reference.html");
@@ -41,6 +48,9 @@ Errors are `application/problem+json` with a stable `code`.",
         (name = "admin", description = "The operator's API: integrations, API keys, executions \
 and their traces, test runs. Authenticate with the admin token (`security.admin_token`)"),
         (name = "health", description = "Liveness and readiness"),
+        (name = "tools", description = "Boletos, PIX BR Codes, CPF/CNPJ, barcodes and QR codes, \
+without an ERP. Rate-limited per client address (`429` with `Retry-After`); an API key is \
+required when `tools.require_api_key` is set"),
     ),
     modifiers(&SecuritySchemes),
 )]
@@ -90,6 +100,9 @@ static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
 pub fn openapi() -> Value {
     let (_, document) = crate::api_router().split_for_parts();
     let mut value = serde_json::to_value(document).unwrap_or_else(|_| json!({}));
+    add_shared_refusals(&mut value);
+    optional_bodies(&mut value);
+    describe_function_output(&mut value);
     add_catalog(&mut value);
     value["x-error-codes"] = ErrorCode::ALL
         .into_iter()
@@ -131,6 +144,150 @@ async fn page() -> impl IntoResponse {
     )
 }
 
+/// One refusal an operation can answer: its status, code and when.
+struct Refusal {
+    status: u16,
+    code: ErrorCode,
+    when: &'static str,
+}
+
+/// The refusals an operation answers by the shape it declares, before its handler runs.
+fn shared_refusals(path: &str, operation: &Value) -> Vec<Refusal> {
+    let mut refusals = Vec::new();
+    let mut add = |code: ErrorCode, when: &'static str| {
+        refusals.push(Refusal {
+            status: code.status(),
+            code,
+            when,
+        });
+    };
+    let requirements = operation["security"].as_array();
+    if requirements.is_some_and(|all| !all.is_empty()) {
+        let optional = requirements.is_some_and(|all| all.iter().any(|r| r == &json!({})));
+        add(
+            ErrorCode::Unauthorized,
+            if optional {
+                "when `tools.require_api_key` is set: no valid API key"
+            } else {
+                "missing or invalid credentials"
+            },
+        );
+    }
+    let parameters = operation["parameters"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let may_not_parse = parameters
+        .iter()
+        .any(|p| p["in"] == "query" && (p["required"] == true || p["schema"]["type"] != "string"));
+    if may_not_parse {
+        add(
+            ErrorCode::InvalidParameter,
+            "a query parameter is missing or does not parse",
+        );
+    }
+    if operation.get("requestBody").is_some() {
+        add(ErrorCode::InvalidJson, "the body is not JSON");
+        add(
+            ErrorCode::PayloadTooLarge,
+            "the body is over the server's limit",
+        );
+        add(
+            ErrorCode::UnsupportedMediaType,
+            "the body is not sent as JSON",
+        );
+    }
+    if path.starts_with("/v1/tools/") {
+        add(ErrorCode::RateLimited, "this client's rate is spent");
+    }
+    add(ErrorCode::Internal, "Ponte failed; the log has the details");
+    refusals
+}
+
+/// Adds [`shared_refusals`] to every operation as `application/problem+json`, merged with the
+/// statuses the operation documents itself.
+fn add_shared_refusals(document: &mut Value) {
+    let Some(paths) = document["paths"].as_object_mut() else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(operations) = item.as_object_mut() else {
+            continue;
+        };
+        for operation in operations.values_mut() {
+            for refusal in shared_refusals(path, operation) {
+                let code = refusal.code.code();
+                let responses = &mut operation["responses"];
+                let status = refusal.status.to_string();
+                let response = &mut responses[status.as_str()];
+                let described = response["description"].as_str().unwrap_or_default();
+                if !described.contains(&format!("`{code}`")) {
+                    let mention = format!("`{code}`: {}", refusal.when);
+                    response["description"] = json!(if described.is_empty() {
+                        mention
+                    } else {
+                        format!("{described}; {mention}")
+                    });
+                }
+                response["content"] = json!({
+                    PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                });
+                if refusal.code == ErrorCode::RateLimited {
+                    response["headers"]["Retry-After"] = json!({
+                        "description": "Seconds until this client's next request is let through",
+                        "schema": {"type": "integer", "minimum": 1}
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Every body is read by `JsonBody`, which takes an empty body as `{}`: functions without
+/// inputs need none, and the others answer `invalid_input` naming what is missing. A body is
+/// documented as required only where `{}` cannot do: its schema requires a field
+/// ([`add_catalog`] decides it again per function).
+fn optional_bodies(document: &mut Value) {
+    let schemas = document
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    let Some(paths) = document["paths"].as_object_mut() else {
+        return;
+    };
+    for operation in paths.values_mut().filter_map(Value::as_object_mut) {
+        for body in operation
+            .values_mut()
+            .filter_map(|op| op.get_mut("requestBody"))
+        {
+            let schema = &body["content"]["application/json"]["schema"];
+            let schema = schema["$ref"]
+                .as_str()
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .map_or(schema, |name| &schemas[name]);
+            let needs_fields = schema["required"]
+                .as_array()
+                .is_some_and(|required| !required.is_empty());
+            body["required"] = json!(needs_fields);
+            let described = body["description"].as_str().unwrap_or_default();
+            body["description"] = json!(format!(
+                "{described}{}An empty body counts as `{{}}`.",
+                if described.is_empty() { "" } else { ". " }
+            ));
+        }
+    }
+}
+
+/// The generic function call answers whatever the function's output is: an object, a list,
+/// or `null` (its concrete paths, added by [`add_catalog`], carry the exact schema).
+fn describe_function_output(document: &mut Value) {
+    if let Some(ok) = document.pointer_mut("/paths/~1v1~1functions~1{id}/post/responses/200") {
+        ok["content"]["application/json"]["schema"] = json!({
+            "oneOf": [{"type": "object"}, {"type": "array"}, {"type": "null"}]
+        });
+    }
+}
+
 /// Adds `components.schemas` for every function's input and output and one concrete path per
 /// function, modelled on the generic operation.
 fn add_catalog(document: &mut Value) {
@@ -164,6 +321,10 @@ fn add_catalog(document: &mut Value) {
         if let Some(object) = operation.as_object_mut() {
             object.remove("parameters");
         }
+        let needs_inputs = spec.input_schema()["required"]
+            .as_array()
+            .is_some_and(|required| !required.is_empty());
+        operation["requestBody"]["required"] = json!(needs_inputs);
         operation["requestBody"]["content"]["application/json"]["schema"] = input;
         if let Some(responses) = operation["responses"].as_object_mut() {
             match spec.output_kind {
@@ -212,6 +373,13 @@ fn hoist(mut schema: Value, prefix: &str, schemas: &mut Map<String, Value>) -> V
 fn rewrite_refs(value: &mut Value, prefix: &str) {
     match value {
         Value::Object(object) => {
+            // `format: uint32` is schemars' word for the range; clients and generators that do
+            // not know the format still read `maximum`.
+            if object.get("format").and_then(Value::as_str) == Some("uint32")
+                && !object.contains_key("maximum")
+            {
+                object.insert("maximum".to_owned(), json!(u32::MAX));
+            }
             for (key, item) in object.iter_mut() {
                 if key == "$ref"
                     && let Some(name) = item.as_str().and_then(|r| r.strip_prefix("#/$defs/"))

@@ -71,6 +71,16 @@ async fn a_body_that_is_not_json_is_invalid_json() {
     let body = answer.problem(400);
     assert_eq!(body["code"], "invalid_json");
     assert_eq!(body["type"], "/docs#error-invalid_json");
+    // Only an empty body stands for `{}`; whitespace is a body, and not JSON.
+    let answer = app
+        .call_raw(
+            Some(&key),
+            "list_products",
+            Some("application/json"),
+            b"\t".to_vec(),
+        )
+        .await;
+    assert_eq!(answer.problem(400)["code"], "invalid_json");
 }
 
 #[tokio::test]
@@ -161,6 +171,205 @@ async fn a_path_no_route_answers_is_not_found() {
         app.get(None, "/v2/nothing").await.problem(404)["code"],
         "not_found"
     );
+}
+
+#[tokio::test]
+async fn a_path_that_does_not_decode_is_not_found() {
+    let (app, _erp, _key) = setup().await;
+    let answer = app.admin_get("/admin/v1/integrations/%FF%FE").await;
+    // Without the admin API on, the admin token is refused first; with it on, the path is.
+    assert_eq!(answer.problem(401)["code"], "unauthorized");
+    let admin = TestApp::spawn_admin().await;
+    let answer = admin.admin_get("/admin/v1/integrations/%FF%FE").await;
+    assert_eq!(answer.problem(404)["code"], "not_found");
+}
+
+#[tokio::test]
+async fn a_method_a_path_does_not_take_is_method_not_allowed_with_allow() {
+    let (app, _erp, key) = setup().await;
+    let client = reqwest::Client::new();
+    for (method, path, allowed) in [
+        (
+            reqwest::Method::DELETE,
+            "/v1/functions/list_products",
+            "POST",
+        ),
+        (reqwest::Method::PUT, "/v1/functions", "GET"),
+        (reqwest::Method::POST, "/v1/tools/qr.svg", "GET"),
+    ] {
+        let response = client
+            .request(method.clone(), app.url(path))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap();
+        let allow = response.headers()["allow"].to_str().unwrap().to_owned();
+        assert!(allow.contains(allowed), "{method} {path}: Allow: {allow}");
+        let status = response.status().as_u16();
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(
+            (status, content_type.as_str()),
+            (405, "application/problem+json"),
+            "{method} {path}"
+        );
+        assert_eq!(body["code"], "method_not_allowed", "{body}");
+    }
+}
+
+#[tokio::test]
+async fn a_missing_or_unparsable_query_parameter_is_invalid_parameter_naming_it() {
+    let (app, _erp, _key) = setup().await;
+    for path in [
+        "/v1/tools/document",
+        "/v1/tools/boleto",
+        "/v1/tools/pix/parse",
+        "/v1/tools/barcode.svg",
+        "/v1/tools/barcode.png",
+        "/v1/tools/qr.svg",
+        "/v1/tools/qr.png",
+    ] {
+        let body = app.get(None, path).await.problem(400);
+        assert_eq!(body["code"], "invalid_parameter", "{path}: {body}");
+        assert_eq!(body["errors"][0]["code"], "missing", "{path}: {body}");
+        let name = body["errors"][0]["path"].as_str().unwrap().to_owned();
+        assert!(
+            ["?value", "?code", "?payload"].contains(&name.as_str()),
+            "{path}: {body}"
+        );
+        assert!(
+            body["detail"].as_str().unwrap().contains(&name[1..]),
+            "{path}: {body}"
+        );
+    }
+    let body = app
+        .get(None, "/v1/tools/qr.png?payload=x&px=huge")
+        .await
+        .problem(400);
+    assert_eq!(body["code"], "invalid_parameter");
+    assert_eq!(body["errors"][0]["path"], "?px");
+    assert_eq!(body["errors"][0]["got"], "huge");
+}
+
+#[tokio::test]
+async fn a_missing_key_is_refused_before_the_body_is_read() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let (app, _erp, _key) = setup().await;
+    // Headers announcing a mebibyte, then only a few bytes of it: a server that reads the body
+    // first would wait for the rest and never answer.
+    for authorization in ["", "Authorization: Bearer ponte_not_a_key\r\n"] {
+        let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        let head = format!(
+            "POST /v1/functions/list_products HTTP/1.1\r\nHost: {}\r\n{authorization}\
+             Content-Type: application/json\r\nContent-Length: 1048576\r\n\r\n{{\"pad\": \"",
+            app.addr
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = vec![0u8; 4096];
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut answer))
+                .await
+                .expect("answered without waiting for the body")
+                .unwrap();
+        let text = String::from_utf8_lossy(&answer[..read]).to_string();
+        assert!(text.starts_with("HTTP/1.1 401"), "{text}");
+        assert!(text.contains("application/problem+json"), "{text}");
+        assert!(text.contains("\"unauthorized\""), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_key_is_unauthorized_even_with_an_oversized_or_malformed_body() {
+    let (app, _erp, _key) = setup().await;
+    let oversized = format!("{{\"pad\": \"{}\"}}", "x".repeat(2 * 1024 * 1024)).into_bytes();
+    let bodies: [(&str, Vec<u8>); 3] = [
+        ("application/json", oversized),
+        ("application/json", b"{nope".to_vec()),
+        ("text/plain", b"hello".to_vec()),
+    ];
+    for (content_type, body) in bodies {
+        for key in [None, Some("ponte_0000")] {
+            let answer = app
+                .call_raw(key, "list_products", Some(content_type), body.clone())
+                .await;
+            assert_eq!(answer.problem(401)["code"], "unauthorized", "{key:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_client_over_its_tools_rate_is_rate_limited_with_retry_after() {
+    let app = TestApp::spawn_with(|state| {
+        state
+            .with_tools(&ponte_http::ToolsConfig {
+                requests_per_minute: 1,
+                burst: 2,
+                ..ponte_http::ToolsConfig::default()
+            })
+            .unwrap()
+    })
+    .await;
+    let erp = FakeErp::start(TOKEN, "Fibra 300").await;
+    let key = app.provision("acme", &erp).await;
+    let path = "/v1/tools/document?value=52998224725";
+    for _ in 0..2 {
+        assert_eq!(app.get(None, path).await.status, 200);
+    }
+    let answer = app.get(None, path).await;
+    let body = answer.problem(429);
+    assert_eq!(body["code"], "rate_limited");
+    let retry_after: u64 = answer.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    // The limit is the tools': the functions are not counted against it.
+    assert_eq!(app.call(&key, "list_products", json!({})).await.status, 200);
+}
+
+#[tokio::test]
+async fn tools_that_require_a_key_refuse_a_call_without_a_valid_one() {
+    let app = TestApp::spawn_with(|state| {
+        state
+            .with_tools(&ponte_http::ToolsConfig {
+                require_api_key: true,
+                ..ponte_http::ToolsConfig::default()
+            })
+            .unwrap()
+    })
+    .await;
+    let erp = FakeErp::start(TOKEN, "Fibra 300").await;
+    let key = app.provision("acme", &erp).await;
+    let path = "/v1/tools/document?value=52998224725";
+    for wrong in [None, Some("ponte_nope")] {
+        assert_eq!(
+            app.get(wrong, path).await.problem(401)["code"],
+            "unauthorized"
+        );
+    }
+    assert_eq!(app.get(Some(&key), path).await.status, 200);
+}
+
+#[tokio::test]
+async fn a_record_the_erp_does_not_have_is_not_found_in_erp_naming_the_automation_code() {
+    let (app, _erp, key) = setup().await;
+    let input = json!({
+        "customer_document_number": CPF,
+        "wda_user": {"id": "u1", "document_number": CPF},
+        "changes": {"email": "novo@example.com"}
+    });
+    let body = failed_run(
+        &app,
+        &key,
+        "update_customer",
+        input,
+        404,
+        "not_found_in_erp",
+    )
+    .await;
+    assert_eq!(body["automation_code"], "customer_not_found");
+    assert_clean(&body, &key);
 }
 
 #[tokio::test]

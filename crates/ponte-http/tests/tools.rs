@@ -150,3 +150,100 @@ async fn a_qr_png_decodes_back_to_its_payload() {
     let svg = reqwest::get(url).await.unwrap().text().await.unwrap();
     assert!(svg.contains("<svg"));
 }
+
+#[tokio::test]
+async fn resolutions_and_lengths_out_of_range_are_invalid_input_naming_the_parameter_and_range() {
+    let app = TestApp::spawn().await;
+    let (linha, _) = valid_boleto();
+    let long = |n: usize| "1".repeat(n);
+    let cases = [
+        (
+            format!("/v1/tools/barcode.png?code={linha}&dpi=5000"),
+            "?dpi",
+            "72 to 1200",
+        ),
+        (
+            format!("/v1/tools/barcode.png?code={linha}&dpi=71"),
+            "?dpi",
+            "72 to 1200",
+        ),
+        (
+            "/v1/tools/qr.png?payload=x&px=0".to_owned(),
+            "?px",
+            "1 to 40",
+        ),
+        (
+            "/v1/tools/qr.png?payload=x&px=41".to_owned(),
+            "?px",
+            "1 to 40",
+        ),
+        (
+            format!("/v1/tools/qr.png?payload={}", long(513)),
+            "?payload",
+            "at most 512",
+        ),
+        (
+            format!("/v1/tools/qr.svg?payload={}", long(513)),
+            "?payload",
+            "at most 512",
+        ),
+        (
+            format!("/v1/tools/pix/parse?payload={}", long(513)),
+            "?payload",
+            "at most 512",
+        ),
+        (
+            format!("/v1/tools/barcode.svg?code={}", long(129)),
+            "?code",
+            "at most 128",
+        ),
+        (
+            format!("/v1/tools/boleto?code={}", long(129)),
+            "?code",
+            "at most 128",
+        ),
+        (
+            format!("/v1/tools/document?value={}", long(65)),
+            "?value",
+            "at most 64",
+        ),
+    ];
+    for (path, parameter, range) in cases {
+        let body = app.get(None, &path).await.problem(422);
+        assert_eq!(body["code"], "invalid_input", "{path}");
+        assert_eq!(body["errors"][0]["path"], parameter, "{path}: {body}");
+        let detail = body["detail"].as_str().unwrap();
+        assert!(detail.contains(&parameter[1..]), "{path}: {detail}");
+        let said = format!("{} {}", detail, body["errors"][0]["expected"]);
+        assert!(said.contains(range), "{path}: {said}");
+    }
+    // The bounds themselves are accepted.
+    let edge = format!("/v1/tools/barcode.png?code={linha}&dpi=1200");
+    assert_eq!(app.get(None, &edge).await.status, 200);
+    let edge = format!("/v1/tools/qr.png?payload={}&px=40", long(512));
+    assert_eq!(app.get(None, &edge).await.status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_images_drawn_at_once_leave_the_other_routes_answering() {
+    let app = TestApp::spawn().await;
+    let payload = "1".repeat(512);
+    let path = format!("/v1/tools/qr.png?payload={payload}&px=40");
+    let drawings: Vec<_> = (0..8)
+        .map(|_| {
+            let url = app.url(&path);
+            tokio::spawn(async move { reqwest::get(url).await.unwrap().status().as_u16() })
+        })
+        .collect();
+    // While the drawings run on the blocking pool, the workers still answer at once.
+    let started = std::time::Instant::now();
+    assert_eq!(app.get(None, "/healthz").await.status, 200);
+    let health = started.elapsed();
+    for drawing in drawings {
+        assert_eq!(drawing.await.unwrap(), 200);
+    }
+    assert!(
+        health < std::time::Duration::from_millis(500),
+        "/healthz took {health:?} during the drawings"
+    );
+}

@@ -27,6 +27,10 @@ pub struct DemoArgs {
     /// Seed of the simulated data (the same seed gives the same customers).
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// Requests per minute each client may send to /v1/tools/ (0 turns the limit off), for
+    /// trying the limit or for load tests from one address; default as `[tools]`.
+    #[arg(long)]
+    pub tools_rate: Option<u32>,
 }
 
 pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
@@ -94,7 +98,13 @@ async fn demo(args: &DemoArgs) -> anyhow::Result<()> {
         .context("cannot listen for Ponte")?;
     let base = format!("http://{}", listener.local_addr()?);
     print_guide(&base, &key, &admin_token, &erp);
-    let state = ponte_http::AppState::new(ponte).with_admin_token(SecretString::from(admin_token));
+    let mut tools = ponte_http::ToolsConfig::default();
+    if let Some(rate) = args.tools_rate {
+        tools.requests_per_minute = rate;
+    }
+    let state = ponte_http::AppState::new(ponte)
+        .with_admin_token(SecretString::from(admin_token))
+        .with_tools(&tools)?;
     ponte_http::serve(listener, state, crate::shutdown_signal()).await?;
     erp.shutdown().await;
     drop(dir);

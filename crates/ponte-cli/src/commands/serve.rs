@@ -46,7 +46,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let refresh_every =
             std::time::Duration::from_millis(loaded.config.database.refresh_interval_ms.max(50));
         let refreshing = tokio::spawn(ponte.clone().keep_refreshing(refresh_every));
-        let mut state = ponte_http::AppState::new(ponte.clone()).with_body_limit(loaded.config.server.body_limit_bytes);
+        let mut state = ponte_http::AppState::new(ponte.clone())
+            .with_body_limit(loaded.config.server.body_limit_bytes)
+            .with_tools(&loaded.config.tools)?;
         match admin_token(&loaded)? {
             Some(token) => state = state.with_admin_token(token),
             None => tracing::info!("the admin API is off: security.admin_token is not set"),

@@ -220,7 +220,7 @@ async fn create_ticket_inserts_an_attendance_for_the_customer_and_contract() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn create_ticket_on_another_customers_contract_is_refused_and_inserts_nothing() {
+async fn create_ticket_on_another_customers_contract_is_not_found_in_erp_and_inserts_nothing() {
     let app = TestApp::start().await;
     let fixtures = app.state().fixtures().clone();
     let customer = app.customer(&fixtures.active);
@@ -237,7 +237,8 @@ async fn create_ticket_on_another_customers_contract_is_refused_and_inserts_noth
             }),
         )
         .await;
-    let problem = answer.problem(502, "erp_rejected");
+    // IXC answered, and has no such record for this customer: the caller's 404.
+    let problem = answer.problem(404, "not_found_in_erp");
     assert_eq!(
         problem["automation_code"], "contract_not_found",
         "{problem}"

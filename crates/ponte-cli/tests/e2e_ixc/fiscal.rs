@@ -79,7 +79,8 @@ async fn get_fiscal_note_pdf_returns_the_base64_of_a_real_pdf_only_to_its_custom
             json!({"nota_id": col(&note, "id"), "customer_document_number": company.document}),
         )
         .await;
-    let problem = answer.problem(502, "erp_rejected");
+    // IXC answered, and has no such record for this customer: the caller's 404.
+    let problem = answer.problem(404, "not_found_in_erp");
     assert_eq!(
         problem["automation_code"], "fiscal_note_not_found",
         "{problem}"

@@ -16,6 +16,8 @@ use crate::model::ExecutionId;
 pub enum ErrorCode {
     /// The body is not valid JSON.
     InvalidJson,
+    /// A query parameter is missing or does not parse.
+    InvalidParameter,
     /// The body is JSON but not sent as JSON.
     UnsupportedMediaType,
     /// The inputs break the function's contract.
@@ -28,6 +30,12 @@ pub enum ErrorCode {
     UnknownFunction,
     /// No route answers this path, or the admin API has no record by that id.
     NotFound,
+    /// The path exists, the method does not.
+    MethodNotAllowed,
+    /// The client sent more requests than its rate allows.
+    RateLimited,
+    /// The ERP answered that the thing the inputs name does not exist.
+    NotFoundInErp,
     /// The integration has no automation for the function.
     FunctionNotConfigured,
     /// The integration is switched off.
@@ -58,20 +66,24 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::InvalidJson,
+        ErrorCode::InvalidParameter,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::InvalidInput,
         ErrorCode::InvalidDocument,
         ErrorCode::Unauthorized,
         ErrorCode::UnknownFunction,
         ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
         ErrorCode::PayloadTooLarge,
+        ErrorCode::RateLimited,
         ErrorCode::FunctionNotConfigured,
         ErrorCode::IntegrationInactive,
         ErrorCode::ErpUnavailable,
         ErrorCode::ErpTimeout,
         ErrorCode::ErpCircuitOpen,
+        ErrorCode::NotFoundInErp,
         ErrorCode::ErpRejected,
         ErrorCode::ErpInvalidResponse,
         ErrorCode::ErpAuthFailed,
@@ -85,12 +97,16 @@ impl ErrorCode {
     pub const fn code(self) -> &'static str {
         match self {
             ErrorCode::InvalidJson => "invalid_json",
+            ErrorCode::InvalidParameter => "invalid_parameter",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::InvalidInput => "invalid_input",
             ErrorCode::InvalidDocument => "invalid_document",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::UnknownFunction => "unknown_function",
             ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::NotFoundInErp => "not_found_in_erp",
             ErrorCode::FunctionNotConfigured => "function_not_configured",
             ErrorCode::IntegrationInactive => "integration_inactive",
             ErrorCode::ErpUnavailable => "erp_unavailable",
@@ -110,10 +126,12 @@ impl ErrorCode {
     /// The HTTP status answered with this code.
     pub const fn status(self) -> u16 {
         match self {
-            ErrorCode::InvalidJson => 400,
+            ErrorCode::InvalidJson | ErrorCode::InvalidParameter => 400,
             ErrorCode::Unauthorized => 401,
-            ErrorCode::UnknownFunction | ErrorCode::NotFound => 404,
+            ErrorCode::UnknownFunction | ErrorCode::NotFound | ErrorCode::NotFoundInErp => 404,
+            ErrorCode::MethodNotAllowed => 405,
             ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::RateLimited => 429,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::InvalidInput | ErrorCode::InvalidDocument => 422,
             ErrorCode::Internal => 500,
@@ -134,12 +152,16 @@ impl ErrorCode {
     pub const fn title(self) -> &'static str {
         match self {
             ErrorCode::InvalidJson => "The body is not valid JSON",
+            ErrorCode::InvalidParameter => "A query parameter is missing or malformed",
             ErrorCode::UnsupportedMediaType => "The body must be sent as application/json",
             ErrorCode::InvalidInput => "The inputs do not match the function's contract",
             ErrorCode::InvalidDocument => "Invalid CPF or CNPJ",
             ErrorCode::Unauthorized => "Missing or invalid credentials",
             ErrorCode::UnknownFunction => "No such function",
             ErrorCode::NotFound => "No such resource",
+            ErrorCode::MethodNotAllowed => "The method is not allowed on this path",
+            ErrorCode::RateLimited => "Too many requests",
+            ErrorCode::NotFoundInErp => "The ERP has no such record",
             ErrorCode::FunctionNotConfigured => "The function is not configured",
             ErrorCode::IntegrationInactive => "The integration is inactive",
             ErrorCode::ErpUnavailable => "The ERP is unavailable",
@@ -161,6 +183,11 @@ impl ErrorCode {
         match self {
             ErrorCode::InvalidJson => {
                 "The request body could not be parsed as JSON. Nothing was called."
+            }
+            ErrorCode::InvalidParameter => {
+                "A query parameter the route requires is missing, or one does not parse (a \
+                 number that is not one). `errors` names it (`path` is `?name`). A parameter \
+                 that parses but is out of its range is `invalid_input`."
             }
             ErrorCode::UnsupportedMediaType => {
                 "A request body was sent with a `Content-Type` other than `application/json`."
@@ -184,8 +211,24 @@ impl ErrorCode {
                 "The path names no function of the catalog; `GET /v1/functions` lists them."
             }
             ErrorCode::NotFound => {
-                "No endpoint answers this path and method, or the admin API has no integration, \
-                 execution, API key or catalog function by the id asked for."
+                "No endpoint answers this path, or the admin API has no integration, execution, \
+                 API key or catalog function by the id asked for."
+            }
+            ErrorCode::MethodNotAllowed => {
+                "An endpoint answers this path, but not with this method; the `Allow` header \
+                 lists the methods it takes."
+            }
+            ErrorCode::RateLimited => {
+                "The client (by its IP address) sent more requests to `/v1/tools/` than \
+                 `tools.requests_per_minute` allows, past its burst. `Retry-After` says how many \
+                 seconds until the next request is let through."
+            }
+            ErrorCode::NotFoundInErp => {
+                "The ERP answered, and has no record the inputs name (a customer, contract, \
+                 boleto or fiscal note): the automation ended with a `fail` step marked \
+                 `not_found`. `automation_code` holds the automation's own code \
+                 (`boleto_not_found`...), `execution_id` names the run. Asking again with the \
+                 same inputs gives the same answer."
             }
             ErrorCode::FunctionNotConfigured => {
                 "The caller's integration has no automation bound to this function (or its \
@@ -330,6 +373,13 @@ impl CallError {
         mask: impl Fn(&str) -> String,
     ) -> Self {
         let (code, automation_code) = match error {
+            // The ERP answered and has no such record: the caller asked for something that
+            // does not exist, which is the caller's 404, not a failure of the ERP.
+            RunError::Failed {
+                code,
+                not_found: true,
+                ..
+            } => (ErrorCode::NotFoundInErp, Some(code.clone())),
             RunError::Failed { code, .. } => match ErrorCode::from_code(code) {
                 // An automation may fail with one of Ponte's own ERP codes on purpose.
                 Some(own) if own.status() >= 502 => (own, None),
@@ -421,6 +471,7 @@ mod tests {
         let error = RunError::Failed {
             code: "contract_not_blocked".into(),
             message: "O contrato não está bloqueado".into(),
+            not_found: false,
         };
         let call = CallError::from_run(&error, ExecutionId::new(), str::to_owned);
         assert_eq!(call.code(), "erp_rejected");
@@ -430,6 +481,19 @@ mod tests {
             Some("contract_not_blocked")
         );
         assert_eq!(call.detail, "O contrato não está bloqueado");
+    }
+
+    #[test]
+    fn a_fail_step_marked_not_found_is_not_found_in_erp_keeping_its_code() {
+        let error = RunError::Failed {
+            code: "boleto_not_found".into(),
+            message: "IXC has no boleto 9".into(),
+            not_found: true,
+        };
+        let call = CallError::from_run(&error, ExecutionId::new(), str::to_owned);
+        assert_eq!((call.code(), call.status()), ("not_found_in_erp", 404));
+        assert_eq!(call.automation_code.as_deref(), Some("boleto_not_found"));
+        assert_eq!(call.detail, "IXC has no boleto 9");
     }
 
     #[test]

@@ -74,6 +74,19 @@ pub struct ListedFunction {
     pub served: bool,
 }
 
+/// An integration whose API key was checked by [`Ponte::authenticate`]; only that method
+/// builds one, so a call made with it was authenticated. It lets the HTTP edge refuse a bad
+/// key before it reads a request's body.
+#[derive(Debug, Clone)]
+pub struct Caller(Arc<Served>);
+
+impl Caller {
+    /// The caller's integration.
+    pub fn integration(&self) -> &IntegrationId {
+        &self.0.integration.id
+    }
+}
+
 /// The function-call service. Build one per process and share it.
 #[derive(Debug)]
 pub struct Ponte {
@@ -150,10 +163,21 @@ impl Ponte {
         function: &str,
         input: Value,
     ) -> Result<CallOutcome, CallError> {
-        let served = self.authenticate(api_key).await?;
+        let caller = self.authenticate(api_key).await?;
+        self.call_function_as(&caller, function, input).await
+    }
+
+    /// Calls `function` for an already authenticated caller, with `input` as sent.
+    pub async fn call_function_as(
+        &self,
+        caller: &Caller,
+        function: &str,
+        input: Value,
+    ) -> Result<CallOutcome, CallError> {
+        let served = &caller.0;
         let started = Instant::now();
         let result = self
-            .call_for(&served, function, input, RunMode::Call)
+            .call_for(served, function, input, RunMode::Call)
             .await
             .and_then(|(spec, ran)| {
                 let output = ran.result?;
@@ -169,12 +193,6 @@ impl Ponte {
         self.metrics
             .observe_call(&served.integration.id, function, outcome, started.elapsed());
         result
-    }
-
-    /// Checks an API key without running anything: `Ok` when it speaks for an integration.
-    /// The HTTP edge calls this before reading a request's body.
-    pub async fn check_api_key(&self, api_key: &str) -> Result<(), CallError> {
-        self.authenticate(api_key).await.map(drop)
     }
 
     /// The service's metrics, for `/metrics`.
@@ -215,7 +233,13 @@ impl Ponte {
 
     /// The catalog, with whether the integration of `api_key` serves each function.
     pub async fn list_functions(&self, api_key: &str) -> Result<FunctionListing, CallError> {
-        let served = self.authenticate(api_key).await?;
+        let caller = self.authenticate(api_key).await?;
+        self.list_functions_as(&caller).await
+    }
+
+    /// The catalog, with whether an authenticated caller's integration serves each function.
+    pub async fn list_functions_as(&self, caller: &Caller) -> Result<FunctionListing, CallError> {
+        let served = &caller.0;
         let integration = &served.integration;
         let functions = ponte_catalog::catalog()
             .iter()
@@ -231,8 +255,8 @@ impl Ponte {
         })
     }
 
-    /// The integration the key speaks for, from the snapshot; `unauthorized` otherwise.
-    async fn authenticate(&self, api_key: &str) -> Result<Arc<Served>, CallError> {
+    /// The caller the key speaks for, from the snapshot; `unauthorized` otherwise.
+    pub async fn authenticate(&self, api_key: &str) -> Result<Caller, CallError> {
         let unauthorized = || {
             CallError::new(
                 ErrorCode::Unauthorized,
@@ -246,14 +270,14 @@ impl Ponte {
         let hash = ApiKeyHash::of(api_key);
         let snapshot = self.snapshot().await?;
         if let Some(served) = snapshot.by_key(&hash) {
-            return Ok(record_integration(served));
+            return Ok(Caller(record_integration(served)));
         }
         // A key created a moment ago by another process: compare the configuration version
         // once (one small query) before refusing.
         if self.reload(true).await?
             && let Some(served) = self.snapshot().await?.by_key(&hash)
         {
-            return Ok(record_integration(served));
+            return Ok(Caller(record_integration(served)));
         }
         Err(unauthorized())
     }

@@ -157,7 +157,7 @@ impl From<TestRun> for TestRunAnswer {
         (status = 200, description = "A page of runs", body = ExecutionPage),
         (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: no such integration or function", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`invalid_input`: a parameter does not parse", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`: `after` is not a cursor this listing gave", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "`internal`", body = Problem, content_type = "application/problem+json"),
     )
 )]

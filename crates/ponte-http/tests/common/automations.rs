@@ -149,6 +149,19 @@ pub fn sources() -> Vec<(FunctionId, String)> {
                 "output: '{base_64: .steps.gate.body.pdf}'\n",
             ),
         ),
+        // not_found_in_erp: the ERP answers, and the automation says it has no such record.
+        (
+            FunctionId::UpdateCustomer,
+            automation(
+                "update_customer",
+                &format!(
+                    "{}{}",
+                    get("lookup", "/products", ""),
+                    "  - id: unknown\n    fail:\n      code: customer_not_found\n      message: \"the ERP has no customer {{ input.customer_document_number }}\"\n      not_found: true\n"
+                ),
+                "output: '{success: true, api_response: \"\"}'\n",
+            ),
+        ),
         // a fail step with the automation's own code.
         (
             FunctionId::TrustUnlock,
