@@ -201,7 +201,10 @@ async fn a_partial_write_off_leaves_the_rest_open_and_reversing_it_restores_the_
     let s = sim().await;
     let invoice = first_open_invoice(&s, &s.ixc.state().fixtures().active);
     let answer = s
-        .post_json("fn_areceber_recebimentos_baixas_novo", json!({"id_receber": invoice.id, "valor_total_recebido": "10.00", "data": "18/03/2026"}))
+        .post_json(
+            "fn_areceber_recebimentos_baixas_novo",
+            common::writeoff(&invoice.id, "10.00"),
+        )
         .await;
     let partial = s.ixc.state().invoice(&invoice.id).unwrap();
     assert_eq!(partial.status, "P");
@@ -238,7 +241,7 @@ async fn paying_every_overdue_invoice_gives_a_blocked_contract_its_access_back()
         let answer = s
             .post_json(
                 "fn_areceber_recebimentos_baixas_novo",
-                json!({"id_receber": invoice.id, "valor_total_recebido": invoice.valor_aberto}),
+                common::writeoff(&invoice.id, &invoice.valor_aberto),
             )
             .await;
         assert_eq!(answer["type"], "success");

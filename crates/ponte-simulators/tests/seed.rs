@@ -160,3 +160,27 @@ fn every_open_invoice_has_a_pix_code_that_parses_with_its_amount() {
         }
     }
 }
+
+#[test]
+fn the_two_contracts_fixture_has_an_open_invoice_naming_its_contract_only_as_avulso() {
+    let s = state(42);
+    let id = s.fixtures().two_contracts.clone();
+    let active = s
+        .contracts_of(&id)
+        .into_iter()
+        .find(|k| k.status_internet == "A")
+        .unwrap();
+    let standalone: Vec<_> = s
+        .invoices_of(&id)
+        .into_iter()
+        .filter(|i| i.id_contrato.is_empty())
+        .collect();
+    assert_eq!(standalone.len(), 1, "{standalone:?}");
+    let invoice = &standalone[0];
+    assert_eq!(invoice.id_contrato_avulso, active.id);
+    assert_eq!(invoice.contract, active.id);
+    assert_eq!(invoice.status, "A");
+    assert!(!invoice.overdue);
+    let boleto = ponte_br::boleto::Boleto::parse(&invoice.linha_digitavel);
+    assert!(boleto.is_ok(), "{boleto:?}");
+}

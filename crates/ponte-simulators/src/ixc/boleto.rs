@@ -1,5 +1,9 @@
 //! `get_boleto` (the boleto PDF, raw or base64, or other deliveries) and `get_pix` (the PIX
 //! copy-and-paste code of an invoice).
+//!
+//! `get_boleto` prints open invoices only: asked for a paid or cancelled one it refuses with
+//! IXC's error envelope (or an empty body, with `IxcConfig::paid_boleto_empty`), unless
+//! [`IxcLeniency::paid_boleto_pdf`](super::IxcLeniency) says to print it anyway.
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -10,7 +14,7 @@ use time::{Date, Duration};
 
 use super::codes;
 use super::config::IxcConfig;
-use super::guesses::{BOLETO_DATA_KEYS, PIX_CLOSED};
+use super::guesses::{BOLETO_DATA_KEYS, PAID_BOLETO_MESSAGE, PIX_CLOSED};
 use super::model::bare_document;
 use super::schema::Row;
 use super::state::{IxcState, pix_for};
@@ -59,6 +63,16 @@ pub(crate) fn get_boleto(state: &IxcState, body: &Fields) -> Response {
     if rows.is_empty() {
         // An unknown id gets an empty body with status 200.
         return ([(header::CONTENT_TYPE, "text/html")], "").into_response();
+    }
+    let closed = rows
+        .iter()
+        .any(|r| !matches!(r.get("status").map(String::as_str), Some("A" | "P")));
+    if closed && !config.lenient.paid_boleto_pdf {
+        return if config.paid_boleto_empty {
+            ([(header::CONTENT_TYPE, "text/html")], "").into_response()
+        } else {
+            error(PAID_BOLETO_MESSAGE)
+        };
     }
     match text(body, "tipo_boleto").to_lowercase().as_str() {
         "mail" | "sms" => return ok_json(&json!({"registros": [{"sucesso": true}]})),

@@ -1,5 +1,10 @@
-//! What a simulated IXC is built from: the seed, the reference date, the credential, and the
-//! switches for behaviours that differ between IXC versions.
+//! What a simulated IXC is built from: the seed, the reference date, the credential, the
+//! switches for behaviours that differ between IXC versions, and the leniencies.
+//!
+//! By default the simulator is as strict as the public sources describe the real IXC: a client
+//! that works against it does not depend on anything a real IXC would refuse. Each way the
+//! simulator used to be more forgiving is kept as one field of [`IxcLeniency`], off by default,
+//! for tests that need to show what a lenient server would have let through.
 
 use time::Date;
 
@@ -42,6 +47,58 @@ pub struct IxcConfig {
     /// Make `PUT` reset every column the body omits to its default, as some integrators
     /// report; off by default (omitted columns keep their values).
     pub partial_put_resets_omitted: bool,
+    /// Answer `get_boleto` of a paid or cancelled invoice with an empty body (as for an
+    /// unknown id) instead of IXC's error envelope. Which of the two a real IXC sends is not
+    /// known; both are refusals (see [`super::guesses::PAID_BOLETO_MESSAGE`]).
+    pub paid_boleto_empty: bool,
+    /// Tables the API user may not access: every request on them answers IXC's permission
+    /// refusal ([`super::guesses::forbidden`]). Empty by default. IXC grants access per table
+    /// to each API user, so a real instance often refuses lookups a preset only uses for
+    /// detail (`cidade`, `uf`, `vd_contratos_produtos`).
+    pub forbidden_tables: Vec<String>,
+    /// Ways to be more forgiving than a real IXC; all off by default.
+    pub lenient: IxcLeniency,
+}
+
+/// Behaviours a real IXC refuses, each of which the simulator can be told to accept. All are
+/// off by default; [`IxcLeniency::all`] turns every one on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IxcLeniency {
+    /// Serve a `GET` without the `ixcsoft: listar` header as a listing. Strict: refused with
+    /// IXC's error envelope (a listing needs the header, whatever the verb).
+    pub get_without_header_lists: bool,
+    /// Accept columns without their table's prefix (`cnpj_cpf` for `cliente.cnpj_cpf`), or with
+    /// another table's, in `qtype`, `sortname` and `grid_param`. Strict: an SQL error naming
+    /// the column.
+    pub bare_columns: bool,
+    /// Ignore columns an insert or an update names that the table does not have. Strict: an
+    /// SQL error naming the column, and nothing is written.
+    pub unknown_columns: bool,
+    /// Accept a write-off without its required fields, with an unreadable date, or for more
+    /// than the invoice still owes (the excess is swallowed). Strict: refused with IXC's
+    /// error envelope, and nothing is written.
+    pub writeoffs: bool,
+    /// Let a trust unlock go through on a contract whose access is not blocked (awaiting
+    /// signature, a pre-contract, a disabled access). Strict: refused with code 107, or 109
+    /// for a disabled access.
+    pub unlock_unblocked: bool,
+    /// Print the boleto of a paid or cancelled invoice. Strict: refused (see
+    /// [`IxcConfig::paid_boleto_empty`]).
+    pub paid_boleto_pdf: bool,
+}
+
+impl IxcLeniency {
+    /// Every leniency on: the simulator as forgiving as it can be.
+    pub fn all() -> Self {
+        IxcLeniency {
+            get_without_header_lists: true,
+            bare_columns: true,
+            unknown_columns: true,
+            writeoffs: true,
+            unlock_unblocked: true,
+            paid_boleto_pdf: true,
+        }
+    }
 }
 
 impl Default for IxcConfig {
@@ -63,6 +120,9 @@ impl Default for IxcConfig {
             total_as_number: false,
             insert_message_in_english: false,
             partial_put_resets_omitted: false,
+            paid_boleto_empty: false,
+            forbidden_tables: Vec::new(),
+            lenient: IxcLeniency::default(),
         }
     }
 }
@@ -81,5 +141,10 @@ impl IxcConfig {
     /// auth.
     pub fn credential(&self) -> String {
         format!("{}:{}", self.user_id, self.token)
+    }
+
+    /// Whether the API user may not access `table`.
+    pub fn forbids(&self, table: &str) -> bool {
+        self.forbidden_tables.iter().any(|t| t == table)
     }
 }

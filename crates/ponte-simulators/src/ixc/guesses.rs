@@ -2,7 +2,12 @@
 //!
 //! Each constant is a plausible choice, documented with what is known. When a real instance
 //! shows otherwise, change it here; nothing else in the simulator repeats these values.
-//! Behaviours worth switching per test live in [`super::IxcConfig`] instead.
+//! Behaviours worth switching per test live in [`super::IxcConfig`] instead, and the ways the
+//! simulator can be told to be more forgiving than IXC in [`super::IxcLeniency`].
+//!
+//! The simulator also serves tables and columns no public source names, so that every catalog
+//! function has data to read. They are listed in [`INVENTED_TABLES`] and [`INVENTED_COLUMNS`]:
+//! a preset that reads one of them depends on a guess, and says so in its own documentation.
 
 /// The body of the 401 answer to a wrong or missing credential. Only the status is known;
 /// the body is sent as `text/html`, like every IXC error.
@@ -20,9 +25,39 @@ pub const DEFAULT_ROWS_PER_PAGE: usize = 20;
 /// Integrators rely on "no query means all rows".
 pub const EMPTY_QUERY_MATCHES_ALL: bool = true;
 
-/// Message when `qtype`, `sortname` or a `grid_param` names a column the table does not have.
-pub fn unknown_column(column: &str) -> String {
-    format!("Coluna {column} não encontrada!<br />")
+/// Where an unknown column was named, as the database's error says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clause {
+    /// `qtype` or a `grid_param` filter.
+    Where,
+    /// `sortname`.
+    Order,
+    /// A column of an insert or an update.
+    FieldList,
+}
+
+/// The SQL error for a column the table does not have, or one written without its table's
+/// prefix. IXC passes the database's error on in its error envelope; the exact wording is
+/// MySQL's (IXC runs on MySQL), the envelope is documented, the pass-through is assumed.
+pub fn unknown_column(column: &str, clause: Clause) -> String {
+    let clause = match clause {
+        Clause::Where => "where clause",
+        Clause::Order => "order clause",
+        Clause::FieldList => "field list",
+    };
+    format!("SQLSTATE[42S22]: Column not found: 1054 Unknown column '{column}' in '{clause}'")
+}
+
+/// A `GET` without the `ixcsoft: listar` header. The sources only say a listing carries the
+/// header whatever the verb; what IXC answers without it was never captured.
+pub const GET_WITHOUT_HEADER_MESSAGE: &str =
+    "Requisição inválida: informe o cabeçalho ixcsoft: listar para listar registros.";
+
+/// The refusal for a table the API user has no permission on. IXC grants access per table
+/// to each API user; the text of its refusal was never captured. Presets that degrade on it
+/// look for `permiss` in the message.
+pub fn forbidden(table: &str) -> String {
+    format!("Usuário sem permissão para acessar o recurso {table}!<br />")
 }
 
 /// Insert success message (the English variant is selectable in the config).
@@ -88,17 +123,113 @@ pub const SETTLE_NOT_FOUND: &str = "Parcela não encontrada!<br />";
 pub const SETTLE_CLOSED: &str = "Parcela já está recebida ou cancelada!<br />";
 /// Settlement with a zero or unreadable amount.
 pub const SETTLE_BAD_AMOUNT: &str = "Valor recebido inválido!<br />";
+/// Settlement whose amount, less the addition (`vacrescimo`) and plus the discount
+/// (`vdesconto`), is more than the invoice still owes.
+pub const SETTLE_ABOVE_OPEN: &str =
+    "O valor recebido não pode ser maior que o valor em aberto da parcela!<br />";
+/// Settlement whose `data` is not a date.
+pub const SETTLE_BAD_DATE: &str = "Data de recebimento inválida!<br />";
+/// Fields a write-off must carry, non-empty. The vendor collection marks required fields, but
+/// the sources read so far do not say which of the write-off's are; these are the ones without
+/// which the write-off cannot be booked (the invoice, the company, the account, the date, the
+/// kind of receipt and the amount). `id_conta` is left out: whether IXC needs it is open.
+pub const WRITEOFF_REQUIRED: [&str; 6] = [
+    "id_receber",
+    "filial_id",
+    "conta_",
+    "data",
+    "tipo_recebimento",
+    "valor_total_recebido",
+];
 
 /// `get_pix` on a paid or cancelled invoice.
 pub const PIX_CLOSED: &str = "Não é possível gerar PIX para uma parcela recebida ou cancelada.";
+
+/// `get_boleto` on a paid or cancelled invoice. The sources only document the empty answer
+/// for an unknown id; this refusal borrows the documented text IXC gives when a paid or
+/// cancelled instalment is cancelled again. `IxcConfig::paid_boleto_empty` answers the empty
+/// body instead.
+pub const PAID_BOLETO_MESSAGE: &str = "Parcela já está recebida ou cancelada!<br />";
+
+/// The trust unlock's answer for a contract whose access is not blocked but not active
+/// either (awaiting signature, a pre-contract): the code of "already active", 107, which is
+/// documented for an active access only, with its documented text.
+pub const UNLOCK_NOT_BLOCKED_CODE: &str = "107";
+/// The code for a disabled access (`status_internet = D`): the code of an inactive contract,
+/// 109, documented for the contract's own status only.
+pub const UNLOCK_DISABLED_CODE: &str = "109";
 
 /// Table of commercial origins ("canal de vendas", `cliente.id_candato_tipo`). The name was
 /// not confirmed.
 pub const COMMERCIAL_ORIGIN_TABLE: &str = "crm_candato_tipo";
 
 /// Table of due-day options. IXC has no confirmed table for this; the simulator offers one so
-/// `list_due_dates` has something to read.
+/// a preset told to read such a table has something to read. The preset's default reads the
+/// due days of the contracts instead.
 pub const DUE_DAY_TABLE: &str = "fn_vencimento";
+
+/// Tables the simulator serves that no public source names, and why each exists.
+pub const INVENTED_TABLES: [(&str, &str); 3] = [
+    (
+        "filial",
+        "the company behind `filial_id`, named only as a column of other tables",
+    ),
+    (
+        COMMERCIAL_ORIGIN_TABLE,
+        "the sales channels behind `cliente.id_candato_tipo`; the sources guess this name",
+    ),
+    (
+        DUE_DAY_TABLE,
+        "due-day options; the sources know of no such table",
+    ),
+];
+
+/// Columns the simulator gives a table that no public source names, per table. For
+/// `fn_areceber_baixas` the documented columns are the fields of the write-off action's body,
+/// which the simulator assumes the table stores; for `cliente_contrato` the cancellation
+/// columns are the fields of the cancel action's body. Every column of the tables in
+/// [`INVENTED_TABLES`] is invented too.
+pub const INVENTED_COLUMNS: [(&str, &[&str]); 18] = [
+    ("cliente", &["ie_identidade"]),
+    (
+        "cliente_contrato",
+        &[
+            "data_cancelamento",
+            "motivo_cancelamento",
+            "obs_cancelamento",
+            "obs",
+            "ultima_atualizacao",
+        ],
+    ),
+    ("fn_areceber", &["filial_id", "pagamento_valor"]),
+    ("fn_areceber_baixas", &["data_lancamento"]),
+    ("vd_contratos", &["descricao", "id_filial", "tipo"]),
+    ("vendedor", &["nome", "cnpj_cpf", "email", "telefone"]),
+    ("cidade", &["nome", "uf", "cod_ibge"]),
+    ("uf", &["sigla", "nome"]),
+    ("fn_carteira_cobranca", &["descricao", "banco", "ativo"]),
+    ("condicoes_pagamento", &["nome", "ativo"]),
+    ("su_oss_assunto", &["assunto", "ativo"]),
+    ("su_ticket_setor", &["setor", "ativo"]),
+    ("vd_saida", &["id_contrato", "obs"]),
+    ("su_ticket", &["data_criacao", "data_ultima_alteracao"]),
+    (
+        "su_oss_chamado",
+        &[
+            "protocolo",
+            "id_ticket",
+            "data_abertura",
+            "data_agenda",
+            "data_fechamento",
+        ],
+    ),
+    ("contato", &["complemento", "ativo"]),
+    (
+        "crm_canditados",
+        &["cnpj_cpf", "email", "obs", "data_cadastro"],
+    ),
+    ("radusuarios", &["ip", "ultima_conexao_inicial"]),
+];
 
 /// `status_velocidade` values: normal and reduced.
 pub const SPEED_NORMAL: &str = "N";
@@ -126,6 +257,25 @@ pub const BAD_BODY_MESSAGE: &str = "Dados inválidos na requisição!";
 /// Message when an insert points at a customer that does not exist.
 pub const CUSTOMER_NOT_FOUND_MESSAGE: &str = "Cliente não encontrado!<br />";
 
-/// Whether a `GET` without the `ixcsoft: listar` header is served as a listing (it is never an
-/// insert; the vendor collection always sends the header).
-pub const GET_WITHOUT_HEADER_LISTS: bool = true;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ixc::schema::{columns, table_names};
+
+    #[test]
+    fn every_invented_table_and_column_is_one_the_simulator_serves() {
+        let tables = table_names();
+        for (table, _) in INVENTED_TABLES {
+            assert!(tables.contains(&table), "{table}");
+        }
+        for (table, invented) in INVENTED_COLUMNS {
+            let served = columns(table).unwrap_or_else(|| panic!("{table} is not served"));
+            for column in invented {
+                assert!(
+                    served.iter().any(|c| c.name == *column),
+                    "{table}.{column} is listed as invented but not served"
+                );
+            }
+        }
+    }
+}

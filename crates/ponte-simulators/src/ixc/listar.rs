@@ -1,6 +1,10 @@
 //! Listings: the body `qtype`/`query`/`oper`/`page`/`rp`/`sortname`/`sortorder`/`grid_param`
 //! sent with the `ixcsoft: listar` header, applied to one table.
 //!
+//! Columns are named `table.column`, with the listed table's name, as every vendor example
+//! writes them; a bare column or another table's is the database's "unknown column" error,
+//! unless [`IxcLeniency::bare_columns`](super::IxcLeniency) is on.
+//!
 //! Values compare as numbers when both sides are plain decimals, as dates when the filter is a
 //! `dd/mm/yyyy` date (turned into `yyyy-mm-dd`, and a date-time column is compared on its date),
 //! and otherwise as case-insensitive text, the way IXC's database collation does.
@@ -12,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::config::IxcConfig;
 use super::guesses::{
-    DEFAULT_ROWS_PER_PAGE, EMPTY_QUERY_MATCHES_ALL, unknown_column, unknown_operator,
+    Clause, DEFAULT_ROWS_PER_PAGE, EMPTY_QUERY_MATCHES_ALL, unknown_column, unknown_operator,
     unknown_resource,
 };
 use super::schema::{ColumnKind, Row, columns};
@@ -115,23 +119,43 @@ impl Filter {
     }
 }
 
-/// `cliente.cnpj_cpf` or `cnpj_cpf` → the column, if the table has it.
-fn resolve(table: &str, name: &str) -> Result<(String, ColumnKind), String> {
-    let bare = name.trim().rsplit('.').next().unwrap_or("");
-    columns(table)
-        .and_then(|cols| cols.into_iter().find(|c| c.name == bare))
-        .map(|c| (c.name.to_string(), c.kind))
-        .ok_or_else(|| unknown_column(name.trim()))
+/// How a listing names its columns.
+#[derive(Debug, Clone, Copy)]
+struct Naming<'a> {
+    table: &'a str,
+    /// Accept `cnpj_cpf` or `other.cnpj_cpf` for `cliente.cnpj_cpf`.
+    bare: bool,
+}
+
+impl Naming<'_> {
+    /// `cliente.cnpj_cpf` → the column, if the table has it. Leniently, any prefix (or none)
+    /// is dropped first.
+    fn resolve(self, name: &str, clause: Clause) -> Result<(String, ColumnKind), String> {
+        let name = name.trim();
+        let column = if self.bare {
+            name.rsplit('.').next()
+        } else {
+            name.split_once('.')
+                .filter(|(prefix, _)| *prefix == self.table)
+                .map(|(_, column)| column)
+        };
+        column
+            .and_then(|column| {
+                columns(self.table).and_then(|cols| cols.into_iter().find(|c| c.name == column))
+            })
+            .map(|c| (c.name.to_string(), c.kind))
+            .ok_or_else(|| unknown_column(name, clause))
+    }
 }
 
 fn filter(
-    table: &str,
+    naming: Naming<'_>,
     column: &str,
     op: &str,
     p: String,
     p2: Option<String>,
 ) -> Result<Filter, String> {
-    let (column, kind) = resolve(table, column)?;
+    let (column, kind) = naming.resolve(column, Clause::Where)?;
     let op = Op::parse(op).ok_or_else(|| unknown_operator(op))?;
     Ok(Filter {
         column,
@@ -151,7 +175,7 @@ fn scalar(value: &Value) -> String {
 }
 
 /// The filters of a listing body.
-fn filters(table: &str, body: &Fields) -> Result<Vec<Filter>, String> {
+fn filters(naming: Naming<'_>, body: &Fields) -> Result<Vec<Filter>, String> {
     let mut out = Vec::new();
     let qtype = text(body, "qtype");
     let query = text(body, "query");
@@ -160,7 +184,7 @@ fn filters(table: &str, body: &Fields) -> Result<Vec<Filter>, String> {
     let skip =
         qtype.trim().is_empty() || (query.is_empty() && EMPTY_QUERY_MATCHES_ALL && op_allows_skip);
     if !skip {
-        out.push(filter(table, &qtype, &oper, query, None)?);
+        out.push(filter(naming, &qtype, &oper, query, None)?);
     }
     // `grid_param` is a JSON array encoded as a string; some clients send the array itself.
     let grid = match body.get("grid_param") {
@@ -176,7 +200,7 @@ fn filters(table: &str, body: &Fields) -> Result<Vec<Filter>, String> {
         let op = get("OP").unwrap_or_else(|| "=".to_string());
         let p2 = get("P2").filter(|s| !s.is_empty());
         out.push(filter(
-            table,
+            naming,
             &column,
             &op,
             get("P").unwrap_or_default(),
@@ -191,7 +215,11 @@ pub(crate) fn list(db: &Db, config: &IxcConfig, table: &str, body: &Fields) -> R
     if !db.has_table(table) {
         return error(unknown_resource(table));
     }
-    let filters = match filters(table, body) {
+    let naming = Naming {
+        table,
+        bare: config.lenient.bare_columns,
+    };
+    let filters = match filters(naming, body) {
         Ok(f) => f,
         Err(message) => return error(message),
     };
@@ -199,7 +227,7 @@ pub(crate) fn list(db: &Db, config: &IxcConfig, table: &str, body: &Fields) -> R
     let (sort_column, sort_kind) = if sortname.trim().is_empty() {
         ("id".to_string(), ColumnKind::Text)
     } else {
-        match resolve(table, &sortname) {
+        match naming.resolve(&sortname, Clause::Order) {
             Ok(found) => found,
             Err(message) => return error(message),
         }
@@ -322,6 +350,39 @@ mod tests {
         let paid = r(&[("status", "R")]);
         let filter = f("status", ColumnKind::Text, "L", "A", Some("P"));
         assert!(filter.matches(&open) && filter.matches(&partial) && !filter.matches(&paid));
+    }
+
+    #[test]
+    fn a_column_needs_its_own_tables_prefix_unless_bare_columns_are_allowed() {
+        let strict = Naming {
+            table: "cliente",
+            bare: false,
+        };
+        assert_eq!(
+            strict
+                .resolve("cliente.cnpj_cpf", Clause::Where)
+                .map(|(c, _)| c),
+            Ok("cnpj_cpf".to_string())
+        );
+        for name in [
+            "cnpj_cpf",
+            "fn_areceber.id_cliente",
+            "cliente.nao_existe",
+            "",
+        ] {
+            let refused = strict.resolve(name, Clause::Where).unwrap_err();
+            assert!(
+                refused.contains("Unknown column") && refused.contains(name),
+                "{name}: {refused}"
+            );
+        }
+        let lenient = Naming {
+            table: "cliente",
+            bare: true,
+        };
+        assert!(lenient.resolve("cnpj_cpf", Clause::Where).is_ok());
+        assert!(lenient.resolve("outra.cnpj_cpf", Clause::Order).is_ok());
+        assert!(lenient.resolve("nao_existe", Clause::Where).is_err());
     }
 
     #[test]

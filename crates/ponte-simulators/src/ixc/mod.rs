@@ -7,6 +7,22 @@
 //! the trust unlock's Portuguese answers and its once-per-period rule, and write-offs that really
 //! change the invoice. Behaviours the public sources leave open are collected in [`guesses`].
 //!
+//! It is as strict as the sources describe IXC, so a preset that works against it does not
+//! lean on a forgiving server: a `GET` without the listing header is refused; a column in
+//! `qtype`, `sortname` or `grid_param` needs its table's prefix, and an unknown one is the
+//! database's SQL error; an insert or update naming a column the table lacks writes nothing;
+//! a write-off needs its required fields and may not apply more than the invoice owes; a trust
+//! unlock works on a blocked access only; `get_boleto` prints open invoices only. Each of these
+//! can be relaxed for a test through [`IxcLeniency`], off by default. Tables can also be closed
+//! to the API user ([`IxcConfig::forbidden_tables`]), as IXC's per-table permissions do.
+//!
+//! Some tables and columns exist only so that every catalog function has data to read: no
+//! public source names them. [`guesses::INVENTED_TABLES`] lists the tables (`filial`, the
+//! sales-channel table `crm_candato_tipo` and the due-day table `fn_vencimento`) and
+//! [`guesses::INVENTED_COLUMNS`] the columns, among them the names of cities and states
+//! (`cidade.nome`, `uf.sigla`), the sellers' names and documents, and the prospect's
+//! `cnpj_cpf`, `email` and `obs`.
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! use ponte_simulators::ixc::{IxcConfig, start};
@@ -47,9 +63,9 @@ use tokio::task::JoinHandle;
 use crate::control::{self, Closing, Control, Flavor, RequestLog};
 use crate::faults::Faults;
 
-pub use config::IxcConfig;
+pub use config::{IxcConfig, IxcLeniency};
 pub use dispatch::PREFIX;
-pub use model::{BLOCKED_ACCESS, Contract, Customer, Invoice, bare_document};
+pub use model::{BLOCKED_ACCESS, Contract, Customer, Invoice, bare_document, contract_of};
 pub use schema::Row;
 pub use seed::{Fixtures, MIN_CUSTOMERS};
 pub use state::IxcState;

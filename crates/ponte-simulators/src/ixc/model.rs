@@ -91,6 +91,17 @@ pub fn bare_document(text: &str) -> String {
         .collect()
 }
 
+/// The contract an `fn_areceber` row belongs to: `id_contrato`, or, for an invoice issued
+/// apart from the contract's billing, `id_contrato_avulso` (the vendor's own example carries
+/// the contract there, with `id_contrato` empty).
+pub fn contract_of(row: &Row) -> String {
+    ["id_contrato", "id_contrato_avulso"]
+        .iter()
+        .map(|k| col(row, k))
+        .find(|v| !v.is_empty() && v != "0")
+        .unwrap_or_default()
+}
+
 /// `status_internet` values that mean the access is blocked.
 pub const BLOCKED_ACCESS: [&str; 3] = ["CM", "CA", "FA"];
 
@@ -156,8 +167,12 @@ pub struct Invoice {
     pub id: String,
     /// `id_cliente`.
     pub id_cliente: String,
-    /// `id_contrato`.
+    /// `id_contrato` (empty for an invoice issued apart from the contract's billing).
     pub id_contrato: String,
+    /// `id_contrato_avulso`: the contract of an invoice issued apart from its billing.
+    pub id_contrato_avulso: String,
+    /// The contract the invoice belongs to, from either column (see [`contract_of`]).
+    pub contract: String,
     /// `status`: A open, P partly paid, R received, C cancelled.
     pub status: String,
     /// `liberado`: S visible, N hidden.
@@ -193,6 +208,8 @@ impl Invoice {
             id: col(row, "id"),
             id_cliente: col(row, "id_cliente"),
             id_contrato: col(row, "id_contrato"),
+            id_contrato_avulso: col(row, "id_contrato_avulso"),
+            contract: contract_of(row),
             overdue: open && due.is_some_and(|d| d < today),
             status,
             liberado: col(row, "liberado"),

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::codes;
 use super::config::IxcConfig;
-use super::model::{Contract, Customer, Invoice, bare_document};
+use super::model::{Contract, Customer, Invoice, bare_document, contract_of};
 use super::schema::{Row, table_names};
 use super::seed::{self, Fixtures};
 use super::values::{parse_date, parse_money};
@@ -191,8 +191,9 @@ impl IxcState {
             .filter_map(|c| c.get("id").cloned())
             .collect();
         for id in ending {
-            let overdue = db.rows_where("fn_areceber", "id_contrato", &id).any(|r| {
-                matches!(r.get("status").map(String::as_str), Some("A" | "P"))
+            let overdue = db.rows("fn_areceber").iter().any(|r| {
+                contract_of(r) == id
+                    && matches!(r.get("status").map(String::as_str), Some("A" | "P"))
                     && r.get("data_vencimento")
                         .and_then(|d| parse_date(d))
                         .is_some_and(|d| d < today)

@@ -1,13 +1,18 @@
 //! Inserts (`POST` without the listing header), updates (`PUT table/id`) and deletes
 //! (`DELETE table/id`) on any table, with the checks and generated columns of the tables that
 //! have them (customers, contracts, tickets, service orders, leads, prospects).
+//!
+//! A body naming a column the table does not have is the database's "unknown column" error and
+//! writes nothing, unless [`IxcLeniency::unknown_columns`](super::IxcLeniency) says to ignore
+//! such columns.
 
 use axum::response::Response;
 use serde_json::Value;
 
 use super::guesses::{
-    CUSTOMER_NOT_FOUND_MESSAGE, DELETED_MESSAGE, DUPLICATE_DOCUMENT_MESSAGE, INSERTED_MESSAGE,
-    INSERTED_MESSAGE_EN, NOT_FOUND_MESSAGE, UPDATED_MESSAGE, required_field, unknown_resource,
+    CUSTOMER_NOT_FOUND_MESSAGE, Clause, DELETED_MESSAGE, DUPLICATE_DOCUMENT_MESSAGE,
+    INSERTED_MESSAGE, INSERTED_MESSAGE_EN, NOT_FOUND_MESSAGE, UPDATED_MESSAGE, required_field,
+    unknown_column, unknown_resource,
 };
 use super::model::bare_document;
 use super::schema::{ColumnKind, Row, blank_row, columns};
@@ -63,6 +68,26 @@ fn value_text(value: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
         other => other.to_string(),
+    }
+}
+
+/// The first column of the body the table does not have (`id` is always allowed: updates
+/// send the whole record back).
+fn unknown_field(table: &str, body: &Fields) -> Option<String> {
+    let known = columns(table).unwrap_or_default();
+    body.keys()
+        .find(|key| key.as_str() != "id" && !known.iter().any(|c| c.name == key.as_str()))
+        .cloned()
+}
+
+/// Refuses a body with a column the table does not have, unless the config ignores them.
+fn check_columns(state: &IxcState, table: &str, body: &Fields) -> Result<(), String> {
+    if state.config().lenient.unknown_columns {
+        return Ok(());
+    }
+    match unknown_field(table, body) {
+        Some(column) => Err(unknown_column(&column, Clause::FieldList)),
+        None => Ok(()),
     }
 }
 
@@ -167,6 +192,9 @@ pub(crate) fn insert(state: &IxcState, table: &str, body: &Fields) -> Response {
     let Some(mut row) = blank_row(table) else {
         return error(unknown_resource(table));
     };
+    if let Err(message) = check_columns(state, table, body) {
+        return error(message);
+    }
     apply(table, &mut row, body);
     let mut db = state.db();
     if let Err(message) = check(&db, table, &row, None) {
@@ -187,6 +215,9 @@ pub(crate) fn update(state: &IxcState, table: &str, id: &str, body: &Fields) -> 
     let Some(blank) = blank_row(table) else {
         return error(unknown_resource(table));
     };
+    if let Err(message) = check_columns(state, table, body) {
+        return error(message);
+    }
     let mut db = state.db();
     let Some(current) = db.get(table, id).cloned() else {
         return error(NOT_FOUND_MESSAGE);

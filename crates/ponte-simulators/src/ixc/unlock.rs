@@ -3,7 +3,10 @@
 //!
 //! The trust unlock answers with Portuguese keys, `{"tipo","codigo","mensagem"}`:
 //! 106 no such contract, 107 access already active, 109 contract inactive, 113 already used
-//! inside the period. A success releases the access (`status_internet = A`), marks
+//! inside the period. Only a blocked access (`CM`, `CA`, `FA`) can be unlocked: an access
+//! awaiting signature or any other state that is not a block gets 107 too, and a disabled
+//! access (`D`) 109, unless [`IxcLeniency::unlock_unblocked`](super::IxcLeniency) lets the
+//! unlock through. A success releases the access (`status_internet = A`), marks
 //! `desbloqueio_confianca_ativo = S` and records the date of use and the date the block
 //! returns.
 
@@ -12,9 +15,11 @@ use serde_json::json;
 use time::Duration;
 
 use super::guesses::{
-    NOT_FOUND_MESSAGE, UNLOCK_ALREADY_ACTIVE, UNLOCK_INACTIVE, UNLOCK_NOT_ALLOWED,
-    UNLOCK_NOT_ALLOWED_CODE, UNLOCK_SUCCESS_CODE, unlock_not_found, unlock_success, unlock_used,
+    NOT_FOUND_MESSAGE, UNLOCK_ALREADY_ACTIVE, UNLOCK_DISABLED_CODE, UNLOCK_INACTIVE,
+    UNLOCK_NOT_ALLOWED, UNLOCK_NOT_ALLOWED_CODE, UNLOCK_NOT_BLOCKED_CODE, UNLOCK_SUCCESS_CODE,
+    unlock_not_found, unlock_success, unlock_used,
 };
+use super::model::BLOCKED_ACCESS;
 use super::state::IxcState;
 use super::values::{br, iso, parse_date};
 use super::wire::{Fields, error, ok_json, success, text};
@@ -44,8 +49,16 @@ pub(crate) fn trust_unlock(state: &IxcState, body: &Fields) -> Response {
     if matches!(get("status").as_str(), "I" | "D") {
         return answer("erro", "109", UNLOCK_INACTIVE);
     }
-    if get("status_internet") == "A" {
+    let access = get("status_internet");
+    if access == "A" {
         return answer("erro", "107", UNLOCK_ALREADY_ACTIVE);
+    }
+    if !config.lenient.unlock_unblocked && !BLOCKED_ACCESS.contains(&access.as_str()) {
+        return if access == "D" {
+            answer("erro", UNLOCK_DISABLED_CODE, UNLOCK_INACTIVE)
+        } else {
+            answer("erro", UNLOCK_NOT_BLOCKED_CODE, UNLOCK_ALREADY_ACTIVE)
+        };
     }
     if get("desbloqueio_confianca") == "N" {
         return answer("erro", UNLOCK_NOT_ALLOWED_CODE, UNLOCK_NOT_ALLOWED);

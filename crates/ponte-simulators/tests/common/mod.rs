@@ -92,6 +92,16 @@ pub fn content_type(response: &Response) -> String {
         .unwrap_or_default()
 }
 
+/// A complete write-off body for `fn_areceber_recebimentos_baixas_novo`, as the vendor example
+/// sends it: `amount` received on 18/03/2026 into account 1.
+pub fn writeoff(invoice_id: &str, amount: &str) -> Value {
+    serde_json::json!({"filial_id": "1", "id_receber": invoice_id, "conta_": "1", "id_conta": "2758",
+        "tipo_recebimento": "P", "data": "18/03/2026", "documento": "", "pdesconto": "", "vdesconto": "",
+        "id_motivo_desconto": "", "pacrescimo": "", "vacrescimo": "", "valor_parcela": amount,
+        "credito": amount, "debito": "", "valor_total_recebido": amount,
+        "historico": "Recebido via API", "tipo_r": "T", "previsao": "M", "tipo_lanc": "R"})
+}
+
 /// The rows of a listing answer (none when `registros` is absent).
 pub fn rows(answer: &Value) -> Vec<Value> {
     answer

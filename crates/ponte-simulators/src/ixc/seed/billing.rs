@@ -282,7 +282,17 @@ fn invoice(
     }
     let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let id = db.insert("fn_areceber", row("fn_areceber", &borrowed));
+    print_boleto(db, config, &id, cents, due);
+    if received > 0 {
+        settlement(db, &id, paid_on, received);
+    }
+    if fate == Fate::Paid {
+        note(db, customer_id, contract_id, &id, paid_on, cents);
+    }
+}
 
+/// Gives a stored invoice its document number, nosso número, PIX txid and boleto.
+fn print_boleto(db: &mut Db, config: &IxcConfig, id: &str, cents: i64, due: Date) {
     // The nosso número and the free field depend on the id, known only now.
     let nosso = format!("{:08}", id.parse::<u64>().unwrap_or(0) % 100_000_000);
     let free_field = format!("109{nosso}0{:04}{:05}0000", 1234, 56789);
@@ -293,8 +303,8 @@ fn invoice(
         &free_field,
     );
     let txid = format!("IXC{id}");
-    if let Some(r) = db.get_mut("fn_areceber", &id) {
-        r.insert("documento".into(), id.clone());
+    if let Some(r) = db.get_mut("fn_areceber", id) {
+        r.insert("documento".into(), id.to_string());
         r.insert("nn_boleto".into(), nosso);
         r.insert("pix_txid".into(), txid);
         if let Some(b) = &boleto {
@@ -302,14 +312,42 @@ fn invoice(
         }
     }
     if let Some(b) = boleto {
-        db.barcodes.insert(id.clone(), b.barcode);
+        db.barcodes.insert(id.to_string(), b.barcode);
     }
-    if received > 0 {
-        settlement(db, &id, paid_on, received);
-    }
-    if fate == Fate::Paid {
-        note(db, customer_id, contract_id, &id, paid_on, cents);
-    }
+}
+
+/// An open invoice issued apart from the contract's monthly billing (an installation fee, a
+/// visit): its contract is in `id_contrato_avulso` and `id_contrato` is empty, as in the
+/// vendor's own example. Draws nothing from the random generator, so the rest of the seed is
+/// the same with or without it. Returns the invoice id.
+pub(crate) fn standalone_invoice(
+    db: &mut Db,
+    config: &IxcConfig,
+    customer_id: &str,
+    contract_id: &str,
+    due: Date,
+    cents: i64,
+    what: &str,
+) -> String {
+    let fields = [
+        ("id_cliente", customer_id.to_string()),
+        ("id_contrato", String::new()),
+        ("id_contrato_avulso", contract_id.to_string()),
+        ("status", "A".to_string()),
+        ("data_emissao", iso(config.today)),
+        ("data_vencimento", iso(due)),
+        ("valor", money(cents)),
+        ("valor_aberto", money(cents)),
+        ("obs", what.to_string()),
+        (
+            "ultima_atualizacao",
+            format!("{} 03:00:00", iso(config.today)),
+        ),
+    ];
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let id = db.insert("fn_areceber", row("fn_areceber", &borrowed));
+    print_boleto(db, config, &id, cents, due);
+    id
 }
 
 fn settlement(db: &mut Db, invoice_id: &str, on: Date, cents: i64) {

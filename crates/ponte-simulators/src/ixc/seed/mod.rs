@@ -37,7 +37,8 @@ pub struct Fixtures {
     pub alphanumeric_cnpj: String,
     /// A customer whose CPF is stored as bare digits.
     pub unmasked_document: String,
-    /// Two contracts: one active, one blocked manually (`CM`).
+    /// Two contracts: one active, one blocked manually (`CM`). The active one also has an open
+    /// invoice issued apart from its billing, which names it in `id_contrato_avulso` only.
     pub two_contracts: String,
     /// An overdue invoice partly paid (`status = P`).
     pub partial_payment: String,
@@ -74,6 +75,31 @@ pub(crate) fn seed(config: &IxcConfig) -> (Db, Fixtures) {
             let plan = billing::pick_plan(rng, kind != DocKind::Cpf);
             billing::contract(db, rng, config, &customer, *scenario, plan);
         }
+        id
+    };
+
+    let two_contracts = |db: &mut Db, rng: &mut Rng| {
+        let id = add(
+            db,
+            rng,
+            DocKind::Cpf,
+            true,
+            &[Scenario::Active, Scenario::Blocked("CM")],
+        );
+        let active = db
+            .rows_where("cliente_contrato", "id_cliente", &id)
+            .next()
+            .and_then(|c| c.get("id").cloned())
+            .unwrap_or_default();
+        billing::standalone_invoice(
+            db,
+            config,
+            &id,
+            &active,
+            config.today + time::Duration::days(20),
+            15_000,
+            "Taxa de instalação do ponto adicional",
+        );
         id
     };
 
@@ -116,13 +142,7 @@ pub(crate) fn seed(config: &IxcConfig) -> (Db, Fixtures) {
             &[Scenario::Active],
         ),
         unmasked_document: add(&mut db, &mut rng, DocKind::Cpf, false, &[Scenario::Active]),
-        two_contracts: add(
-            &mut db,
-            &mut rng,
-            DocKind::Cpf,
-            true,
-            &[Scenario::Active, Scenario::Blocked("CM")],
-        ),
+        two_contracts: two_contracts(&mut db, &mut rng),
         partial_payment: add(&mut db, &mut rng, DocKind::Cpf, true, &[Scenario::Partial]),
     };
 
