@@ -77,7 +77,7 @@ static COVERAGE: [Coverage; 21] = [
     Coverage {
         function: FunctionId::ListDueDates,
         supported: true,
-        reason: "IXC has no confirmed table of due days: the variable `due_days`, or the table named by `due_day_table` (unconfirmed name).",
+        reason: "IXC has no confirmed table of due days: by default the distinct `dia_fixo_vencimento` of the newest active contracts; else the variable `due_days`, or a table named by `due_day_table`.",
     },
     Coverage {
         function: FunctionId::ListCommercialOrigins,
@@ -87,7 +87,7 @@ static COVERAGE: [Coverage; 21] = [
     Coverage {
         function: FunctionId::ListInvoices,
         supported: true,
-        reason: "Released, open `fn_areceber` rows, with `get_pix` per invoice. `juros` and `multa` stay empty: the listing carries no computed interest.",
+        reason: "Released, open `fn_areceber` rows of the customer (of a contract: naming it in `id_contrato` or `id_contrato_avulso`), with `get_pix` per invoice. `juros` and `multa` stay empty: the listing carries no computed interest.",
     },
     Coverage {
         function: FunctionId::GetInvoice,
@@ -107,7 +107,7 @@ static COVERAGE: [Coverage; 21] = [
     Coverage {
         function: FunctionId::GetCustomerInfo,
         supported: true,
-        reason: "`cliente`, its contracts, and the names of its `cidade` and `uf`.",
+        reason: "`cliente`, its contracts, and the names of its `cidade` and `uf` (empty when the API user may not read those tables).",
     },
     Coverage {
         function: FunctionId::UpdateCustomer,
@@ -127,7 +127,7 @@ static COVERAGE: [Coverage; 21] = [
     Coverage {
         function: FunctionId::ListCustomerPlans,
         supported: true,
-        reason: "`cliente_contrato` with the sum of each contract's `vd_contratos_produtos`.",
+        reason: "`cliente_contrato` with the sum of each contract's `vd_contratos_produtos` (empty when the API user may not read that table).",
     },
     Coverage {
         function: FunctionId::ListCustomerBlockedPlans,
