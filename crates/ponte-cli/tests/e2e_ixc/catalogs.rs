@@ -41,8 +41,45 @@ async fn list_products_returns_the_active_sales_plans() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn list_due_dates_returns_the_due_day_table() {
+async fn list_due_dates_returns_the_due_days_the_active_contracts_use_without_an_invented_table() {
     let app = TestApp::start().await;
+    let mut days: Vec<u32> = app
+        .state()
+        .rows("cliente_contrato")
+        .iter()
+        .filter(|k| col(k, "status") == "A")
+        .filter_map(|k| col(k, "dia_fixo_vencimento").parse().ok())
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    assert!(days.len() > 1, "{days:?}");
+    let expected: Vec<Value> = days
+        .iter()
+        .map(|d| json!({"code": d.to_string(), "name": d.to_string()}))
+        .collect();
+    let body = app.call("list_due_dates", json!({})).await.ok();
+    assert_eq!(body, json!(expected));
+    // Only tables the sources confirm were asked: the invented due-day table never was.
+    let paths = app.erp.requests().snapshot();
+    assert_eq!(
+        paths.get("/webservice/v1/cliente_contrato"),
+        Some(&1),
+        "{paths:?}"
+    );
+    assert!(
+        paths.keys().all(|p| !p.contains("fn_vencimento")),
+        "{paths:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_due_dates_reads_a_table_of_options_when_the_integration_names_one() {
+    let app = TestApp::start_with(|integration| {
+        integration
+            .variables
+            .insert("due_day_table".into(), "fn_vencimento".into());
+    })
+    .await;
     let expected: Vec<Value> = app
         .state()
         .rows("fn_vencimento")

@@ -80,6 +80,45 @@ async fn list_customer_plans_returns_every_listed_contract_with_status_words_and
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn list_customer_plans_answers_without_values_when_the_api_user_may_not_read_the_items() {
+    let app = TestApp::start_with_erp(|erp| {
+        erp.forbidden_tables = vec!["vd_contratos_produtos".into()];
+    })
+    .await;
+    let id = app.state().fixtures().two_contracts.clone();
+    let customer = app.customer(&id);
+    let expected: Vec<Value> = app
+        .state()
+        .contracts_of(&id)
+        .iter()
+        .map(|k| {
+            let mut plan = expected_plan(&app, k);
+            plan["valor"] = json!("");
+            plan
+        })
+        .collect();
+    assert_eq!(expected.len(), 2);
+    let body = app
+        .call(
+            "list_customer_plans",
+            json!({"customer_document_number": customer.document}),
+        )
+        .await
+        .ok();
+    assert_eq!(body, json!(expected));
+    let body = app
+        .call(
+            "list_customer_blocked_plans",
+            json!({"customer_document_number": customer.document}),
+        )
+        .await
+        .ok();
+    assert_eq!(body.as_array().map(Vec::len), Some(1), "{body}");
+    assert_eq!(body[0]["valor"], "", "{body}");
+    assert_eq!(body[0]["blocked"], true, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn list_customer_plans_leaves_out_a_cancelled_contract() {
     let app = TestApp::start().await;
     let id = app.state().fixtures().cancelled.clone();
@@ -178,6 +217,41 @@ async fn trust_unlock_releases_a_blocked_contract_and_a_second_one_is_refused_by
         until,
         "the refused unlock changed nothing"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn trust_unlock_of_a_contract_that_is_not_blocked_is_the_erps_refusal_and_changes_nothing() {
+    let app = TestApp::start().await;
+    let id = app.state().fixtures().active.clone();
+    let customer = app.customer(&id);
+    let contract = app.state().contracts_of(&id).remove(0);
+    // Awaiting signature: not active, and not blocked either.
+    app.erp_put(
+        "cliente_contrato",
+        &contract.id,
+        json!({"status_internet": "AA"}),
+    )
+    .await;
+    let body = app
+        .call(
+            "trust_unlock",
+            json!({"customer_document_number": customer.document, "contract_id": contract.id}),
+        )
+        .await
+        .ok();
+    assert_eq!(body["success"], false, "{body}");
+    assert_eq!(body["unlocked_until"], "", "{body}");
+    assert_eq!(body["api_response"]["codigo"], "107", "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("não é necessário utilizar o desbloqueio de confiança"),
+        "{body}"
+    );
+    let after = app.state().contract(&contract.id).unwrap();
+    assert_eq!(after.status_internet, "AA");
+    assert_eq!(after.desbloqueio_confianca_ativo, "N");
 }
 
 #[tokio::test(flavor = "multi_thread")]

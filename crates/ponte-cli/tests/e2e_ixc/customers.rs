@@ -44,6 +44,33 @@ async fn get_customer_info_returns_the_seeded_customer_with_city_and_state_names
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn get_customer_info_answers_without_city_and_state_names_when_the_api_user_may_not_read_them()
+ {
+    let app = TestApp::start_with_erp(|erp| {
+        erp.forbidden_tables = vec!["cidade".into(), "uf".into()];
+    })
+    .await;
+    let id = app.state().fixtures().two_contracts.clone();
+    let customer = app.customer(&id);
+    assert!(!customer.cidade.is_empty() && !customer.uf.is_empty());
+    let body = app
+        .call(
+            "get_customer_info",
+            json!({"customer_document_number": customer.cnpj_cpf}),
+        )
+        .await
+        .ok();
+    assert_eq!(body["cidade_endereco"], "", "{body}");
+    assert_eq!(body["estado_endereco"], "", "{body}");
+    assert_eq!(body["nome_completo"], customer.razao.as_str());
+    assert_eq!(body["rua_endereco"], customer.endereco.as_str());
+    assert_eq!(body["cep_endereco"], customer.cep.as_str());
+    // The city was asked and refused: the names are empty because IXC said no, not because
+    // nobody asked.
+    assert!(app.erp.requests().count("/webservice/v1/cidade") >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn get_customer_info_finds_a_document_stored_without_mask_and_is_null_for_a_stranger() {
     let app = TestApp::start().await;
     let id = app.state().fixtures().unmasked_document.clone();

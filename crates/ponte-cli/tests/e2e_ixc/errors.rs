@@ -180,3 +180,49 @@ async fn a_settlement_the_erp_fails_on_is_reported_unsuccessful_and_leaves_the_i
     assert_eq!(app.state().invoice(&invoice.id).unwrap().status, "A");
     assert!(app.state().settlements_of(&invoice.id).is_empty());
 }
+
+// Every test here runs against the simulator's defaults, which refuse what a real IXC refuses:
+// a preset that leaned on a forgiving server would fail them.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_simulator_behind_these_tests_refuses_what_a_real_ixc_refuses() {
+    let app = TestApp::start().await;
+    assert_eq!(
+        app.state().config().lenient,
+        ponte_simulators::ixc::IxcLeniency::default()
+    );
+    let config = app.state().config().clone();
+    let client = reqwest::Client::new();
+    let listing = |body: Value| {
+        client
+            .post(format!("{}/cliente", app.erp.base_url()))
+            .basic_auth(&config.user_id, Some(&config.token))
+            .header("ixcsoft", "listar")
+            .json(&body)
+            .send()
+    };
+    let bare: Value = listing(json!({"qtype": "cnpj_cpf", "query": "1", "oper": "="}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bare["type"], "error", "{bare}");
+    assert!(
+        bare["message"]
+            .as_str()
+            .unwrap()
+            .contains("Unknown column 'cnpj_cpf'"),
+        "{bare}"
+    );
+    let unheaded: Value = client
+        .get(format!("{}/cliente", app.erp.base_url()))
+        .basic_auth(&config.user_id, Some(&config.token))
+        .json(&json!({"qtype": "cliente.id", "query": "1", "oper": "="}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unheaded["type"], "error", "{unheaded}");
+}

@@ -90,7 +90,21 @@ impl TestApp {
 
     /// The same, with the integration changed before it is stored (timeouts, variables...).
     pub async fn start_with(configure: impl FnOnce(&mut Integration)) -> TestApp {
-        let config = IxcConfig::with(7, today());
+        Self::start_full(|_| {}, configure).await
+    }
+
+    /// The same, with the simulator's configuration changed before it starts (tables the API
+    /// user may not read...). The simulator is strict unless `erp` relaxes it.
+    pub async fn start_with_erp(erp: impl FnOnce(&mut IxcConfig)) -> TestApp {
+        Self::start_full(erp, |_| {}).await
+    }
+
+    async fn start_full(
+        erp: impl FnOnce(&mut IxcConfig),
+        configure: impl FnOnce(&mut Integration),
+    ) -> TestApp {
+        let mut config = IxcConfig::with(7, today());
+        erp(&mut config);
         let erp = ixc::start(config.clone(), SocketAddr::from(([127, 0, 0, 1], 0)))
             .await
             .expect("the simulator starts");

@@ -21,7 +21,7 @@ fn expected_invoice(app: &TestApp, customer_id: &str, invoice: &Invoice) -> Valu
         "multa": "",
         "emissao": date(&invoice.data_emissao),
         "vencimento": date(&invoice.data_vencimento),
-        "historico": invoice.id_contrato,
+        "historico": invoice.contract,
         "link_boleto": "",
         "linha_digitavel": digits(&invoice.linha_digitavel),
         "code_fatura": invoice.row.get("documento").cloned().unwrap_or_default(),
@@ -118,6 +118,69 @@ async fn list_invoices_shows_the_open_amount_of_a_partly_paid_invoice() {
     assert_eq!(listed["valor_inicial"], money(&part.valor));
     assert_eq!(listed["valor_final"], money(&part.valor_aberto));
     assert_ne!(listed["valor_inicial"], listed["valor_final"]);
+    assert_eq!(body.as_array().unwrap().len(), open.len());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_invoices_of_a_contract_includes_the_invoice_naming_it_only_as_avulso() {
+    let app = TestApp::start().await;
+    let id = app.state().fixtures().two_contracts.clone();
+    let customer = app.customer(&id);
+    let contracts = app.state().contracts_of(&id);
+    let active = contracts
+        .iter()
+        .find(|k| k.status_internet == "A")
+        .expect("an active contract");
+    let open = open_invoices(&app, &id);
+    let standalone = open
+        .iter()
+        .find(|i| i.id_contrato.is_empty())
+        .expect("the fixture has an invoice carrying its contract in id_contrato_avulso");
+    assert_eq!(standalone.id_contrato_avulso, active.id);
+
+    let of_contract: Vec<Value> = open
+        .iter()
+        .filter(|i| i.contract == active.id)
+        .map(|i| expected_invoice(&app, &id, i))
+        .collect();
+    assert!(of_contract.len() >= 2, "{of_contract:?}");
+    let body = app
+        .call(
+            "list_invoices",
+            json!({"customer_document_number": customer.cnpj_cpf, "contract_id": active.id}),
+        )
+        .await
+        .ok();
+    let got = sorted_by_fatura(body.as_array().expect("a list").clone());
+    assert_eq!(got, sorted_by_fatura(of_contract));
+    assert!(
+        got.iter().any(|i| i["fatura"] == standalone.id.as_str()),
+        "{got:?}"
+    );
+
+    // The other contract's invoices are not this one's, and the customer's list has them all.
+    let blocked = contracts.iter().find(|k| k.id != active.id).unwrap();
+    let body = app
+        .call(
+            "list_invoices",
+            json!({"customer_document_number": customer.document, "contract_id": blocked.id}),
+        )
+        .await
+        .ok();
+    assert!(
+        body.as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["historico"] == blocked.id.as_str()),
+        "{body}"
+    );
+    let body = app
+        .call(
+            "list_invoices",
+            json!({"customer_document_number": customer.document}),
+        )
+        .await
+        .ok();
     assert_eq!(body.as_array().unwrap().len(), open.len());
 }
 
@@ -253,4 +316,62 @@ async fn settle_boleto_writes_the_invoice_off_in_the_erp_and_a_second_identical_
     assert_eq!(problem["automation_code"], "boleto_not_open", "{problem}");
     assert_eq!(app.state().settlements_of(&invoice.id).len(), 1);
     assert_eq!(app.state().invoice(&invoice.id).unwrap().status, "R");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn get_boleto_pdf_of_a_paid_invoice_is_the_erps_refusal_and_no_pdf() {
+    let app = TestApp::start().await;
+    let active = app.state().fixtures().active.clone();
+    let paid = app
+        .state()
+        .invoices_of(&active)
+        .into_iter()
+        .find(|i| i.status == "R")
+        .expect("the active fixture has paid invoices");
+    let answer = app
+        .call("get_boleto_pdf", json!({"boleto_id": paid.id}))
+        .await;
+    let problem = answer.problem(502, "erp_rejected");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Parcela já está recebida ou cancelada!"),
+        "{problem}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn settle_boleto_of_more_than_the_open_value_books_the_excess_as_an_addition() {
+    let app = TestApp::start().await;
+    let blocked = app.state().fixtures().blocked.clone();
+    let customer = app.customer(&blocked);
+    let invoice = open_invoices(&app, &blocked)
+        .into_iter()
+        .find(|i| i.overdue)
+        .expect("the blocked fixture has overdue invoices");
+    // Paid at the totem with interest and fine on top of the open value.
+    let paid = invoice.open_cents() + 237;
+    let input = json!({
+        "customer_document_number": customer.document,
+        "boleto_id": invoice.id,
+        "transaction": {
+            "id": "tx-e2e-over",
+            "method": "tef_debit",
+            "amount": ponte_simulators::ixc::values::money(paid),
+            "paid_at": "2026-03-10T10:15:00-03:00",
+            "nsu": "000123"
+        }
+    });
+    let body = app.call("settle_boleto", input).await.ok();
+    assert_eq!(body["success"], true, "{body}");
+    let after = app.state().invoice(&invoice.id).unwrap();
+    assert_eq!(after.status, "R", "{after:?}");
+    assert_eq!(after.open_cents(), 0);
+    let settlements = app.state().settlements_of(&invoice.id);
+    assert_eq!(settlements.len(), 1, "{settlements:?}");
+    assert_eq!(
+        settlements[0].get("vacrescimo").map(String::as_str),
+        Some("2.37")
+    );
 }
