@@ -5,9 +5,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 use ponte_simulators::hubsoft::{self, HubsoftConfig};
-use ponte_simulators::ixc::{IxcConfig, MIN_CUSTOMERS, start};
+use ponte_simulators::ixc::{IxcConfig, IxcLeniency, MIN_CUSTOMERS, start};
 use ponte_simulators::sgp::{SgpConfig, fixtures_json as sgp_fixtures};
 use ponte_simulators::standard::{StandardConfig, fixtures_json as standard_fixtures};
 use time::Date;
@@ -25,7 +25,7 @@ pub struct SimulateArgs {
 #[derive(Debug, Subcommand)]
 pub enum SimulatedErp {
     /// IXC Provedor (`/webservice/v1/<table>`).
-    Ixc(SimArgs),
+    Ixc(IxcArgs),
     /// SGP (`/api/ura/...`, `/api/central/...`, `/api/banco/...`, `/api/precadastro/...`).
     Sgp(SimArgs),
     /// Hubsoft (`/oauth/token`, `/api/v1/integracao/...`).
@@ -56,6 +56,60 @@ pub struct HubsoftArgs {
     /// Lifetime of an access token in seconds (`expires_in`; Hubsoft's is 30 days).
     #[arg(long, default_value_t = 2_592_000)]
     pub token_lifetime: u64,
+}
+
+/// Options of the IXC simulator. It is as strict as a real IXC unless told otherwise.
+#[derive(Debug, Args)]
+pub struct IxcArgs {
+    /// Port, address, seed, date and size of the data.
+    #[command(flatten)]
+    pub common: SimArgs,
+    /// Accept something a real IXC refuses (repeatable; `all` for every leniency).
+    #[arg(long = "lenient", value_enum)]
+    pub lenient: Vec<IxcLenient>,
+    /// A table the API user may not access: every request on it gets IXC's permission
+    /// refusal (repeatable, e.g. `--forbid-table cidade`).
+    #[arg(long = "forbid-table", value_name = "TABLE")]
+    pub forbid_tables: Vec<String>,
+    /// Answer `get_boleto` of a paid invoice with an empty body instead of IXC's error.
+    #[arg(long)]
+    pub paid_boleto_empty: bool,
+}
+
+/// The leniencies of the IXC simulator, each off unless named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IxcLenient {
+    /// A `GET` without the `ixcsoft: listar` header lists.
+    GetWithoutHeader,
+    /// Columns without their table's prefix are accepted in listings.
+    BareColumns,
+    /// Inserts and updates ignore columns the table does not have.
+    UnknownColumns,
+    /// Write-offs without their required fields, or above the open value, are accepted.
+    Writeoffs,
+    /// A trust unlock goes through on a contract that is not blocked.
+    UnlockUnblocked,
+    /// `get_boleto` prints paid and cancelled invoices.
+    PaidBoletoPdf,
+    /// Every leniency above.
+    All,
+}
+
+/// The simulator's leniencies from the names given on the command line.
+fn leniency(names: &[IxcLenient]) -> IxcLeniency {
+    let mut out = IxcLeniency::default();
+    for name in names {
+        match name {
+            IxcLenient::GetWithoutHeader => out.get_without_header_lists = true,
+            IxcLenient::BareColumns => out.bare_columns = true,
+            IxcLenient::UnknownColumns => out.unknown_columns = true,
+            IxcLenient::Writeoffs => out.writeoffs = true,
+            IxcLenient::UnlockUnblocked => out.unlock_unblocked = true,
+            IxcLenient::PaidBoletoPdf => out.paid_boleto_pdf = true,
+            IxcLenient::All => out = IxcLeniency::all(),
+        }
+    }
+    out
 }
 
 /// Options of a simulator (the same for every ERP).
@@ -166,10 +220,14 @@ async fn run_hubsoft(args: &HubsoftArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn run_ixc(args: &SimArgs) -> anyhow::Result<ExitCode> {
+async fn run_ixc(ixc_args: &IxcArgs) -> anyhow::Result<ExitCode> {
+    let args = &ixc_args.common;
     let mut config = IxcConfig {
         seed: args.seed,
         customers: args.customers.max(MIN_CUSTOMERS),
+        lenient: leniency(&ixc_args.lenient),
+        forbidden_tables: ixc_args.forbid_tables.clone(),
+        paid_boleto_empty: ixc_args.paid_boleto_empty,
         ..IxcConfig::default()
     };
     if let Some(today) = args.today {
@@ -200,6 +258,14 @@ async fn run_ixc(args: &SimArgs) -> anyhow::Result<ExitCode> {
         config.seed,
         ixc.state().customers().len()
     );
+    if config.lenient == IxcLeniency::default() {
+        println!("  strictness:  as a real IXC (no leniency)");
+    } else {
+        println!("  lenient:     {:?}", config.lenient);
+    }
+    if !config.forbidden_tables.is_empty() {
+        println!("  forbidden:   {}", config.forbidden_tables.join(", "));
+    }
     println!(
         "  control:     {}/__sim/faults, {}/__sim/requests",
         ixc.root_url(),
@@ -317,6 +383,60 @@ async fn run_standard(args: &SimArgs) -> anyhow::Result<ExitCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_lenient_flag_turns_on_its_own_leniency_and_all_turns_on_every_one() {
+        assert_eq!(leniency(&[]), IxcLeniency::default());
+        let two = leniency(&[IxcLenient::BareColumns, IxcLenient::Writeoffs]);
+        assert!(two.bare_columns && two.writeoffs);
+        assert_eq!(
+            two,
+            IxcLeniency {
+                bare_columns: true,
+                writeoffs: true,
+                ..IxcLeniency::default()
+            }
+        );
+        assert_eq!(leniency(&[IxcLenient::All]), IxcLeniency::all());
+    }
+
+    #[test]
+    fn the_ixc_flags_parse_into_the_simulators_options() {
+        use clap::Parser as _;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(subcommand)]
+            erp: SimulatedErp,
+        }
+        let cli = Cli::try_parse_from([
+            "simulate",
+            "ixc",
+            "--lenient",
+            "get-without-header",
+            "--lenient",
+            "paid-boleto-pdf",
+            "--forbid-table",
+            "cidade",
+            "--forbid-table",
+            "uf",
+            "--paid-boleto-empty",
+        ])
+        .unwrap();
+        let SimulatedErp::Ixc(args) = cli.erp else {
+            panic!("not ixc");
+        };
+        assert_eq!(
+            leniency(&args.lenient),
+            IxcLeniency {
+                get_without_header_lists: true,
+                paid_boleto_pdf: true,
+                ..IxcLeniency::default()
+            }
+        );
+        assert_eq!(args.forbid_tables, ["cidade", "uf"]);
+        assert!(args.paid_boleto_empty);
+        assert!(Cli::try_parse_from(["simulate", "ixc", "--lenient", "everything"]).is_err());
+    }
 
     #[test]
     fn a_date_is_read_in_iso_form_only() {
