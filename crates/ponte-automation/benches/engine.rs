@@ -5,9 +5,16 @@
 //! summary at the end prints runs per second and the ratio engine / hand-written, measured in
 //! the same process.
 //!
+//! The IXC preset's `list_invoices` (the same listing, then one `get_pix` request per invoice)
+//! is measured too, as the automation the HTTP benchmark runs.
+//!
+//! Allocations are counted by a wrapper of the system allocator: the summary prints how many
+//! blocks one run allocates.
+//!
 //! Run: `cargo bench -p ponte-automation --bench engine`; instruction counts: see
 //! docs/benchmarks.md.
 
+use std::alloc::System;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,10 +26,16 @@ use ponte_automation::{
     CompiledAutomation, Engine, InboundResponse, OutboundRequest, RunEnv, Transport,
     TransportError, filters,
 };
+use ponte_catalog::{FunctionId, ValidatedInput};
 use secrecy::SecretString;
 use serde_json::{Value, json};
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 const SOURCE: &str = include_str!("../../../examples/ixc/list_invoices.yaml");
+const PRESET: &str = include_str!("../../../presets/ixc/list_invoices.yaml");
 
 /// A loop: the 30 invoices listed, then one request per invoice (as the IXC preset asks for
 /// each invoice's PIX code), four at a time. What a loop iteration costs over a context that
@@ -114,23 +127,26 @@ impl Transport for Memory {
     }
 }
 
+/// The integration's values, built once and handed to every run as a caller would.
 fn env() -> RunEnv {
-    RunEnv {
-        integration: "bench".into(),
-        vars: BTreeMap::from([
+    RunEnv::new("bench")
+        .with_vars(BTreeMap::from([
             ("base_url".to_owned(), BASE.to_owned()),
             ("ixc_user_id".to_owned(), "7".to_owned()),
-        ]),
-        secrets: BTreeMap::from([(
+        ]))
+        .with_secrets(BTreeMap::from([(
             "ixc_token".to_owned(),
             SecretString::from("0123456789abcdef"),
-        )]),
-        ..RunEnv::default()
-    }
+        )]))
 }
 
-fn input() -> Value {
-    json!({"customer_document_number": "52998224725"})
+/// The input as the catalog hands it over (validation is the caller's, not measured here).
+fn input() -> ValidatedInput {
+    ponte_catalog::validate_input(
+        FunctionId::ListInvoices,
+        &json!({"customer_document_number": "52998224725"}),
+    )
+    .expect("a valid input")
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -146,6 +162,11 @@ fn compile() -> CompiledAutomation {
 
 fn compile_loop() -> CompiledAutomation {
     ponte_automation::compile("loop.yaml", LOOP).expect("the loop compiles")
+}
+
+fn compile_preset() -> CompiledAutomation {
+    ponte_automation::compile("presets/ixc/list_invoices.yaml", PRESET)
+        .expect("the preset compiles")
 }
 
 /// The same two calls and the same mapping, written by hand against the same transport.
@@ -223,6 +244,15 @@ fn run_loop_of_30_requests_engine(bencher: divan::Bencher) {
 }
 
 #[divan::bench]
+fn run_ixc_preset_with_pix_engine(bencher: divan::Bencher) {
+    let rt = runtime();
+    let automation = compile_preset();
+    let engine = Engine::new(Arc::new(Memory::new()));
+    let env = env();
+    bencher.bench_local(|| rt.block_on(engine.run(&automation, input(), &env)));
+}
+
+#[divan::bench]
 fn run_list_invoices_handwritten(bencher: divan::Bencher) {
     let rt = runtime();
     let transport = Memory::new();
@@ -262,8 +292,38 @@ fn summary() {
         "the loop fails: {:?}",
         outcome.result
     );
-    let requests: usize = outcome.trace.steps.iter().map(|s| s.requests.len()).sum();
-    assert_eq!(requests, 31, "the loop sends one request per invoice");
+    assert_eq!(
+        outcome.erp_requests(),
+        31,
+        "the loop sends one request per invoice"
+    );
+    let preset = compile_preset();
+    let outcome = rt.block_on(engine.run(&preset, input(), &env));
+    assert!(
+        outcome.result.is_ok(),
+        "the preset fails: {:?}",
+        outcome.result
+    );
+    assert_eq!(outcome.erp_requests(), 32, "customer, invoices, one get_pix each");
+
+    // Allocations of one run (the second: the first also fills what the env keeps).
+    let allocations = |f: &mut dyn FnMut()| {
+        f();
+        let region = Region::new(GLOBAL);
+        f();
+        region.change().allocations
+    };
+    let run_allocs = allocations(&mut || drop(rt.block_on(engine.run(&automation, input(), &env))));
+    let trace_allocs = {
+        let outcome = rt.block_on(engine.run(&automation, input(), &env));
+        let region = Region::new(GLOBAL);
+        drop(outcome.trace());
+        region.change().allocations
+    };
+    let loop_allocs = allocations(&mut || drop(rt.block_on(engine.run(&looping, input(), &env))));
+    let preset_allocs = allocations(&mut || drop(rt.block_on(engine.run(&preset, input(), &env))));
+    let hand_allocs =
+        allocations(&mut || drop(rt.block_on(handwritten(&transport, "52998224725"))));
 
     let compile_cost = per_run(200, || drop(compile()));
     let engine_cost = per_run(2_000, || {
@@ -271,6 +331,12 @@ fn summary() {
     });
     let loop_cost = per_run(500, || {
         drop(rt.block_on(engine.run(&looping, input(), &env)))
+    });
+    let preset_cost = per_run(500, || {
+        drop(rt.block_on(engine.run(&preset, input(), &env)))
+    });
+    let traced_cost = per_run(2_000, || {
+        drop(rt.block_on(engine.run(&automation, input(), &env)).trace())
     });
     let hand_cost = per_run(2_000, || {
         drop(rt.block_on(handwritten(&transport, "52998224725")))
@@ -289,9 +355,14 @@ fn summary() {
         compile_cost.as_secs_f64() * 1e6
     );
     println!(
-        "  engine run:       {:>9.1} µs per run  ({:.0} runs/s, trace included)",
+        "  engine run:       {:>9.1} µs per run  ({:.0} runs/s, trace kept, not made)",
         engine_cost.as_secs_f64() * 1e6,
         1.0 / engine_cost.as_secs_f64()
+    );
+    println!(
+        "  engine run and its stored trace: {:>9.1} µs per run  ({:.0} runs/s)",
+        traced_cost.as_secs_f64() * 1e6,
+        1.0 / traced_cost.as_secs_f64()
     );
     println!(
         "  hand-written run: {:>9.1} µs per run  ({:.0} runs/s)",
@@ -303,21 +374,29 @@ fn summary() {
         loop_cost.as_secs_f64() * 1e6
     );
     println!(
+        "  IXC preset, listing and get_pix per invoice: {:>9.1} µs per run",
+        preset_cost.as_secs_f64() * 1e6
+    );
+    println!(
         "  ratio engine / hand-written: {:.2}",
         engine_cost.as_secs_f64() / hand_cost.as_secs_f64()
+    );
+    println!(
+        "  allocations per run: engine {run_allocs}, its stored trace {trace_allocs}, \
+         loop {loop_allocs}, preset {preset_allocs}, hand-written {hand_allocs}"
     );
     println!("  peak memory: {}", rss.trim_start_matches("VmHWM:").trim());
 }
 
-/// `ENGINE_BENCH_ONLY=run|loop|compile|hand ENGINE_BENCH_COUNT=n`: only that, `n` times, and
-/// no timing, for instruction counts under `valgrind --tool=callgrind` (see
-/// docs/benchmarks.md).
+/// `ENGINE_BENCH_ONLY=run|trace|loop|preset|compile|hand ENGINE_BENCH_COUNT=n`: only that,
+/// `n` times, and no timing, for instruction counts under `valgrind --tool=callgrind` (see
+/// docs/benchmarks.md). `trace` is a run and its stored trace.
 fn count_only(what: &str, count: u32) {
     let rt = runtime();
-    let automation = if what == "loop" {
-        compile_loop()
-    } else {
-        compile()
+    let automation = match what {
+        "loop" => compile_loop(),
+        "preset" => compile_preset(),
+        _ => compile(),
     };
     let engine = Engine::new(Arc::new(Memory::new()));
     let env = env();
@@ -326,6 +405,7 @@ fn count_only(what: &str, count: u32) {
         match what {
             "compile" => drop(compile()),
             "hand" => drop(rt.block_on(handwritten(&transport, "52998224725"))),
+            "trace" => drop(rt.block_on(engine.run(&automation, input(), &env)).trace()),
             _ => drop(rt.block_on(engine.run(&automation, input(), &env))),
         }
     }

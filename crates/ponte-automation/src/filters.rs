@@ -213,32 +213,20 @@ pub fn document(value: &Value) -> String {
         .collect()
 }
 
-/// A CPF or CNPJ in the masked form IXC stores: `123.456.789-09`, `12.345.678/0001-95`
-/// (alphanumeric CNPJs keep their letters). Empty gives `""`.
+/// A CPF or CNPJ in its printed form, the one IXC stores: `123.456.789-09`,
+/// `12.345.678/0001-95` (alphanumeric CNPJs keep their letters), formatted by `ponte-br`.
+/// Empty gives `""`.
 ///
 /// # Errors
-/// When the value has neither 11 nor 14 characters once punctuation is dropped.
+/// When the value is not a valid CPF or CNPJ (length, characters or check digits).
 pub fn cpf_cnpj_format(value: &Value) -> Result<String, FilterError> {
-    let bare = document(value);
-    match bare.len() {
-        0 => Ok(String::new()),
-        11 => Ok(format!(
-            "{}.{}.{}-{}",
-            &bare[0..3],
-            &bare[3..6],
-            &bare[6..9],
-            &bare[9..11]
-        )),
-        14 => Ok(format!(
-            "{}.{}.{}/{}-{}",
-            &bare[0..2],
-            &bare[2..5],
-            &bare[5..8],
-            &bare[8..12],
-            &bare[12..14]
-        )),
-        _ => Err(err("cpf_cnpj_format", "a CPF or CNPJ", &text(value))),
+    let raw = text(value);
+    if raw.trim().is_empty() {
+        return Ok(String::new());
     }
+    ponte_br::document::Document::parse(&raw)
+        .map(|document| document.formatted())
+        .map_err(|_| err("cpf_cnpj_format", "a valid CPF or CNPJ", &raw))
 }
 
 /// Standard base64 of the value's text.
@@ -357,6 +345,11 @@ mod tests {
             "12.ABC.345/01DE-35"
         );
         assert!(cpf_cnpj_format(&json!("123")).is_err());
+        assert!(
+            cpf_cnpj_format(&json!("12345678900")).is_err(),
+            "wrong check digits"
+        );
+        assert_eq!(cpf_cnpj_format(&json!("")).unwrap(), "");
         assert_eq!(digits(&json!("123.456.789-09")), "12345678909");
         assert_eq!(document(&json!("12.abc.345/01de-35")), "12ABC34501DE35");
     }

@@ -304,6 +304,7 @@ fn build(
     source: &str,
     prelude: Vec<Def<&'static str>>,
 ) -> Result<jaq_core::Filter<Data>, Vec<JqSyntaxError>> {
+    crate::compile_count::one();
     let funs = jaq_core::funs()
         .chain(jaq_std::funs())
         .chain(jaq_json::funs())

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use ponte_automation::{CompiledAutomation, Limits, Redactor, RunEnv, RunError};
-use ponte_br::document::Document;
+use ponte_automation::{CompiledAutomation, Limits, RunEnv, RunError};
+use ponte_catalog::ValidatedInput;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
@@ -76,34 +76,6 @@ fn limits_for(settings: &IntegrationSettings) -> Limits {
     }
 }
 
-/// The customer's documents found in the validated input, each (bare and formatted) with its
-/// masked form, so traces and error details never carry the full number.
-fn document_masks(input: &Value) -> Vec<(String, String)> {
-    let mut masks = Vec::new();
-    collect_documents(input, &mut masks);
-    masks
-}
-
-fn collect_documents(value: &Value, masks: &mut Vec<(String, String)>) {
-    match value {
-        Value::Object(map) => {
-            for (key, value) in map {
-                if let (true, Some(text)) = (key.ends_with("document_number"), value.as_str())
-                    && let Ok(document) = Document::parse(text)
-                {
-                    let masked = document.masked();
-                    masks.push((document.formatted(), masked.clone()));
-                    masks.push((document.as_str().to_owned(), masked));
-                } else {
-                    collect_documents(value, masks);
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|item| collect_documents(item, masks)),
-        _ => {}
-    }
-}
-
 impl Ponte {
     /// Runs `automation` under the integration's gate and records the execution. An error here
     /// means nothing ran (the circuit is open, or no slot freed up in time).
@@ -111,7 +83,7 @@ impl Ponte {
         &self,
         integration: &Integration,
         automation: &CompiledAutomation,
-        input: Value,
+        input: ValidatedInput,
         mode: RunMode,
     ) -> Result<Ran, CallError> {
         let settings = &integration.settings;
@@ -152,15 +124,12 @@ impl Ponte {
             .map_err(|err| internal("secrets read", &err))?;
         let settings_json =
             serde_json::to_value(settings).map_err(|err| internal("settings encoding", &err))?;
-        let env = RunEnv {
-            integration: integration.id.to_string(),
-            vars: integration.variables.clone(),
-            secrets,
-            settings: settings_json,
-            allowed_hosts: settings.allowed_hosts.clone(),
-            limits,
-            masks: document_masks(&input),
-        };
+        let env = RunEnv::new(integration.id.as_str())
+            .with_vars(integration.variables.clone())
+            .with_secrets(secrets)
+            .with_settings(settings_json)
+            .with_allowed_hosts(settings.allowed_hosts.clone())
+            .with_limits(limits);
         let engine = match (&self.insecure_engine, settings.allow_insecure_tls) {
             (Some(insecure), true) => {
                 tracing::warn!(
@@ -177,30 +146,30 @@ impl Ponte {
         let started_at = now_micros();
         let outcome = engine.run(automation, input, &env).await;
         drop(permit);
+        let traced = outcome.trace();
         if mode == RunMode::Call {
-            self.metrics.observe_erp(&integration.id, &outcome.trace);
+            self.metrics.observe_erp(&integration.id, &traced);
         }
 
-        let result = outcome.result.map_err(|error| {
-            let redactor = redactor_for(&env);
+        let duration_ms = outcome.duration_ms();
+        // The run's own redactor: it knows every secret, token and document the run saw.
+        let (result, redactor) = outcome.into_result();
+        let result = result.map_err(|error| {
             let mut call = CallError::from_run(&error, execution_id, |text| redactor.text(text));
-            // Apart from the ERP's own refusals, the detail is the trace's message: the engine
-            // redacted it with everything it knows, tokens fetched during the run included.
-            if !matches!(error, RunError::Rejected { .. } | RunError::Failed { .. })
-                && let Some(traced) = &outcome.trace.error
-            {
-                call.detail = redactor.text(&traced.message);
+            // Apart from the ERP's own refusals, the detail is the error's message redacted.
+            if !matches!(error, RunError::Rejected { .. } | RunError::Failed { .. }) {
+                call.detail = redactor.text(&error.to_string());
             }
             call
         });
-        let trace = serde_json::to_value(&outcome.trace).unwrap_or(Value::Null);
+        let trace = serde_json::to_value(&traced).unwrap_or(Value::Null);
         let handed_back = (mode == RunMode::Test).then(|| trace.clone());
         let record = ExecutionRecord {
             id: execution_id,
             integration: integration.id.clone(),
             function: automation.function().id.as_str().to_owned(),
             started_at,
-            duration_ms: outcome.trace.duration_ms,
+            duration_ms,
             outcome: match &result {
                 Ok(_) => ExecutionOutcome::Ok,
                 Err(error) => ExecutionOutcome::Error {
@@ -249,36 +218,9 @@ fn circuit_open(wait: std::time::Duration, breaker: BreakerSettings) -> CallErro
     }
 }
 
-/// Hides the integration's secrets and the customer's document in texts sent to the caller.
-fn redactor_for(env: &RunEnv) -> Redactor {
-    use secrecy::ExposeSecret;
-    let mut redactor = Redactor::default();
-    for value in env.secrets.values() {
-        redactor.add_secret(value.expose_secret());
-    }
-    for (needle, masked) in &env.masks {
-        redactor.add_mask(needle, masked);
-    }
-    redactor
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn documents_anywhere_in_the_input_are_masked_bare_and_formatted() {
-        let masks = document_masks(&json!({
-            "customer_document_number": "52998224725",
-            "wda_user": {"id": "1", "document_number": "11222333000181"},
-        }));
-        let needles: Vec<&str> = masks.iter().map(|(n, _)| n.as_str()).collect();
-        assert!(needles.contains(&"52998224725"));
-        assert!(needles.contains(&"529.982.247-25"));
-        assert!(needles.contains(&"11222333000181"));
-        assert!(masks.iter().all(|(n, m)| n != m));
-    }
 
     #[test]
     fn timeouts_come_from_the_integration_settings() {
