@@ -302,3 +302,85 @@ fn pointer<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
         value.pointer(path)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use async_trait::async_trait;
+    use bytes::Bytes;
+    use serde_json::json;
+
+    use super::*;
+    use crate::transport::{InboundResponse, OutboundRequest, TransportError};
+
+    /// An IXC answering from memory: one customer, two invoices, a PIX code for each.
+    #[derive(Debug)]
+    struct Ixc;
+
+    #[async_trait]
+    impl Transport for Ixc {
+        async fn send(&self, request: OutboundRequest) -> Result<InboundResponse, TransportError> {
+            let body = match request.url.path().rsplit('/').next() {
+                Some("cliente") => json!({"total": "1", "registros": [
+                    {"id": "2", "razao": "Maria Souza", "cnpj_cpf": "529.982.247-25", "senha": "123456"}
+                ]}),
+                Some("fn_areceber") => json!({"page": "1", "total": "2", "registros": [
+                    {"id": "10", "id_cliente": "2", "valor": "99.90", "valor_aberto": "99.90",
+                     "data_emissao": "2026-11-01", "data_vencimento": "2026-12-10"},
+                    {"id": "11", "id_cliente": "2", "valor": "99.90", "valor_aberto": "99.90",
+                     "data_emissao": "2026-11-01", "data_vencimento": "2027-01-10"}
+                ]}),
+                _ => json!({"type": "success", "qrcode": "00020101021226850014br.gov.bcb.pix"}),
+            };
+            Ok(InboundResponse {
+                status: 200,
+                headers: http::HeaderMap::new(),
+                body: Bytes::from(body.to_string()),
+            })
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_run_compiles_no_template_and_no_jq_program() {
+        let automation = crate::compile(
+            "presets/ixc/list_invoices.yaml",
+            include_str!("../../../presets/ixc/list_invoices.yaml"),
+        )
+        .unwrap();
+        let engine = Engine::new(Arc::new(Ixc));
+        let input = || {
+            ponte_catalog::validate_input(
+                ponte_catalog::FunctionId::ListInvoices,
+                &json!({"customer_document_number": "52998224725"}),
+            )
+            .unwrap()
+        };
+        let mut env = RunEnv::new("ixc")
+            .with_vars(BTreeMap::from([
+                ("base_url".to_owned(), "http://ixc.test/webservice/v1".to_owned()),
+                ("ixc_user_id".to_owned(), "7".to_owned()),
+            ]))
+            .with_secrets(BTreeMap::from([(
+                "ixc_token".to_owned(),
+                secrecy::SecretString::from("0123456789abcdef"),
+            )]));
+        // Fuel other than the automation's: the run renders with a refuelled copy of the
+        // templates, which must not compile them again either.
+        env.limits.template_fuel = 5_000;
+        let before = crate::compile_count::so_far();
+        for _ in 0..3 {
+            let out = engine.run(&automation, input(), &env).await;
+            assert_eq!(out.result.as_ref().unwrap().as_array().unwrap().len(), 2);
+            assert_eq!(out.erp_requests(), 4);
+            drop(out.trace());
+        }
+        assert_eq!(crate::compile_count::so_far(), before, "a run compiled something");
+        // The counter does count: compiling the automation again is seen.
+        drop(crate::compile(
+            "presets/ixc/list_invoices.yaml",
+            include_str!("../../../presets/ixc/list_invoices.yaml"),
+        ));
+        assert!(crate::compile_count::so_far() > before);
+    }
+}
