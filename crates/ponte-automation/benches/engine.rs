@@ -304,7 +304,11 @@ fn summary() {
         "the preset fails: {:?}",
         outcome.result
     );
-    assert_eq!(outcome.erp_requests(), 32, "customer, invoices, one get_pix each");
+    assert_eq!(
+        outcome.erp_requests(),
+        32,
+        "customer, invoices, one get_pix each"
+    );
 
     // Allocations of one run (the second: the first also fills what the env keeps).
     let allocations = |f: &mut dyn FnMut()| {

@@ -147,13 +147,12 @@ fn fixed(run: &Run<'_>, step: &str, plan: &AuthPlan) -> Result<Option<Fixed>, Ru
             run.add_sensitive_header(name);
             match in_ {
                 KeyIn::Header => {
-                    let header =
-                        HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                            RunError::Automation {
-                                step: step.to_owned(),
-                                message: format!("`{name}` is not a header name"),
-                            }
-                        })?;
+                    let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                        RunError::Automation {
+                            step: step.to_owned(),
+                            message: format!("`{name}` is not a header name"),
+                        }
+                    })?;
                     Fixed::Header(header, header_value(run, step, &key)?)
                 }
                 KeyIn::Query => Fixed::Query(name.clone(), key),
@@ -295,11 +294,7 @@ fn credential_key(run: &Run<'_>, plan: &AuthPlan) -> String {
         .take(12)
         .map(|b| format!("{b:02x}"))
         .collect();
-    format!(
-        "{}|{}|{digest}",
-        run.env.integration(),
-        run.automation.name
-    )
+    format!("{}|{}|{digest}", run.env.integration(), run.automation.name)
 }
 
 async fn fetch_token(run: &Run<'_>, step: &str, plan: &AuthPlan) -> Result<Cached, RunError> {

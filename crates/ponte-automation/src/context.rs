@@ -193,7 +193,10 @@ impl Scope<'_> {
     pub fn for_templates(&self) -> minijinja::Value {
         let ctx = self.ctx;
         let (item, index) = match &self.item {
-            Some((item, index)) => (Some(item.get().clone()), Some(minijinja::Value::from(*index))),
+            Some((item, index)) => (
+                Some(item.get().clone()),
+                Some(minijinja::Value::from(*index)),
+            ),
             None => (None, None),
         };
         TemplateScope {
@@ -308,7 +311,9 @@ mod tests {
             "1 http://erp 1"
         );
         assert_eq!(
-            render("{{ steps.first.body.rows[0].n }} {{ steps.second[1] }} {{ item.id }} {{ index }} {{ secrets.token }}"),
+            render(
+                "{{ steps.first.body.rows[0].n }} {{ steps.second[1] }} {{ item.id }} {{ index }} {{ secrets.token }}"
+            ),
             "2.5 two 7 2 t"
         );
         assert!(

@@ -65,12 +65,16 @@ pub fn text(value: &Value) -> String {
 /// # Errors
 /// When the value is not an amount.
 pub fn money(value: &Value) -> Result<String, FilterError> {
-    let raw = match value {
-        Value::Null => return Ok(String::new()),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => s.clone(),
-        other => return Err(err("money", "an amount", &other.to_string())),
-    };
+    match value {
+        Value::Null => Ok(String::new()),
+        Value::Number(n) => money_text(&n.to_string()),
+        Value::String(s) => money_text(s),
+        other => Err(err("money", "an amount", &other.to_string())),
+    }
+}
+
+/// [`money`] of a string.
+pub(crate) fn money_text(raw: &str) -> Result<String, FilterError> {
     let trimmed = raw.trim().trim_start_matches("R$").trim();
     if trimmed.is_empty() {
         return Ok(String::new());
@@ -96,14 +100,14 @@ pub fn money(value: &Value) -> Result<String, FilterError> {
         || !digits_only(frac_part)
         || frac_part.contains('.')
     {
-        return Err(err("money", "an amount", &raw));
+        return Err(err("money", "an amount", raw));
     }
     let int_value: u128 = if int_part.is_empty() {
         0
     } else {
         int_part
             .parse()
-            .map_err(|_| err("money", "an amount", &raw))?
+            .map_err(|_| err("money", "an amount", raw))?
     };
     let frac = frac_part.as_bytes();
     let digit = |i: usize| u128::from(frac.get(i).map_or(0, |b| b - b'0'));
@@ -121,11 +125,16 @@ pub fn money(value: &Value) -> Result<String, FilterError> {
 /// # Errors
 /// When the value is not a date.
 pub fn date(value: &Value) -> Result<String, FilterError> {
-    let raw = match value {
-        Value::Null => return Ok(String::new()),
-        Value::String(s) => s.trim(),
-        other => return Err(err("date", "a date", &other.to_string())),
-    };
+    match value {
+        Value::Null => Ok(String::new()),
+        Value::String(s) => date_text(s),
+        other => Err(err("date", "a date", &other.to_string())),
+    }
+}
+
+/// [`date`] of a string.
+pub(crate) fn date_text(raw: &str) -> Result<String, FilterError> {
+    let raw = raw.trim();
     if raw.is_empty() || raw.starts_with("0000-00-00") || raw.starts_with("00/00/0000") {
         return Ok(String::new());
     }
@@ -200,14 +209,23 @@ pub fn datetime(value: &Value, offset: &str) -> Result<String, FilterError> {
 /// Only the ASCII digits of the value (`"123.456.789-09"` → `"12345678909"`).
 #[must_use]
 pub fn digits(value: &Value) -> String {
-    text(value).chars().filter(char::is_ascii_digit).collect()
+    digits_text(&text(value))
+}
+
+/// [`digits`] of a string.
+pub(crate) fn digits_text(raw: &str) -> String {
+    raw.chars().filter(char::is_ascii_digit).collect()
 }
 
 /// A CPF/CNPJ in its bare upper-case form: punctuation dropped, letters kept (alphanumeric CNPJ).
 #[must_use]
 pub fn document(value: &Value) -> String {
-    text(value)
-        .chars()
+    document_text(&text(value))
+}
+
+/// [`document`] of a string.
+pub(crate) fn document_text(raw: &str) -> String {
+    raw.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_uppercase())
         .collect()

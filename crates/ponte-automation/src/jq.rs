@@ -168,24 +168,64 @@ fn native_str(v: Val, f: fn(&Value) -> Result<String, FilterError>) -> jaq_core:
         .map_err(|e| jaq_core::Error::str(e.to_string()))
 }
 
+/// The string a jq value holds, when it holds valid UTF-8 text.
+fn as_text(v: &Val) -> Option<&str> {
+    match v {
+        Val::TStr(b) => std::str::from_utf8(b).ok(),
+        _ => None,
+    }
+}
+
+/// A filter on a string read straight from the jq value (the usual case: ERP values are
+/// strings), else through its JSON form.
+fn native_text(
+    v: Val,
+    on_text: fn(&str) -> Result<String, FilterError>,
+    f: fn(&Value) -> Result<String, FilterError>,
+) -> jaq_core::ValR<Val> {
+    match as_text(&v) {
+        Some(text) => on_text(text)
+            .map(|s| Val::utf8_str(s.into_bytes()))
+            .map_err(|e| jaq_core::Error::str(e.to_string())),
+        None => native_str(v, f),
+    }
+}
+
 fn ponte_funs() -> Vec<Fun<Data>> {
     vec![
-        run(("money", v(0), |cv| bome(native_str(cv.1, filters::money)))),
-        run(("date", v(0), |cv| bome(native_str(cv.1, filters::date)))),
+        run(("money", v(0), |cv| {
+            bome(native_text(cv.1, filters::money_text, filters::money))
+        })),
+        run(("date", v(0), |cv| {
+            bome(native_text(cv.1, filters::date_text, filters::date))
+        })),
         run(("datetime", v(0), |cv| {
             bome(native_str(cv.1, |v| filters::datetime(v, "-03:00")))
         })),
         run(("digits", v(0), |cv| {
-            bome(native_str(cv.1, |v| Ok(filters::digits(v))))
+            bome(native_text(
+                cv.1,
+                |t| Ok(filters::digits_text(t)),
+                |v| Ok(filters::digits(v)),
+            ))
         })),
         run(("document", v(0), |cv| {
-            bome(native_str(cv.1, |v| Ok(filters::document(v))))
+            bome(native_text(
+                cv.1,
+                |t| Ok(filters::document_text(t)),
+                |v| Ok(filters::document(v)),
+            ))
         })),
         run(("cpf_cnpj_format", v(0), |cv| {
             bome(native_str(cv.1, filters::cpf_cnpj_format))
         })),
         run(("text", v(0), |cv| {
-            bome(native_str(cv.1, |v| Ok(filters::text(v))))
+            // Text is already text: handed back as it is, not copied.
+            bome(if as_text(&cv.1).is_some() {
+                Ok(cv.1)
+            } else {
+                native_str(cv.1, |v| Ok(filters::text(v)))
+            })
         })),
         run(("base64", v(0), |cv| {
             bome(native_str(cv.1, |v| Ok(filters::base64_encode(v))))

@@ -104,7 +104,11 @@ mod tests {
 
     fn check(doc_low: LimitsDoc, doc_high: LimitsDoc, read: fn(&Limits) -> u64, low: u64) {
         let base = operator();
-        assert_eq!(read(&base.lowered_by(&doc_low)), low, "a lower value applies");
+        assert_eq!(
+            read(&base.lowered_by(&doc_low)),
+            low,
+            "a lower value applies"
+        );
         assert_eq!(
             read(&base.lowered_by(&doc_high)),
             read(&base),
@@ -116,8 +120,14 @@ mod tests {
     #[test]
     fn an_automation_may_lower_max_steps_but_never_raise_it() {
         check(
-            LimitsDoc { max_steps: Some(10), ..LimitsDoc::default() },
-            LimitsDoc { max_steps: Some(1000), ..LimitsDoc::default() },
+            LimitsDoc {
+                max_steps: Some(10),
+                ..LimitsDoc::default()
+            },
+            LimitsDoc {
+                max_steps: Some(1000),
+                ..LimitsDoc::default()
+            },
             |l| u64::from(l.max_steps),
             10,
         );
@@ -126,8 +136,14 @@ mod tests {
     #[test]
     fn an_automation_may_lower_max_iterations_but_never_raise_it() {
         check(
-            LimitsDoc { max_iterations: Some(20), ..LimitsDoc::default() },
-            LimitsDoc { max_iterations: Some(100_000), ..LimitsDoc::default() },
+            LimitsDoc {
+                max_iterations: Some(20),
+                ..LimitsDoc::default()
+            },
+            LimitsDoc {
+                max_iterations: Some(100_000),
+                ..LimitsDoc::default()
+            },
             |l| u64::from(l.max_iterations),
             20,
         );
@@ -136,8 +152,14 @@ mod tests {
     #[test]
     fn an_automation_may_lower_max_response_bytes_but_never_raise_it() {
         check(
-            LimitsDoc { max_response_bytes: Some(1_000), ..LimitsDoc::default() },
-            LimitsDoc { max_response_bytes: Some(u64::MAX), ..LimitsDoc::default() },
+            LimitsDoc {
+                max_response_bytes: Some(1_000),
+                ..LimitsDoc::default()
+            },
+            LimitsDoc {
+                max_response_bytes: Some(u64::MAX),
+                ..LimitsDoc::default()
+            },
             |l| l.max_response_bytes,
             1_000,
         );
@@ -146,8 +168,14 @@ mod tests {
     #[test]
     fn an_automation_may_lower_template_fuel_but_never_raise_it() {
         check(
-            LimitsDoc { template_fuel: Some(500), ..LimitsDoc::default() },
-            LimitsDoc { template_fuel: Some(10_000_000), ..LimitsDoc::default() },
+            LimitsDoc {
+                template_fuel: Some(500),
+                ..LimitsDoc::default()
+            },
+            LimitsDoc {
+                template_fuel: Some(10_000_000),
+                ..LimitsDoc::default()
+            },
             |l| l.template_fuel,
             500,
         );
@@ -156,8 +184,14 @@ mod tests {
     #[test]
     fn an_automation_may_lower_request_timeout_ms_but_never_raise_it() {
         check(
-            LimitsDoc { request_timeout_ms: Some(1_000), ..LimitsDoc::default() },
-            LimitsDoc { request_timeout_ms: Some(600_000), ..LimitsDoc::default() },
+            LimitsDoc {
+                request_timeout_ms: Some(1_000),
+                ..LimitsDoc::default()
+            },
+            LimitsDoc {
+                request_timeout_ms: Some(600_000),
+                ..LimitsDoc::default()
+            },
             |l| l.request_timeout_ms,
             1_000,
         );
@@ -166,8 +200,14 @@ mod tests {
     #[test]
     fn an_automation_may_lower_total_timeout_ms_but_never_raise_it() {
         check(
-            LimitsDoc { total_timeout_ms: Some(2_000), ..LimitsDoc::default() },
-            LimitsDoc { total_timeout_ms: Some(3_600_000), ..LimitsDoc::default() },
+            LimitsDoc {
+                total_timeout_ms: Some(2_000),
+                ..LimitsDoc::default()
+            },
+            LimitsDoc {
+                total_timeout_ms: Some(3_600_000),
+                ..LimitsDoc::default()
+            },
             |l| l.total_timeout_ms,
             2_000,
         );
@@ -176,8 +216,14 @@ mod tests {
     #[test]
     fn an_automation_may_lower_max_concurrency_but_never_raise_it() {
         check(
-            LimitsDoc { max_concurrency: Some(1), ..LimitsDoc::default() },
-            LimitsDoc { max_concurrency: Some(64), ..LimitsDoc::default() },
+            LimitsDoc {
+                max_concurrency: Some(1),
+                ..LimitsDoc::default()
+            },
+            LimitsDoc {
+                max_concurrency: Some(64),
+                ..LimitsDoc::default()
+            },
             |l| u64::from(l.max_concurrency),
             1,
         );

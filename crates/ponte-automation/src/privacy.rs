@@ -314,14 +314,6 @@ impl PrivacyRules {
             .any(|word| lower.contains(word.as_str()))
             .then_some(Found::Always(Category::Credential))
     }
-
-    /// True when `name` marks an object as a person's record.
-    pub(crate) fn anchors_record(&self, name: &str) -> bool {
-        matches!(
-            self.find(name),
-            Some(Found::Always(Category::Document | Category::Address))
-        )
-    }
 }
 
 /// `text` in lower case, in `buffer` when it fits (most field names), so looking a name up
@@ -510,6 +502,10 @@ const DOCUMENT_SHAPES: &[(&[usize], &[u8])] = &[
 
 fn mask_documents(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
+    // Most values cannot hold a document: too short, or without the two check digits.
+    if bytes.len() < 11 || bytes.iter().filter(|b| b.is_ascii_digit()).take(2).count() < 2 {
+        return Cow::Borrowed(text);
+    }
     // Alphanumeric runs, as (start, end).
     let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
@@ -523,12 +519,6 @@ fn mask_documents(text: &str) -> Cow<'_, str> {
         } else {
             i += 1;
         }
-    }
-    if !runs
-        .iter()
-        .any(|&(s, e)| bytes[s..e].iter().any(u8::is_ascii_digit))
-    {
-        return Cow::Borrowed(text);
     }
     let mut out = String::new();
     let mut copied = 0;

@@ -196,10 +196,7 @@ impl RunOutcome {
         let r = &self.redactor;
         let limit = self.trace_body_bytes;
         let sent = &a.sent;
-        let request_type = sent
-            .headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok());
+        let request_type = sent.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
         let content_type = a
             .content_type
             .as_ref()

@@ -9,7 +9,7 @@
 //! then are cut to the trace's size, so a cut never leaves part of a field in clear.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use ponte_br::document::Document;
@@ -76,7 +76,8 @@ impl Redactor {
             return;
         }
         self.needles.push((Arc::from(needle), with));
-        self.needles.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+        self.needles
+            .sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
     }
 
     /// Redact this value wherever it appears (ignored when shorter than 4 characters, which
@@ -275,11 +276,26 @@ impl Redactor {
         // Copying the whole value and then replacing the few strings that change is cheaper
         // than rebuilding it: objects are copied without hashing their keys again.
         let mut copy = value.clone();
-        self.value_in_place(&mut copy, None);
+        let mut known = HashMap::new();
+        self.value_in_place(&mut copy, None, &mut known);
         copy
     }
 
-    fn value_in_place(&self, value: &mut Value, category: Option<Category>) {
+    fn found(&self, name: &str, known: &mut HashMap<String, Option<Found>>) -> Option<Found> {
+        if let Some(found) = known.get(name) {
+            return *found;
+        }
+        let found = self.find(name);
+        known.insert(name.to_owned(), found);
+        found
+    }
+
+    fn value_in_place(
+        &self,
+        value: &mut Value,
+        category: Option<Category>,
+        known: &mut HashMap<String, Option<Found>>,
+    ) {
         match value {
             Value::String(s) => {
                 let masked = match category {
@@ -297,24 +313,25 @@ impl Redactor {
             }
             Value::Array(items) => items
                 .iter_mut()
-                .for_each(|v| self.value_in_place(v, category)),
+                .for_each(|v| self.value_in_place(v, category, known)),
             Value::Object(map) => {
-                let record = map.keys().any(|k| self.anchors_record(k));
+                let record = map.keys().any(|k| {
+                    matches!(
+                        self.found(k, known),
+                        Some(Found::Always(Category::Document | Category::Address))
+                    )
+                });
                 for (key, v) in map.iter_mut() {
-                    let inner = match self.find(key) {
+                    let inner = match self.found(key, known) {
                         Some(Found::Always(c)) => Some(c),
                         Some(Found::InRecord(c)) if record => Some(c),
                         _ => category,
                     };
-                    self.value_in_place(v, inner);
+                    self.value_in_place(v, inner, known);
                 }
             }
             Value::Null | Value::Bool(_) => {}
         }
-    }
-
-    fn anchors_record(&self, name: &str) -> bool {
-        self.rules.anchors_record(name)
     }
 }
 
@@ -340,6 +357,34 @@ struct JsonMasker<'t, 'r> {
     out: String,
     copied: usize,
     redactor: &'r Redactor,
+    /// What each field name (as written) holds: the rows of a listing repeat the same few
+    /// names, so each is looked up once.
+    known: Names<'t>,
+}
+
+/// Field names already looked up, by their text.
+#[derive(Default)]
+struct Names<'t>(HashMap<&'t str, Option<Found>>);
+
+impl<'t> Names<'t> {
+    fn find(&mut self, redactor: &Redactor, raw: &'t str) -> Option<Found> {
+        if let Some(found) = self.0.get(raw) {
+            return *found;
+        }
+        let found = redactor.find(&unescaped_inner(raw));
+        self.0.insert(raw, found);
+        found
+    }
+}
+
+/// The text of a JSON string token (quotes excluded), unescaped.
+fn unescaped_inner(inner: &str) -> Cow<'_, str> {
+    if inner.contains('\\') {
+        serde_json::from_str::<String>(&format!("\"{inner}\""))
+            .map_or(Cow::Borrowed(inner), Cow::Owned)
+    } else {
+        Cow::Borrowed(inner)
+    }
 }
 
 /// The text of a JSON string token (quotes included), unescaped.
@@ -364,6 +409,7 @@ impl<'t> JsonMasker<'t, '_> {
             out: String::new(),
             copied: 0,
             redactor,
+            known: Names::default(),
         };
         masker.value(None);
         if masker.copied == 0 {
@@ -520,8 +566,8 @@ impl<'t> JsonMasker<'t, '_> {
             let key_start = self.pos;
             let key_end = self.string_end(key_start);
             self.pos = key_end;
-            let key = unescaped(&self.text[key_start..key_end]);
-            let category = match self.redactor.find(&key) {
+            let raw = &self.text[key_start + 1..key_end.saturating_sub(1).max(key_start + 1)];
+            let category = match self.known.find(self.redactor, raw) {
                 Some(Found::Always(category)) => Some(category),
                 Some(Found::InRecord(category)) => {
                     if *record.get_or_insert_with(|| self.is_record(open)) {
@@ -545,7 +591,7 @@ impl<'t> JsonMasker<'t, '_> {
     }
 
     /// Whether the object opening at `open` has a field that marks a person's record.
-    fn is_record(&self, open: usize) -> bool {
+    fn is_record(&mut self, open: usize) -> bool {
         let mut p = open + 1;
         loop {
             while self.bytes.get(p).is_some_and(u8::is_ascii_whitespace) {
@@ -560,10 +606,11 @@ impl<'t> JsonMasker<'t, '_> {
                 _ => return false,
             }
             let end = self.string_end(p);
-            if self
-                .redactor
-                .anchors_record(&unescaped(&self.text[p..end]))
-            {
+            let raw = &self.text[p + 1..end.saturating_sub(1).max(p + 1)];
+            if matches!(
+                self.known.find(self.redactor, raw),
+                Some(Found::Always(Category::Document | Category::Address))
+            ) {
                 return true;
             }
             p = end;
@@ -698,6 +745,9 @@ mod tests {
             r.text("a=52998224725 b=529.982.247-25"),
             "a=***.982.247-** b=***.982.247-**"
         );
-        assert_eq!(r.value(&json!({"q": "52998224725"})), json!({"q": "***.982.247-**"}));
+        assert_eq!(
+            r.value(&json!({"q": "52998224725"})),
+            json!({"q": "***.982.247-**"})
+        );
     }
 }

@@ -122,11 +122,10 @@ pub(crate) fn render(
 fn render_json(run: &Run<'_>, tpl: &JsonTpl, ctx: &minijinja::Value) -> Result<Value, String> {
     Ok(match tpl {
         JsonTpl::Literal(v) => v.clone(),
-        JsonTpl::Template { tpl, typed } => {
-            run.automation
-                .templates
-                .render_json(tpl, *typed, ctx, &run.fuel)?
-        }
+        JsonTpl::Template { tpl, typed } => run
+            .automation
+            .templates
+            .render_json(tpl, *typed, ctx, &run.fuel)?,
         JsonTpl::Array(items) => Value::Array(
             items
                 .iter()

@@ -68,269 +68,268 @@ fn headers_json(headers: &HeaderMap) -> Value {
 
 /// Run a request step: one request, or all pages of a listing.
 pub(crate) async fn request(
-        run: &Run<'_>,
-        step: &str,
-        req: &Request,
-        scope: &Scope<'_>,
-        record: &mut StepRecord,
-    ) -> Result<Both, RunError> {
-        let rendered = render(run, step, req, &scope.for_templates())?;
-        let Some(pg) = &req.paginate else {
-            let (value, _) = exchange(run, step, req, rendered, None, record).await?;
-            return Ok(value);
-        };
-        paginate(run, step, req, pg, rendered, record).await
-    }
+    run: &Run<'_>,
+    step: &str,
+    req: &Request,
+    scope: &Scope<'_>,
+    record: &mut StepRecord,
+) -> Result<Both, RunError> {
+    let rendered = render(run, step, req, &scope.for_templates())?;
+    let Some(pg) = &req.paginate else {
+        let (value, _) = exchange(run, step, req, rendered, None, record).await?;
+        return Ok(value);
+    };
+    paginate(run, step, req, pg, rendered, record).await
+}
 
-    /// One authenticated exchange with success decided; returns the step value (its `body` is
-    /// the decoded response) and the body converted for jq, once for every program reading it.
+/// One authenticated exchange with success decided; returns the step value (its `body` is
+/// the decoded response) and the body converted for jq, once for every program reading it.
 async fn exchange(
-        run: &Run<'_>,
-        step: &str,
-        req: &Request,
-        rendered: Rendered,
-        page: Option<u32>,
-        record: &mut StepRecord,
-    ) -> Result<(Both, JqInput), RunError> {
-        let received = send_authenticated(run, step, req, rendered, page, record).await?;
-        let body = decode_body(&received.body, req.response_as);
-        if req.response_as == ResponseAs::Auto && looks_like_broken_json(&received, &body) {
-            return Err(RunError::InvalidResponse {
-                step: step.to_owned(),
-                message: format!(
-                    "the ERP sent malformed JSON (HTTP {}, {} bytes)",
-                    received.status,
-                    received.body.len()
-                ),
-            });
-        }
-        let status_ok = match &req.success_status {
-            Some(list) => list.contains(&received.status),
-            None => (200..300).contains(&received.status),
-        };
-        let body = Both::from_json(body);
-        let predicate_ok = match (&req.success, status_ok) {
-            (Some(p), true) => p.test_on(&body.jq).map_err(|e| RunError::InvalidResponse {
-                step: step.to_owned(),
-                message: format!("success check: {}", e.0),
-            })?,
-            _ => status_ok,
-        };
-        let error = if predicate_ok {
-            None
-        } else {
-            Some(failure_message(req, &body))
-        };
-        let page_jq = body.jq.clone();
-        let mut value = Both::object(vec![
-            ("ok", Both::from_json(Value::Bool(predicate_ok))),
-            ("status", Both::from_json(Value::from(received.status))),
-            ("headers", Both::from_json(headers_json(&received.headers))),
-            ("body", body),
-        ]);
-        let Some(message) = error else {
-            return Ok((value, page_jq));
-        };
-        if req.continue_on_error {
-            value.insert("error", Both::from_json(Value::String(message)));
-            return Ok((value, page_jq));
-        }
-        Err(if received.status >= 500 {
-            RunError::Unavailable {
-                step: step.to_owned(),
-                message: format!("HTTP {}: {message}", received.status),
-            }
-        } else {
-            RunError::Rejected {
-                step: step.to_owned(),
-                status: received.status,
-                message,
-            }
-        })
+    run: &Run<'_>,
+    step: &str,
+    req: &Request,
+    rendered: Rendered,
+    page: Option<u32>,
+    record: &mut StepRecord,
+) -> Result<(Both, JqInput), RunError> {
+    let received = send_authenticated(run, step, req, rendered, page, record).await?;
+    let body = decode_body(&received.body, req.response_as);
+    if req.response_as == ResponseAs::Auto && looks_like_broken_json(&received, &body) {
+        return Err(RunError::InvalidResponse {
+            step: step.to_owned(),
+            message: format!(
+                "the ERP sent malformed JSON (HTTP {}, {} bytes)",
+                received.status,
+                received.body.len()
+            ),
+        });
     }
+    let status_ok = match &req.success_status {
+        Some(list) => list.contains(&received.status),
+        None => (200..300).contains(&received.status),
+    };
+    let body = Both::from_json(body);
+    let predicate_ok = match (&req.success, status_ok) {
+        (Some(p), true) => p.test_on(&body.jq).map_err(|e| RunError::InvalidResponse {
+            step: step.to_owned(),
+            message: format!("success check: {}", e.0),
+        })?,
+        _ => status_ok,
+    };
+    let error = if predicate_ok {
+        None
+    } else {
+        Some(failure_message(req, &body))
+    };
+    let page_jq = body.jq.clone();
+    let mut value = Both::object(vec![
+        ("ok", Both::from_json(Value::Bool(predicate_ok))),
+        ("status", Both::from_json(Value::from(received.status))),
+        ("headers", Both::from_json(headers_json(&received.headers))),
+        ("body", body),
+    ]);
+    let Some(message) = error else {
+        return Ok((value, page_jq));
+    };
+    if req.continue_on_error {
+        value.insert("error", Both::from_json(Value::String(message)));
+        return Ok((value, page_jq));
+    }
+    Err(if received.status >= 500 {
+        RunError::Unavailable {
+            step: step.to_owned(),
+            message: format!("HTTP {}: {message}", received.status),
+        }
+    } else {
+        RunError::Rejected {
+            step: step.to_owned(),
+            status: received.status,
+            message,
+        }
+    })
+}
 
 async fn paginate(
-        run: &Run<'_>,
-        step: &str,
-        req: &Request,
-        pg: &Paginate,
-        first: Rendered,
-        record: &mut StepRecord,
-    ) -> Result<Both, RunError> {
-        let mut records: Vec<Value> = Vec::new();
-        let mut records_jq: Vec<JqInput> = Vec::new();
-        let mut last = Both::from_json(Value::Null);
-        let mut cursor: Option<String> = None;
-        let mut next_url: Option<Url> = None;
-        let mut pages = 0u32;
-        let stopped_by;
-        loop {
-            if pages >= pg.max_pages {
-                if pg.on_max_pages == OnMaxPages::Fail {
-                    return Err(RunError::LimitExceeded {
-                        step: step.to_owned(),
-                        message: format!(
-                            "more than {} pages (max_pages); no record was dropped",
-                            pg.max_pages
-                        ),
-                    });
-                }
-                stopped_by = "max_pages";
-                break;
+    run: &Run<'_>,
+    step: &str,
+    req: &Request,
+    pg: &Paginate,
+    first: Rendered,
+    record: &mut StepRecord,
+) -> Result<Both, RunError> {
+    let mut records: Vec<Value> = Vec::new();
+    let mut records_jq: Vec<JqInput> = Vec::new();
+    let mut last = Both::from_json(Value::Null);
+    let mut cursor: Option<String> = None;
+    let mut next_url: Option<Url> = None;
+    let mut pages = 0u32;
+    let stopped_by;
+    loop {
+        if pages >= pg.max_pages {
+            if pg.on_max_pages == OnMaxPages::Fail {
+                return Err(RunError::LimitExceeded {
+                    step: step.to_owned(),
+                    message: format!(
+                        "more than {} pages (max_pages); no record was dropped",
+                        pg.max_pages
+                    ),
+                });
             }
-            let mut rendered = first.clone();
-            let index = u64::from(pages);
-            match pg.style {
-                PageStyle::Page => set_param(
+            stopped_by = "max_pages";
+            break;
+        }
+        let mut rendered = first.clone();
+        let index = u64::from(pages);
+        match pg.style {
+            PageStyle::Page => set_param(
+                &mut rendered,
+                pg,
+                pg.param.as_deref(),
+                &(pg.start + index).to_string(),
+            ),
+            PageStyle::Offset => {
+                let size = pg.size.unwrap_or(1);
+                set_param(
                     &mut rendered,
                     pg,
                     pg.param.as_deref(),
-                    &(pg.start + index).to_string(),
-                ),
-                PageStyle::Offset => {
-                    let size = pg.size.unwrap_or(1);
-                    set_param(
-                        &mut rendered,
-                        pg,
-                        pg.param.as_deref(),
-                        &(pg.start + index * size).to_string(),
-                    );
-                }
-                PageStyle::Cursor => {
-                    if let Some(c) = &cursor {
-                        set_param(&mut rendered, pg, pg.param.as_deref(), c);
-                    }
-                }
-                PageStyle::NextUrl => {
-                    if let Some(u) = &next_url {
-                        rendered.url = u.clone();
-                    }
+                    &(pg.start + index * size).to_string(),
+                );
+            }
+            PageStyle::Cursor => {
+                if let Some(c) = &cursor {
+                    set_param(&mut rendered, pg, pg.param.as_deref(), c);
                 }
             }
-            if let (Some(size), Some(name)) = (pg.size, pg.size_param.as_deref()) {
-                set_param(&mut rendered, pg, Some(name), &size.to_string());
-            }
-            pages += 1;
-            let (value, input) = exchange(run, step, req, rendered, Some(pages), record)
-                .await?;
-            if value.json.get("ok") == Some(&Value::Bool(false)) {
-                // continue_on_error: hand the failed page to the automation as it is.
-                return Ok(value);
-            }
-            let (items, items_jq) =
-                pg.items
-                    .first_both(&input)
-                    .map_err(|e| RunError::InvalidResponse {
-                        step: step.to_owned(),
-                        message: format!("page items: {}", e.0),
-                    })?;
-            let items = match items {
-                Value::Array(a) => a,
-                Value::Null => Vec::new(),
-                other => {
-                    return Err(RunError::InvalidResponse {
-                        step: step.to_owned(),
-                        message: format!("page items must be a list, got {}", short(&other)),
-                    });
+            PageStyle::NextUrl => {
+                if let Some(u) = &next_url {
+                    rendered.url = u.clone();
                 }
-            };
-            // `last` holds the previous page: every page before this one went through the loop.
-            let repeated = last.json.get("body") == value.json.get("body");
-            last = value;
-            if items.is_empty() {
-                stopped_by = "empty_page";
-                break;
-            }
-            if repeated {
-                stopped_by = "repeated_page";
-                break;
-            }
-            records.extend(items);
-            records_jq.extend(items_jq.into_items());
-            if let Some(stop) = &pg.stop
-                && stop
-                    .test_on(&input)
-                    .map_err(|e| RunError::InvalidResponse {
-                        step: step.to_owned(),
-                        message: format!("stop: {}", e.0),
-                    })?
-            {
-                stopped_by = "stop_expression";
-                break;
-            }
-            match pg.style {
-                PageStyle::Cursor => {
-                    let next = pg
-                        .cursor
-                        .as_ref()
-                        .map(|c| c.first_on(&input))
-                        .transpose()
-                        .map_err(|e| RunError::InvalidResponse {
-                            step: step.to_owned(),
-                            message: format!("cursor: {}", e.0),
-                        })?;
-                    let next = next.map(|v| crate::filters::text(&v)).unwrap_or_default();
-                    if next.is_empty() || cursor.as_deref() == Some(next.as_str()) {
-                        stopped_by = if next.is_empty() {
-                            "no_next"
-                        } else {
-                            "repeated_page"
-                        };
-                        break;
-                    }
-                    cursor = Some(next);
-                }
-                PageStyle::NextUrl => {
-                    let next = pg
-                        .next_url
-                        .as_ref()
-                        .map(|c| c.first_on(&input))
-                        .transpose()
-                        .map_err(|e| RunError::InvalidResponse {
-                            step: step.to_owned(),
-                            message: format!("next_url: {}", e.0),
-                        })?;
-                    let next = next.map(|v| crate::filters::text(&v)).unwrap_or_default();
-                    if next.is_empty() {
-                        stopped_by = "no_next";
-                        break;
-                    }
-                    let base = next_url.as_ref().unwrap_or(&first.url);
-                    let url = base.join(&next).map_err(|_| RunError::InvalidResponse {
-                        step: step.to_owned(),
-                        message: format!("next page address `{next}` is not a URL"),
-                    })?;
-                    if next_url.as_ref() == Some(&url) || url == first.url {
-                        stopped_by = "repeated_page";
-                        break;
-                    }
-                    next_url = Some(url);
-                }
-                PageStyle::Page | PageStyle::Offset => {}
             }
         }
-        record.pagination = Some(Pages {
-            pages,
-            records: records.len(),
-            stopped_by,
-        });
-        let pages = Both::from_json(Value::from(pages));
-        let items = Both {
-            json: Value::Array(records),
-            jq: JqInput::list(records_jq),
+        if let (Some(size), Some(name)) = (pg.size, pg.size_param.as_deref()) {
+            set_param(&mut rendered, pg, Some(name), &size.to_string());
+        }
+        pages += 1;
+        let (value, input) = exchange(run, step, req, rendered, Some(pages), record).await?;
+        if value.json.get("ok") == Some(&Value::Bool(false)) {
+            // continue_on_error: hand the failed page to the automation as it is.
+            return Ok(value);
+        }
+        let (items, items_jq) =
+            pg.items
+                .first_both(&input)
+                .map_err(|e| RunError::InvalidResponse {
+                    step: step.to_owned(),
+                    message: format!("page items: {}", e.0),
+                })?;
+        let items = match items {
+            Value::Array(a) => a,
+            Value::Null => Vec::new(),
+            other => {
+                return Err(RunError::InvalidResponse {
+                    step: step.to_owned(),
+                    message: format!("page items must be a list, got {}", short(&other)),
+                });
+            }
         };
-        if last.json.is_object() {
-            last.insert("pages", pages);
-            last.insert("items", items);
-        } else {
-            last = Both::object(vec![
-                ("ok", Both::from_json(Value::Bool(true))),
-                ("pages", pages),
-                ("items", items),
-            ]);
+        // `last` holds the previous page: every page before this one went through the loop.
+        let repeated = last.json.get("body") == value.json.get("body");
+        last = value;
+        if items.is_empty() {
+            stopped_by = "empty_page";
+            break;
         }
-        Ok(last)
+        if repeated {
+            stopped_by = "repeated_page";
+            break;
+        }
+        records.extend(items);
+        records_jq.extend(items_jq.into_items());
+        if let Some(stop) = &pg.stop
+            && stop
+                .test_on(&input)
+                .map_err(|e| RunError::InvalidResponse {
+                    step: step.to_owned(),
+                    message: format!("stop: {}", e.0),
+                })?
+        {
+            stopped_by = "stop_expression";
+            break;
+        }
+        match pg.style {
+            PageStyle::Cursor => {
+                let next = pg
+                    .cursor
+                    .as_ref()
+                    .map(|c| c.first_on(&input))
+                    .transpose()
+                    .map_err(|e| RunError::InvalidResponse {
+                        step: step.to_owned(),
+                        message: format!("cursor: {}", e.0),
+                    })?;
+                let next = next.map(|v| crate::filters::text(&v)).unwrap_or_default();
+                if next.is_empty() || cursor.as_deref() == Some(next.as_str()) {
+                    stopped_by = if next.is_empty() {
+                        "no_next"
+                    } else {
+                        "repeated_page"
+                    };
+                    break;
+                }
+                cursor = Some(next);
+            }
+            PageStyle::NextUrl => {
+                let next = pg
+                    .next_url
+                    .as_ref()
+                    .map(|c| c.first_on(&input))
+                    .transpose()
+                    .map_err(|e| RunError::InvalidResponse {
+                        step: step.to_owned(),
+                        message: format!("next_url: {}", e.0),
+                    })?;
+                let next = next.map(|v| crate::filters::text(&v)).unwrap_or_default();
+                if next.is_empty() {
+                    stopped_by = "no_next";
+                    break;
+                }
+                let base = next_url.as_ref().unwrap_or(&first.url);
+                let url = base.join(&next).map_err(|_| RunError::InvalidResponse {
+                    step: step.to_owned(),
+                    message: format!("next page address `{next}` is not a URL"),
+                })?;
+                if next_url.as_ref() == Some(&url) || url == first.url {
+                    stopped_by = "repeated_page";
+                    break;
+                }
+                next_url = Some(url);
+            }
+            PageStyle::Page | PageStyle::Offset => {}
+        }
     }
+    record.pagination = Some(Pages {
+        pages,
+        records: records.len(),
+        stopped_by,
+    });
+    let pages = Both::from_json(Value::from(pages));
+    let items = Both {
+        json: Value::Array(records),
+        jq: JqInput::list(records_jq),
+    };
+    if last.json.is_object() {
+        last.insert("pages", pages);
+        last.insert("items", items);
+    } else {
+        last = Both::object(vec![
+            ("ok", Both::from_json(Value::Bool(true))),
+            ("pages", pages),
+            ("items", items),
+        ]);
+    }
+    Ok(last)
+}
 
 fn set_param(rendered: &mut Rendered, pg: &Paginate, name: Option<&str>, value: &str) {
     let Some(name) = name else { return };
@@ -388,4 +387,3 @@ fn failure_message(req: &Request, body: &Both) -> String {
         clean_message(&message)
     }
 }
-

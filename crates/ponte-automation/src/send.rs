@@ -156,12 +156,9 @@ pub(crate) async fn send(
                 after_ms: run.limits.total_timeout_ms,
             });
         }
-        let timeout = Duration::from_millis(
-            policy
-                .timeout_ms
-                .unwrap_or(run.limits.request_timeout_ms),
-        )
-        .min(remaining);
+        let timeout =
+            Duration::from_millis(policy.timeout_ms.unwrap_or(run.limits.request_timeout_ms))
+                .min(remaining);
         let started = Instant::now();
         let outcome = run
             .transport
@@ -192,7 +189,11 @@ pub(crate) async fn send(
                 record.requests.push(entry);
                 if e.is_transient() && can_retry {
                     let retry = policy.retry;
-                    pause(run, backoff(attempt, retry.backoff_ms, retry.max_backoff_ms)).await;
+                    pause(
+                        run,
+                        backoff(attempt, retry.backoff_ms, retry.max_backoff_ms),
+                    )
+                    .await;
                     continue;
                 }
                 return Err(match e {
@@ -299,11 +300,23 @@ mod tests {
     #[test]
     fn named_hosts_pass_with_or_without_their_port_and_the_wildcard_only_opens_public_ones() {
         let allowed = vec!["erp.example.com".to_owned(), "erp.lan:8080".to_owned()];
-        assert_eq!(host_allowed(&url("https://ERP.example.com/x"), &allowed), HostCheck::Named);
-        assert_eq!(host_allowed(&url("http://erp.lan:8080/x"), &allowed), HostCheck::Named);
-        assert_eq!(host_allowed(&url("http://erp.lan:9090/x"), &allowed), HostCheck::Denied);
+        assert_eq!(
+            host_allowed(&url("https://ERP.example.com/x"), &allowed),
+            HostCheck::Named
+        );
+        assert_eq!(
+            host_allowed(&url("http://erp.lan:8080/x"), &allowed),
+            HostCheck::Named
+        );
+        assert_eq!(
+            host_allowed(&url("http://erp.lan:9090/x"), &allowed),
+            HostCheck::Denied
+        );
         let star = vec!["*".to_owned()];
-        assert_eq!(host_allowed(&url("https://erp.example.com/"), &star), HostCheck::Public);
+        assert_eq!(
+            host_allowed(&url("https://erp.example.com/"), &star),
+            HostCheck::Public
+        );
         for internal in [
             "http://10.0.0.5/",
             "http://localhost/",
@@ -312,7 +325,11 @@ mod tests {
             "http://[64:ff9b::a00:1]/",
             "http://[2002:a00:1::]/",
         ] {
-            assert_eq!(host_allowed(&url(internal), &star), HostCheck::Denied, "{internal}");
+            assert_eq!(
+                host_allowed(&url(internal), &star),
+                HostCheck::Denied,
+                "{internal}"
+            );
         }
     }
 }

@@ -265,13 +265,15 @@ fn check_object(shape: &Shape, object: &mut Map<String, Value>, path: &str, walk
         match object.get_mut(field.name) {
             None => {
                 if field.required {
-                    walk.errors.push(missing(field, field_path, "nothing".to_owned()));
+                    walk.errors
+                        .push(missing(field, field_path, "nothing".to_owned()));
                 }
             }
             Some(value) if is_blank(value) => {
                 if field.required {
                     if value.is_null() {
-                        walk.errors.push(missing(field, field_path, "null".to_owned()));
+                        walk.errors
+                            .push(missing(field, field_path, "null".to_owned()));
                     } else {
                         walk.errors.push(InputError {
                             path: field_path,

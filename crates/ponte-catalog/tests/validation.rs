@@ -227,11 +227,16 @@ fn the_documents_of_an_input_are_handed_over_with_it_each_once() {
     .unwrap();
     let documents: Vec<&str> = validated.documents().iter().map(|d| d.as_str()).collect();
     assert_eq!(documents, ["52998224725", "11222333000181"]);
-    assert_eq!(validated.function(), FunctionId::CreateOrderExistingCustomer);
-    assert!(ponte_catalog::validate_input(FunctionId::ListProducts, &json!({}))
-        .unwrap()
-        .documents()
-        .is_empty());
+    assert_eq!(
+        validated.function(),
+        FunctionId::CreateOrderExistingCustomer
+    );
+    assert!(
+        ponte_catalog::validate_input(FunctionId::ListProducts, &json!({}))
+            .unwrap()
+            .documents()
+            .is_empty()
+    );
 }
 
 #[test]

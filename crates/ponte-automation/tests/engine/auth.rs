@@ -168,7 +168,10 @@ async fn oauth2_tokens_are_refreshed_before_they_expire() {
     let eng = engine();
     let a = automation(&oauth_yaml("client_credentials", 30));
     for _ in 0..3 {
-        eng.run(&a, input(&a, json!({})), &env(&e.base)).await.result.unwrap();
+        eng.run(&a, input(&a, json!({})), &env(&e.base))
+            .await
+            .result
+            .unwrap();
     }
     assert_eq!(state.issued.get(), 3);
 }
@@ -205,7 +208,8 @@ async fn a_token_refused_twice_is_erp_auth_failed() {
     assert_eq!(out.result.as_ref().unwrap_err().code(), "erp_auth_failed");
     let requests: usize = out.trace().steps.iter().map(|s| s.requests.len()).sum();
     assert_eq!(
-        requests, 4,
+        requests,
+        4,
         "two token fetches and two tries: {:#?}",
         out.trace().steps
     );

@@ -55,7 +55,12 @@ async fn a_customers_password_email_phone_name_and_address_never_reach_the_trace
     let password = customer.row["senha"].clone();
     let a = automation(GET_CUSTOMER_INFO);
     let env = ixc_env(&sim);
-    let out = run(&a, json!({"customer_document_number": customer.document}), &env).await;
+    let out = run(
+        &a,
+        json!({"customer_document_number": customer.document}),
+        &env,
+    )
+    .await;
     let output = out.result.as_ref().expect("the customer is found");
     assert_eq!(output["nome_completo"], customer.razao.as_str());
 
@@ -133,7 +138,12 @@ steps:
 output: '[] | map({type: "email", value: .})'
 "#;
     let a = automation(yaml);
-    let out = run(&a, json!({"customer_document_number": customer.document}), &ixc_env(&sim)).await;
+    let out = run(
+        &a,
+        json!({"customer_document_number": customer.document}),
+        &ixc_env(&sim),
+    )
+    .await;
     assert!(out.result.is_ok(), "{:?}", out.result);
     let text = serde_json::to_string(&out.trace()).unwrap();
     assert!(!text.contains(&token), "the secret leaked: {text}");
@@ -151,8 +161,16 @@ async fn an_integration_can_name_its_own_personal_fields() {
     // `id_vendedor` is.
     let rules = PrivacyRules::default().with(Category::Personal, ["ID_VENDEDOR"]);
     let env = ixc_env(&sim).with_privacy(std::sync::Arc::new(rules));
-    let out = run(&a, json!({"customer_document_number": customer.document}), &env).await;
-    let body = out.trace().steps[0].requests[0].response_body.clone().unwrap();
+    let out = run(
+        &a,
+        json!({"customer_document_number": customer.document}),
+        &env,
+    )
+    .await;
+    let body = out.trace().steps[0].requests[0]
+        .response_body
+        .clone()
+        .unwrap();
     assert!(body.contains("\"id_vendedor\":\"***\""), "{body}");
     let default = run(
         &a,
@@ -160,6 +178,9 @@ async fn an_integration_can_name_its_own_personal_fields() {
         &ixc_env(&sim),
     )
     .await;
-    let body = default.trace().steps[0].requests[0].response_body.clone().unwrap();
+    let body = default.trace().steps[0].requests[0]
+        .response_body
+        .clone()
+        .unwrap();
     assert!(!body.contains("\"id_vendedor\":\"***\""), "{body}");
 }

@@ -329,7 +329,10 @@ fn the_reserved_range_240_0_0_0_slash_4_is_internal() {
     for ip in ["240.0.0.1", "250.1.2.3", "255.255.255.254"] {
         assert!(internal(ip), "{ip}");
     }
-    assert!(!internal("223.255.255.255"), "just below the multicast and reserved ranges");
+    assert!(
+        !internal("223.255.255.255"),
+        "just below the multicast and reserved ranges"
+    );
 }
 
 #[test]
@@ -347,7 +350,10 @@ fn the_nat64_prefix_64_ff9b_slash_96_is_internal() {
     for ip in ["64:ff9b::a00:1", "64:ff9b::808:808", "64:ff9b::7f00:1"] {
         assert!(internal(ip), "{ip}");
     }
-    assert!(!internal("64:ff9b:1::808:808"), "the local-use NAT64 prefix is another range");
+    assert!(
+        !internal("64:ff9b:1::808:808"),
+        "the local-use NAT64 prefix is another range"
+    );
 }
 
 #[test]

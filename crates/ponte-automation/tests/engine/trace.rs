@@ -20,11 +20,21 @@ async fn no_secret_token_or_credential_reaches_the_trace() {
         "function: list_customer_contacts\nvariables:\n  base_url: {{}}\nsecrets: [token]\nauth:\n  oauth2:\n    grant: password\n    token_url: \"{{{{ vars.base_url }}}}/oauth/token\"\n    client_id: ponte\n    client_secret: \"{{{{ secrets.token }}}}\"\n    username: api\n    password: \"{{{{ secrets.token }}}}\"\nsteps:\n  - id: r\n    request:\n      url: \"{{{{ vars.base_url }}}}/r?doc={{{{ input.customer_document_number }}}}\"\n      headers: {{ x-echo: \"{{{{ secrets.token }}}}\" }}\noutput: '[.steps.r.body.registros[] | {{type: \"email\", value: .nome}}]'\n"
     );
     let a = automation(&yaml);
-    let out = run(&a, json!({"customer_document_number": "529.982.247-25"}), &env(&e.base)).await;
+    let out = run(
+        &a,
+        json!({"customer_document_number": "529.982.247-25"}),
+        &env(&e.base),
+    )
+    .await;
     assert!(out.result.is_ok(), "{:?}", out.result);
     let trace = out.trace();
     let text = serde_json::to_string(&trace).unwrap();
-    for secret in ["s3cr3t-t0ken", "tok-ABCDEFGH", "52998224725", "529.982.247-25"] {
+    for secret in [
+        "s3cr3t-t0ken",
+        "tok-ABCDEFGH",
+        "52998224725",
+        "529.982.247-25",
+    ] {
         assert!(
             !text.contains(secret),
             "`{secret}` leaked into the trace: {text}"
@@ -36,7 +46,12 @@ async fn no_secret_token_or_credential_reaches_the_trace() {
     assert_eq!(api.headers["authorization"], "[REDACTED]");
     assert_eq!(api.status, Some(200));
     // The output the caller gets is the ERP's; only its copy in the trace is redacted.
-    assert!(out.result.unwrap()[0]["value"].as_str().unwrap().contains("s3cr3t-t0ken"));
+    assert!(
+        out.result.unwrap()[0]["value"]
+            .as_str()
+            .unwrap()
+            .contains("s3cr3t-t0ken")
+    );
 }
 
 #[tokio::test]
