@@ -124,7 +124,6 @@ impl RunOutcome {
     }
 
     /// The result and the redactor, taken (once the trace, if wanted, has been made).
-    #[must_use]
     pub fn into_result(self) -> (Result<Value, RunError>, Redactor) {
         (self.result, self.redactor)
     }

@@ -16,10 +16,26 @@ async fn no_secret_token_or_credential_reaches_the_trace() {
             get(|| async { axum::Json(json!({"registros": [{"id": "1", "nome": "echo s3cr3t-t0ken and tok-ABCDEFGH for 52998224725"}]})) }),
         ))
     .await;
-    let yaml = format!(
-        "function: list_customer_contacts\nvariables:\n  base_url: {{}}\nsecrets: [token]\nauth:\n  oauth2:\n    grant: password\n    token_url: \"{{{{ vars.base_url }}}}/oauth/token\"\n    client_id: ponte\n    client_secret: \"{{{{ secrets.token }}}}\"\n    username: api\n    password: \"{{{{ secrets.token }}}}\"\nsteps:\n  - id: r\n    request:\n      url: \"{{{{ vars.base_url }}}}/r?doc={{{{ input.customer_document_number }}}}\"\n      headers: {{ x-echo: \"{{{{ secrets.token }}}}\" }}\noutput: '[.steps.r.body.registros[] | {{type: \"email\", value: .nome}}]'\n"
-    );
-    let a = automation(&yaml);
+    let yaml = r#"function: list_customer_contacts
+variables:
+  base_url: {}
+secrets: [token]
+auth:
+  oauth2:
+    grant: password
+    token_url: "{{ vars.base_url }}/oauth/token"
+    client_id: ponte
+    client_secret: "{{ secrets.token }}"
+    username: api
+    password: "{{ secrets.token }}"
+steps:
+  - id: r
+    request:
+      url: "{{ vars.base_url }}/r?doc={{ input.customer_document_number }}"
+      headers: { x-echo: "{{ secrets.token }}" }
+output: '[.steps.r.body.registros[] | {type: "email", value: .nome}]'
+"#;
+    let a = automation(yaml);
     let out = run(
         &a,
         json!({"customer_document_number": "529.982.247-25"}),
