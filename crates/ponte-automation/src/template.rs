@@ -322,6 +322,27 @@ mod tests {
     }
 
     #[test]
+    fn a_refuelled_copy_bounds_what_the_compiled_fuel_allows_and_compiles_nothing() {
+        let mut t = Templates::new(1_000_000);
+        let tpl = t
+            .add("{% for i in range(2000) %}{{ i }}{% endfor %}")
+            .unwrap();
+        let ctx = context(&json!({}));
+        assert!(t.render(&tpl, &ctx).is_ok());
+        let before = crate::compile_count::so_far();
+        let low = t.fuel_for(1_000);
+        let err = t.render_with(&tpl, &ctx, &low).unwrap_err();
+        assert!(err.contains("fuel"), "{err}");
+        // The copy is made once and kept; the compiled fuel needs none.
+        assert!(Arc::ptr_eq(
+            low.0.as_ref().unwrap(),
+            t.fuel_for(1_000).0.as_ref().unwrap()
+        ));
+        assert!(t.fuel_for(1_000_000).0.is_none());
+        assert_eq!(crate::compile_count::so_far(), before);
+    }
+
+    #[test]
     fn syntax_errors_carry_an_offset() {
         let mut t = Templates::new(1_000);
         let err = t.add("abc {{ input.x ").unwrap_err();
