@@ -731,6 +731,27 @@ mod tests {
     }
 
     #[test]
+    fn any_json_is_masked_into_json_that_parses() {
+        let r = Redactor::default();
+        for body in [
+            r#"[]"#,
+            r#"{}"#,
+            r#"  { "a" : [ 1 , -2.5e3 , true , null , "x" ] , "b":{}}  "#,
+            r#"{"nome":"Zé","cpf":"529.982.247-25","x":"\u00e9\"\\","n":[{"email":"a@b.co"}]}"#,
+            r#"{"senha":{"deep":[1,{"k":"v"}]},"telefones":["(47) 99999-0000",47999990000]}"#,
+            r#"["ana@example.com", "52998224725", "é😀 ana@x.io"]"#,
+            r#""a lone string with joao@example.com""#,
+            r#"{"unicode é 😀 key":"valor 😀","numero":12,"cep":"89010-000"}"#,
+        ] {
+            let masked = r.body(body.as_bytes(), None, 100_000);
+            let parsed: Result<Value, _> = serde_json::from_str(&masked);
+            assert!(parsed.is_ok(), "{body} became {masked}");
+            assert!(!masked.contains("@example.com"), "{masked}");
+            assert!(!masked.contains("52998224725"), "{masked}");
+        }
+    }
+
+    #[test]
     fn a_redactor_prints_no_secret() {
         let mut r = Redactor::default();
         r.add_secret("s3cr3t-token");
