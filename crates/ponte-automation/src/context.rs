@@ -11,76 +11,77 @@
 use std::sync::{Arc, OnceLock};
 
 use minijinja::value::{Enumerator, Object};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::jq::JqInput;
 
-/// A value in both forms: `jq` is what converting `json` gives.
+/// A value for jq, and its JSON made at its first use: most step values are only ever read
+/// by jq programs, so most are never converted back to JSON.
 #[derive(Debug, Clone)]
 pub(crate) struct Both {
-    pub json: Value,
     pub jq: JqInput,
+    json: OnceLock<Value>,
 }
 
 impl Both {
-    /// Convert a JSON value.
+    /// Convert a JSON value (kept too).
     pub fn from_json(json: Value) -> Self {
         let jq = JqInput::new(&json);
-        Self { json, jq }
+        Self {
+            jq,
+            json: OnceLock::from(json),
+        }
+    }
+
+    /// A value already in its jq form.
+    pub fn from_jq(jq: JqInput) -> Self {
+        Self {
+            jq,
+            json: OnceLock::new(),
+        }
+    }
+
+    /// The JSON form.
+    pub fn json(&self) -> &Value {
+        self.json.get_or_init(|| self.jq.to_json())
     }
 
     /// A list of values.
     pub fn list(items: Vec<Self>) -> Self {
-        let (json, jq): (Vec<Value>, Vec<JqInput>) =
-            items.into_iter().map(|b| (b.json, b.jq)).unzip();
-        Self {
-            json: Value::Array(json),
-            jq: JqInput::list(jq),
-        }
+        Self::from_jq(JqInput::list(items.into_iter().map(|b| b.jq).collect()))
     }
 
     /// An object of these entries, in this order.
     pub fn object(entries: Vec<(&str, Self)>) -> Self {
-        let mut json = Map::with_capacity(entries.len());
-        let mut jq = Vec::with_capacity(entries.len());
-        for (key, value) in entries {
-            json.insert(key.to_owned(), value.json);
-            jq.push((key, value.jq));
-        }
-        Self {
-            json: Value::Object(json),
-            jq: JqInput::object(jq),
-        }
+        Self::from_jq(JqInput::object(entries.into_iter().map(|(k, v)| (k, v.jq))))
     }
 
     /// Set `key` in this object (replaced where it is, or added last); nothing happens to a
     /// value that is not an object.
     pub fn insert(&mut self, key: &str, value: Self) {
-        if let Value::Object(map) = &mut self.json {
-            map.insert(key.to_owned(), value.json);
-            self.jq.insert(key, value.jq);
-        }
+        self.jq.insert(key, value.jq);
+        self.json = OnceLock::new();
     }
 }
 
 /// A value and its MiniJinja form, made at its first use.
 #[derive(Debug)]
 struct Lazy {
-    json: Value,
+    value: Both,
     for_templates: OnceLock<minijinja::Value>,
 }
 
 impl Lazy {
-    fn new(json: Value) -> Self {
+    fn new(value: Both) -> Self {
         Self {
-            json,
+            value,
             for_templates: OnceLock::new(),
         }
     }
 
     fn get(&self) -> &minijinja::Value {
         self.for_templates
-            .get_or_init(|| crate::template::context(&self.json))
+            .get_or_init(|| crate::template::context(self.value.json()))
     }
 }
 
@@ -109,14 +110,14 @@ impl Context {
     pub fn new(input: Value, env: EnvForms) -> Self {
         let input = Both::from_json(input);
         let jq = JqInput::object([
-            ("input", input.jq),
+            ("input", input.jq.clone()),
             ("vars", env.vars_jq.clone()),
             ("settings", env.settings_jq.clone()),
             ("steps", JqInput::object([])),
         ]);
         Self {
             env,
-            input: Lazy::new(input.json),
+            input: Lazy::new(input),
             steps: Vec::new(),
             steps_for_templates: OnceLock::new(),
             jq,
@@ -133,12 +134,12 @@ impl Context {
         // Invariant: the jq form is the conversion of the JSON form (checked against a fresh
         // conversion in debug builds, so by every engine test).
         debug_assert!(
-            value.jq.mirrors(&value.json),
+            value.jq.mirrors(value.json()),
             "the jq form of step `{id}` does not mirror its JSON"
         );
-        self.jq.insert_in("steps", id, value.jq);
+        self.jq.insert_in("steps", id, value.jq.clone());
         self.steps.retain(|(s, _)| s != id);
-        self.steps.push((id.clone(), Lazy::new(value.json)));
+        self.steps.push((id.clone(), Lazy::new(value)));
         self.steps_for_templates = OnceLock::new();
     }
 
@@ -168,11 +169,11 @@ impl Context {
     pub fn item_scope(&self, item: Both, index: usize) -> Scope<'_> {
         let index_jq = JqInput::new(&Value::from(index));
         let mut jq = self.jq.clone();
-        jq.insert("item", item.jq);
+        jq.insert("item", item.jq.clone());
         jq.insert("index", index_jq);
         Scope {
             ctx: self,
-            item: Some((Lazy::new(item.json), index)),
+            item: Some((Lazy::new(item), index)),
             jq,
         }
     }
@@ -340,10 +341,10 @@ mod tests {
             "items",
             Both::list(vec![Both::from_json(json!({"n": null}))]),
         );
-        assert!(page.jq.mirrors(&page.json));
+        assert!(page.jq.mirrors(page.json()));
         assert_eq!(
-            page.json,
-            json!({"ok": true, "body": {"rows": [1, 2.5, "x"]}, "items": [{"n": null}]})
+            page.json(),
+            &json!({"ok": true, "body": {"rows": [1, 2.5, "x"]}, "items": [{"n": null}]})
         );
     }
 }

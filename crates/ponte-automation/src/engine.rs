@@ -159,24 +159,17 @@ async fn step_flow(run: &Run<'_>, step: &Step, ctx: &Context) -> Result<Flow, Ru
     let Some(each) = &step.for_each else {
         return step_once(run, step, &ctx.scope(), started).await;
     };
-    let (items, items_jq) = each
+    let items = each
         .items
-        .first_both(ctx.jq())
+        .first_jq(ctx.jq())
         .map_err(|e| automation_err(format!("for_each: {}", e.0)))?;
-    let items: Vec<Both> = match items {
-        Value::Array(items) => items
-            .into_iter()
-            .zip(items_jq.into_items())
-            .map(|(json, jq)| Both { json, jq })
-            .collect(),
-        Value::Null => Vec::new(),
-        other => {
-            return Err(automation_err(format!(
-                "for_each needs a list, got {}",
-                short(&other)
-            )));
-        }
-    };
+    if !items.is_null() && !items.is_list() {
+        return Err(automation_err(format!(
+            "for_each needs a list, got {}",
+            short(&items.to_json())
+        )));
+    }
+    let items: Vec<Both> = items.into_items().into_iter().map(Both::from_jq).collect();
     if items.len() > each.max_items as usize {
         return Err(RunError::LimitExceeded {
             step: step.id.to_string(),
@@ -227,10 +220,7 @@ async fn step_once(
         message: e.0,
     };
     let flow = match &step.kind {
-        StepKind::Set(p) => {
-            let (json, jq) = p.first_both(&scope.jq).map_err(invalid)?;
-            Flow::Continue(Both { json, jq })
-        }
+        StepKind::Set(p) => Flow::Continue(Both::from_jq(p.first_jq(&scope.jq).map_err(invalid)?)),
         StepKind::Return(p) => Flow::Return(p.first_on(&scope.jq).map_err(invalid)?),
         StepKind::Fail { code, message } => {
             let message = run

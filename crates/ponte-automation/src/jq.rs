@@ -53,6 +53,41 @@ impl JqInput {
         }
     }
 
+    /// Parse JSON text straight into its jq form, without a JSON tree in between.
+    pub(crate) fn parse(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice::<Val>(bytes).map(Self)
+    }
+
+    /// A text value.
+    pub(crate) fn text(text: String) -> Self {
+        Self(Val::utf8_str(text.into_bytes()))
+    }
+
+    /// The JSON this value converts to.
+    pub(crate) fn to_json(&self) -> Value {
+        to_json(&self.0)
+    }
+
+    /// True for `null`.
+    pub(crate) fn is_null(&self) -> bool {
+        matches!(self.0, Val::Null)
+    }
+
+    /// True for a list.
+    pub(crate) fn is_list(&self) -> bool {
+        matches!(self.0, Val::Arr(_))
+    }
+
+    /// True for a string.
+    pub(crate) fn is_text(&self) -> bool {
+        matches!(self.0, Val::TStr(_) | Val::BStr(_))
+    }
+
+    /// Equal and of the same kinds throughout, as the JSON they convert to would be.
+    pub(crate) fn same_as(&self, other: &Self) -> bool {
+        same(&self.0, &other.0)
+    }
+
     /// A list of values.
     pub(crate) fn list(items: Vec<Self>) -> Self {
         Self(items.into_iter().map(|i| i.0).collect())
@@ -291,11 +326,10 @@ impl JqProgram {
         self.first_val(input).map(|v| to_json(&v))
     }
 
-    /// As [`Self::first_on`], with the output also kept for jq (a step's value, which later
-    /// programs read).
-    pub(crate) fn first_both(&self, input: &JqInput) -> Result<(Value, JqInput), JqRunError> {
-        let out = self.first_val(input)?;
-        Ok((to_json(&out), JqInput::output(out)))
+    /// The first output kept for jq only (a step's value, which later programs read; its
+    /// JSON is made only if something asks for it).
+    pub(crate) fn first_jq(&self, input: &JqInput) -> Result<JqInput, JqRunError> {
+        self.first_val(input).map(JqInput::output)
     }
 
     fn first_val(&self, input: &JqInput) -> Result<Val, JqRunError> {
@@ -546,8 +580,21 @@ mod tests {
             "\"é\" | @base64 | @base64d",
         ] {
             let p = JqProgram::compile(program).unwrap();
-            let (out, kept) = p.first_both(&input).unwrap();
+            let out = p.first_on(&input).unwrap();
+            let kept = p.first_jq(&input).unwrap();
             assert!(kept.mirrors(&out), "{program}: {out}");
+        }
+    }
+
+    #[test]
+    fn json_parsed_straight_into_jq_reads_as_converted_json() {
+        for text in [
+            r#"{"a": [1, 2.5, -3, 1e3, "x", null, true], "b": {"c": "é"}, "a2": 18446744073709551615}"#,
+            r#"[{"id": "1"}, {"id": "2", "id": "3"}]"#,
+            r#""text""#,
+        ] {
+            let json: Value = serde_json::from_str(text).unwrap();
+            assert!(JqInput::parse(text.as_bytes()).unwrap().mirrors(&json), "{text}");
         }
     }
 

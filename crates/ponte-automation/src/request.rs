@@ -40,10 +40,27 @@ pub(crate) fn decode_body(body: &[u8], how: ResponseAs) -> Value {
     }
 }
 
+/// As [`decode_body`], straight into the form jq reads: a JSON body is parsed into it without
+/// a JSON tree in between (its JSON is made later only if something asks for it).
+pub(crate) fn decode_for_jq(body: &[u8], how: ResponseAs) -> Both {
+    if how == ResponseAs::Auto {
+        let first = body.iter().find(|b| !b.is_ascii_whitespace());
+        if matches!(first, Some(b'{' | b'[' | b'"'))
+            && let Ok(v) = JqInput::parse(body)
+        {
+            return Both::from_jq(v);
+        }
+    }
+    match decode_body(body, how) {
+        Value::String(text) => Both::from_jq(JqInput::text(text)),
+        other => Both::from_json(other),
+    }
+}
+
 /// A body that says it is JSON (by its content type, or by starting like a JSON document) but
 /// did not parse: a cut-off or garbled answer, never a message to show.
-fn looks_like_broken_json(received: &Received, decoded: &Value) -> bool {
-    if !decoded.is_string() || received.body.iter().all(u8::is_ascii_whitespace) {
+fn looks_like_broken_json(received: &Received, decoded: &Both) -> bool {
+    if !decoded.jq.is_text() || received.body.iter().all(u8::is_ascii_whitespace) {
         return false;
     }
     let declared = received
@@ -76,7 +93,7 @@ pub(crate) async fn request(
 ) -> Result<Both, RunError> {
     let rendered = render(run, step, req, &scope.for_templates())?;
     let Some(pg) = &req.paginate else {
-        let (value, _) = exchange(run, step, req, rendered, None, record).await?;
+        let (value, _, _) = exchange(run, step, req, rendered, None, record).await?;
         return Ok(value);
     };
     paginate(run, step, req, pg, rendered, record).await
@@ -91,9 +108,9 @@ async fn exchange(
     rendered: Rendered,
     page: Option<u32>,
     record: &mut StepRecord,
-) -> Result<(Both, JqInput), RunError> {
+) -> Result<(Both, JqInput, bool), RunError> {
     let received = send_authenticated(run, step, req, rendered, page, record).await?;
-    let body = decode_body(&received.body, req.response_as);
+    let body = decode_for_jq(&received.body, req.response_as);
     if req.response_as == ResponseAs::Auto && looks_like_broken_json(&received, &body) {
         return Err(RunError::InvalidResponse {
             step: step.to_owned(),
@@ -108,7 +125,6 @@ async fn exchange(
         Some(list) => list.contains(&received.status),
         None => (200..300).contains(&received.status),
     };
-    let body = Both::from_json(body);
     let predicate_ok = match (&req.success, status_ok) {
         (Some(p), true) => p.test_on(&body.jq).map_err(|e| RunError::InvalidResponse {
             step: step.to_owned(),
@@ -129,11 +145,11 @@ async fn exchange(
         ("body", body),
     ]);
     let Some(message) = error else {
-        return Ok((value, page_jq));
+        return Ok((value, page_jq, true));
     };
     if req.continue_on_error {
         value.insert("error", Both::from_json(Value::String(message)));
-        return Ok((value, page_jq));
+        return Ok((value, page_jq, false));
     }
     Err(if received.status >= 500 {
         RunError::Unavailable {
@@ -157,9 +173,9 @@ async fn paginate(
     first: Rendered,
     record: &mut StepRecord,
 ) -> Result<Both, RunError> {
-    let mut records: Vec<Value> = Vec::new();
     let mut records_jq: Vec<JqInput> = Vec::new();
-    let mut last = Both::from_json(Value::Null);
+    let mut last: Option<Both> = None;
+    let mut last_body: Option<JqInput> = None;
     let mut cursor: Option<String> = None;
     let mut next_url: Option<Url> = None;
     let mut pages = 0u32;
@@ -211,31 +227,30 @@ async fn paginate(
             set_param(&mut rendered, pg, Some(name), &size.to_string());
         }
         pages += 1;
-        let (value, input) = exchange(run, step, req, rendered, Some(pages), record).await?;
-        if value.json.get("ok") == Some(&Value::Bool(false)) {
+        let (value, input, ok) = exchange(run, step, req, rendered, Some(pages), record).await?;
+        if !ok {
             // continue_on_error: hand the failed page to the automation as it is.
             return Ok(value);
         }
-        let (items, items_jq) =
-            pg.items
-                .first_both(&input)
-                .map_err(|e| RunError::InvalidResponse {
-                    step: step.to_owned(),
-                    message: format!("page items: {}", e.0),
-                })?;
-        let items = match items {
-            Value::Array(a) => a,
-            Value::Null => Vec::new(),
-            other => {
-                return Err(RunError::InvalidResponse {
-                    step: step.to_owned(),
-                    message: format!("page items must be a list, got {}", short(&other)),
-                });
-            }
-        };
-        // `last` holds the previous page: every page before this one went through the loop.
-        let repeated = last.json.get("body") == value.json.get("body");
-        last = value;
+        let items = pg
+            .items
+            .first_jq(&input)
+            .map_err(|e| RunError::InvalidResponse {
+                step: step.to_owned(),
+                message: format!("page items: {}", e.0),
+            })?;
+        if !items.is_null() && !items.is_list() {
+            return Err(RunError::InvalidResponse {
+                step: step.to_owned(),
+                message: format!("page items must be a list, got {}", short(&items.to_json())),
+            });
+        }
+        let items = items.into_items();
+        // `last_body` holds the previous page's: every page before this one went through the
+        // loop.
+        let repeated = last_body.as_ref().is_some_and(|b| b.same_as(&input));
+        last_body = Some(input.clone());
+        last = Some(value);
         if items.is_empty() {
             stopped_by = "empty_page";
             break;
@@ -244,8 +259,7 @@ async fn paginate(
             stopped_by = "repeated_page";
             break;
         }
-        records.extend(items);
-        records_jq.extend(items_jq.into_items());
+        records_jq.extend(items);
         if let Some(stop) = &pg.stop
             && stop
                 .test_on(&input)
@@ -310,25 +324,23 @@ async fn paginate(
     }
     record.pagination = Some(Pages {
         pages,
-        records: records.len(),
+        records: records_jq.len(),
         stopped_by,
     });
     let pages = Both::from_json(Value::from(pages));
-    let items = Both {
-        json: Value::Array(records),
-        jq: JqInput::list(records_jq),
-    };
-    if last.json.is_object() {
-        last.insert("pages", pages);
-        last.insert("items", items);
-    } else {
-        last = Both::object(vec![
+    let items = Both::from_jq(JqInput::list(records_jq));
+    Ok(match last {
+        Some(mut last) => {
+            last.insert("pages", pages);
+            last.insert("items", items);
+            last
+        }
+        None => Both::object(vec![
             ("ok", Both::from_json(Value::Bool(true))),
             ("pages", pages),
             ("items", items),
-        ]);
-    }
-    Ok(last)
+        ]),
+    })
 }
 
 fn set_param(rendered: &mut Rendered, pg: &Paginate, name: Option<&str>, value: &str) {
@@ -379,7 +391,7 @@ fn failure_message(req: &Request, body: &Both) -> String {
         None => String::new(),
     };
     if message.is_empty() {
-        match &body.json {
+        match body.json() {
             Value::String(s) => clean_message(s),
             other => short(other),
         }
