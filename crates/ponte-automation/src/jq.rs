@@ -594,7 +594,10 @@ mod tests {
             r#""text""#,
         ] {
             let json: Value = serde_json::from_str(text).unwrap();
-            assert!(JqInput::parse(text.as_bytes()).unwrap().mirrors(&json), "{text}");
+            assert!(
+                JqInput::parse(text.as_bytes()).unwrap().mirrors(&json),
+                "{text}"
+            );
         }
     }
 

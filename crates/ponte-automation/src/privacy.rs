@@ -429,6 +429,35 @@ fn mask_phone(value: &str) -> String {
         .collect()
 }
 
+/// True when a value, whatever the field that holds it, is a credential: an HTTP
+/// `Authorization` value (`Bearer ...`, `Basic ...`) or a JSON Web Token (three base64url parts,
+/// the first an encoded JSON object).
+#[must_use]
+pub fn looks_like_credential(value: &str) -> bool {
+    let value = value.trim();
+    let scheme = |name: &str| {
+        value
+            .get(..name.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(name))
+            && value.len() > name.len() + 8
+    };
+    if scheme("bearer ") || scheme("basic ") {
+        return true;
+    }
+    let base64url = |part: &str| {
+        part.len() >= 8
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    let mut parts = value.split('.');
+    matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some(header), Some(claims), Some(signature), None)
+            if header.starts_with("eyJ") && base64url(header) && base64url(claims) && base64url(signature)
+    )
+}
+
 /// `text` with every e-mail address and every valid CPF or CNPJ it holds masked.
 #[must_use]
 pub fn mask_patterns(text: &str) -> Cow<'_, str> {
@@ -604,6 +633,27 @@ mod tests {
         assert_eq!(rules.find("Nome"), Some(Found::InRecord(Category::Name)));
         let rules = rules.with(Category::Name, ["Apelido"]);
         assert_eq!(rules.category("apelido"), Some(Category::Name));
+    }
+
+    #[test]
+    fn authorization_values_and_json_web_tokens_are_credentials_wherever_they_are() {
+        for credential in [
+            "Bearer 2f1e9c0a77b34d6c",
+            "basic dXNlcjpzM2NyM3Q=",
+            "eyJhbGciOiJIUzUxMiJ9.eyJ1c3VhcmlvIjoiYXBpIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ",
+        ] {
+            assert!(looks_like_credential(credential), "{credential}");
+        }
+        for plain in [
+            "Bearer",
+            "Basic plan",
+            "Fibra 300M",
+            "a.b.c",
+            "2026-12-10",
+            "",
+        ] {
+            assert!(!looks_like_credential(plain), "{plain}");
+        }
     }
 
     #[test]

@@ -15,7 +15,9 @@ use std::sync::Arc;
 use ponte_br::document::Document;
 use serde_json::Value;
 
-use crate::privacy::{Category, Found, PrivacyRules, REDACTED, mask, mask_patterns};
+use crate::privacy::{
+    Category, Found, PrivacyRules, REDACTED, looks_like_credential, mask, mask_patterns,
+};
 
 const SENSITIVE_HEADERS: &[&str] = &[
     "authorization",
@@ -137,6 +139,16 @@ impl Redactor {
         out.map_or(Cow::Borrowed(text), Cow::Owned)
     }
 
+    /// A value no field name describes: removed when it looks like a credential, else as
+    /// [`Self::free_text`].
+    fn free_value<'t>(&self, value: &'t str) -> Cow<'t, str> {
+        if looks_like_credential(value) {
+            Cow::Owned(REDACTED.to_owned())
+        } else {
+            self.free_text(value)
+        }
+    }
+
     /// Text bound for a trace that no field name describes: secrets removed, the customer's
     /// documents masked, and any other document or e-mail in it masked.
     pub(crate) fn free_text<'t>(&self, text: &'t str) -> Cow<'t, str> {
@@ -171,7 +183,7 @@ impl Redactor {
             Some(Found::Always(category) | Found::InRecord(category)) => {
                 Cow::Owned(mask(category, value))
             }
-            None => self.free_text(value),
+            None => self.free_value(value),
         }
     }
 
@@ -300,7 +312,7 @@ impl Redactor {
             Value::String(s) => {
                 let masked = match category {
                     Some(category) => Cow::Owned(mask(category, s)),
-                    None => self.free_text(s),
+                    None => self.free_value(s),
                 };
                 if let Cow::Owned(masked) = masked {
                     *s = masked;
@@ -494,7 +506,7 @@ impl<'t> JsonMasker<'t, '_> {
                 let value = unescaped(&self.text[start..end]);
                 let masked = match category {
                     Some(category) => Cow::Owned(mask(category, &value)),
-                    None => self.redactor.free_text(&value),
+                    None => self.redactor.free_value(&value),
                 };
                 if let Cow::Owned(masked) = masked
                     && masked != value
@@ -749,6 +761,16 @@ mod tests {
             assert!(!masked.contains("@example.com"), "{masked}");
             assert!(!masked.contains("52998224725"), "{masked}");
         }
+    }
+
+    #[test]
+    fn values_that_look_like_credentials_are_removed_under_any_field_name() {
+        let r = Redactor::default();
+        let body = br#"{"sessao":"eyJhbGciOiJIUzUxMiJ9.eyJ1c3VhcmlvIjoiYXBpIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ","auth_header_used":"Bearer 2f1e9c0a77b34d6c","plano":"Fibra 300M"}"#;
+        assert_eq!(
+            r.body(body, None, 10_000),
+            r#"{"sessao":"[REDACTED]","auth_header_used":"[REDACTED]","plano":"Fibra 300M"}"#
+        );
     }
 
     #[test]
