@@ -5,199 +5,23 @@
 //! summary at the end prints runs per second and the ratio engine / hand-written, measured in
 //! the same process.
 //!
+//! The IXC preset's `list_invoices` (the same listing, then one `get_pix` request per invoice)
+//! is measured too, as the automation the HTTP benchmark runs.
+//!
+//! Allocations per run are counted by the `allocations` benchmark, apart: counting every
+//! allocation would slow the timings here.
+//!
 //! Run: `cargo bench -p ponte-automation --bench engine`; instruction counts: see
 //! docs/benchmarks.md.
 
-use std::collections::BTreeMap;
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
-use bytes::Bytes;
-use http::HeaderMap;
-use ponte_automation::{
-    CompiledAutomation, Engine, InboundResponse, OutboundRequest, RunEnv, Transport,
-    TransportError, filters,
-};
-use secrecy::SecretString;
-use serde_json::{Value, json};
+use ponte_automation::{CompiledAutomation, Engine};
 
-const SOURCE: &str = include_str!("../../../examples/ixc/list_invoices.yaml");
-
-/// A loop: the 30 invoices listed, then one request per invoice (as the IXC preset asks for
-/// each invoice's PIX code), four at a time. What a loop iteration costs over a context that
-/// holds a page of results.
-const LOOP: &str = r#"
-function: list_invoices
-variables:
-  base_url: {}
-  ixc_user_id: {}
-secrets: [ixc_token]
-steps:
-  - id: invoices
-    request:
-      method: POST
-      url: "{{ vars.base_url }}/fn_areceber"
-      json: { qtype: fn_areceber.id_cliente, query: "{{ input.customer_document_number }}" }
-  - id: pix
-    for_each:
-      items: .steps.invoices.body.registros
-      max_items: 50
-      concurrency: 4
-    request:
-      method: POST
-      url: "{{ vars.base_url }}/get_pix"
-      json: { id_areceber: "{{ item.id }}" }
-output: |
-  [ .steps.invoices.body.registros[] | {
-      document_number: "52998224725", fatura: .id, nome_cliente: "", valor_inicial: "1.00",
-      valor_final: "1.00", juros: "", multa: "", emissao: "2026-01-01", vencimento: "2026-01-01",
-      historico: "", link_boleto: "", linha_digitavel: "", code_fatura: "", identifier: "",
-      remote_id: .id, pix_code: ""
-    } ]
-"#;
-const BASE: &str = "http://ixc.bench/webservice/v1";
-
-/// Answers `cliente`, `fn_areceber` and `get_pix` from memory.
-#[derive(Debug)]
-struct Memory {
-    customer: Bytes,
-    invoices: Bytes,
-}
-
-impl Memory {
-    fn new() -> Self {
-        let customer = json!({"page": "1", "total": "1", "registros": [
-            {"id": "2", "razao": "Maria das Graças Souza", "cnpj_cpf": "529.982.247-25", "ativo": "S"}
-        ]});
-        let rows: Vec<Value> = (0..30)
-            .map(|i| {
-                json!({
-                    "id": format!("{}", 145_500 + i), "id_cliente": "2", "id_contrato": "2309",
-                    "status": "A", "liberado": "S", "data_emissao": "2026-11-08",
-                    "data_vencimento": format!("2026-12-{:02}", 1 + i % 28),
-                    "valor": "99.900000000", "valor_aberto": "99.90", "valor_recebido": "0.00",
-                    "documento": format!("{}", 72_000 + i), "nparcela": "1",
-                    "linha_digitavel": "34191.79001 01043.510047 91020.150008 1 10010000009990",
-                    "gateway_link": "", "pix_txid": "", "obs": "", "ultima_atualizacao": "2026-11-08 13:53:41"
-                })
-            })
-            .collect();
-        let invoices = json!({"page": "1", "total": "30", "registros": rows});
-        Self {
-            customer: Bytes::from(customer.to_string()),
-            invoices: Bytes::from(invoices.to_string()),
-        }
-    }
-
-    fn answer(&self, path: &str) -> Bytes {
-        if path.ends_with("/get_pix") {
-            Bytes::from_static(
-                br#"{"type":"success","qrcode":"00020101021226850014br.gov.bcb.pix"}"#,
-            )
-        } else if path.ends_with("/cliente") {
-            self.customer.clone()
-        } else {
-            self.invoices.clone()
-        }
-    }
-}
-
-#[async_trait]
-impl Transport for Memory {
-    async fn send(&self, request: OutboundRequest) -> Result<InboundResponse, TransportError> {
-        Ok(InboundResponse {
-            status: 200,
-            headers: HeaderMap::new(),
-            body: self.answer(request.url.path()),
-        })
-    }
-}
-
-fn env() -> RunEnv {
-    RunEnv {
-        integration: "bench".into(),
-        vars: BTreeMap::from([
-            ("base_url".to_owned(), BASE.to_owned()),
-            ("ixc_user_id".to_owned(), "7".to_owned()),
-        ]),
-        secrets: BTreeMap::from([(
-            "ixc_token".to_owned(),
-            SecretString::from("0123456789abcdef"),
-        )]),
-        ..RunEnv::default()
-    }
-}
-
-fn input() -> Value {
-    json!({"customer_document_number": "52998224725"})
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime")
-}
-
-fn compile() -> CompiledAutomation {
-    ponte_automation::compile("list_invoices.yaml", SOURCE).expect("the example compiles")
-}
-
-fn compile_loop() -> CompiledAutomation {
-    ponte_automation::compile("loop.yaml", LOOP).expect("the loop compiles")
-}
-
-/// The same two calls and the same mapping, written by hand against the same transport.
-async fn handwritten(transport: &Memory, document: &str) -> Value {
-    let formatted = filters::cpf_cnpj_format(&json!(document)).unwrap_or_default();
-    let body = json!({"qtype": "cliente.cnpj_cpf", "query": formatted, "oper": "=", "page": "1", "rp": "1"});
-    let req = |path: &str, body: &Value| OutboundRequest {
-        method: http::Method::POST,
-        url: url::Url::parse(&format!("{BASE}/{path}")).expect("url"),
-        headers: HeaderMap::new(),
-        body: Bytes::from(body.to_string()),
-        timeout: Duration::from_secs(10),
-        max_response_bytes: 10 << 20,
-        public_only: false,
-    };
-    let customer = transport.send(req("cliente", &body)).await.expect("answer");
-    let customer: Value = serde_json::from_slice(&customer.body).unwrap_or_default();
-    let Some(c) = customer["registros"].get(0) else {
-        return json!([]);
-    };
-    let body = json!({"qtype": "fn_areceber.id_cliente", "query": c["id"], "oper": "=", "page": "1", "rp": "200"});
-    let invoices = transport
-        .send(req("fn_areceber", &body))
-        .await
-        .expect("answer");
-    let invoices: Value = serde_json::from_slice(&invoices.body).unwrap_or_default();
-    let text = |v: &Value| filters::text(v);
-    let out: Vec<Value> = invoices["registros"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .map(|r| {
-            json!({
-                "document_number": filters::document(&c["cnpj_cpf"]),
-                "fatura": text(&r["id"]),
-                "nome_cliente": text(&c["razao"]),
-                "valor_inicial": filters::money(&r["valor"]).unwrap_or_default(),
-                "valor_final": filters::money(&r["valor_aberto"]).unwrap_or_default(),
-                "juros": "", "multa": "",
-                "emissao": filters::date(&r["data_emissao"]).unwrap_or_default(),
-                "vencimento": filters::date(&r["data_vencimento"]).unwrap_or_default(),
-                "historico": text(&r["id_contrato"]),
-                "link_boleto": text(&r["gateway_link"]),
-                "linha_digitavel": filters::digits(&r["linha_digitavel"]),
-                "code_fatura": text(&r["documento"]),
-                "identifier": "", "remote_id": text(&r["id"]), "pix_code": "",
-            })
-        })
-        .collect();
-    Value::Array(out)
-}
+use support::{Memory, compile, compile_loop, compile_preset, env, handwritten, input, runtime};
 
 #[divan::bench]
 fn compile_list_invoices() -> CompiledAutomation {
@@ -217,6 +41,15 @@ fn run_list_invoices_engine(bencher: divan::Bencher) {
 fn run_loop_of_30_requests_engine(bencher: divan::Bencher) {
     let rt = runtime();
     let automation = compile_loop();
+    let engine = Engine::new(Arc::new(Memory::new()));
+    let env = env();
+    bencher.bench_local(|| rt.block_on(engine.run(&automation, input(), &env)));
+}
+
+#[divan::bench]
+fn run_ixc_preset_with_pix_engine(bencher: divan::Bencher) {
+    let rt = runtime();
+    let automation = compile_preset();
     let engine = Engine::new(Arc::new(Memory::new()));
     let env = env();
     bencher.bench_local(|| rt.block_on(engine.run(&automation, input(), &env)));
@@ -262,8 +95,23 @@ fn summary() {
         "the loop fails: {:?}",
         outcome.result
     );
-    let requests: usize = outcome.trace.steps.iter().map(|s| s.requests.len()).sum();
-    assert_eq!(requests, 31, "the loop sends one request per invoice");
+    assert_eq!(
+        outcome.erp_requests(),
+        31,
+        "the loop sends one request per invoice"
+    );
+    let preset = compile_preset();
+    let outcome = rt.block_on(engine.run(&preset, input(), &env));
+    assert!(
+        outcome.result.is_ok(),
+        "the preset fails: {:?}",
+        outcome.result
+    );
+    assert_eq!(
+        outcome.erp_requests(),
+        32,
+        "customer, invoices, one get_pix each"
+    );
 
     let compile_cost = per_run(200, || drop(compile()));
     let engine_cost = per_run(2_000, || {
@@ -271,6 +119,12 @@ fn summary() {
     });
     let loop_cost = per_run(500, || {
         drop(rt.block_on(engine.run(&looping, input(), &env)))
+    });
+    let preset_cost = per_run(500, || {
+        drop(rt.block_on(engine.run(&preset, input(), &env)))
+    });
+    let traced_cost = per_run(2_000, || {
+        drop(rt.block_on(engine.run(&automation, input(), &env)).trace())
     });
     let hand_cost = per_run(2_000, || {
         drop(rt.block_on(handwritten(&transport, "52998224725")))
@@ -289,9 +143,14 @@ fn summary() {
         compile_cost.as_secs_f64() * 1e6
     );
     println!(
-        "  engine run:       {:>9.1} µs per run  ({:.0} runs/s, trace included)",
+        "  engine run:       {:>9.1} µs per run  ({:.0} runs/s, trace kept, not made)",
         engine_cost.as_secs_f64() * 1e6,
         1.0 / engine_cost.as_secs_f64()
+    );
+    println!(
+        "  engine run and its stored trace: {:>9.1} µs per run  ({:.0} runs/s)",
+        traced_cost.as_secs_f64() * 1e6,
+        1.0 / traced_cost.as_secs_f64()
     );
     println!(
         "  hand-written run: {:>9.1} µs per run  ({:.0} runs/s)",
@@ -303,21 +162,25 @@ fn summary() {
         loop_cost.as_secs_f64() * 1e6
     );
     println!(
+        "  IXC preset, listing and get_pix per invoice: {:>9.1} µs per run",
+        preset_cost.as_secs_f64() * 1e6
+    );
+    println!(
         "  ratio engine / hand-written: {:.2}",
         engine_cost.as_secs_f64() / hand_cost.as_secs_f64()
     );
     println!("  peak memory: {}", rss.trim_start_matches("VmHWM:").trim());
 }
 
-/// `ENGINE_BENCH_ONLY=run|loop|compile|hand ENGINE_BENCH_COUNT=n`: only that, `n` times, and
-/// no timing, for instruction counts under `valgrind --tool=callgrind` (see
-/// docs/benchmarks.md).
+/// `ENGINE_BENCH_ONLY=run|trace|loop|preset|compile|hand ENGINE_BENCH_COUNT=n`: only that,
+/// `n` times, and no timing, for instruction counts under `valgrind --tool=callgrind` (see
+/// docs/benchmarks.md). `trace` is a run and its stored trace.
 fn count_only(what: &str, count: u32) {
     let rt = runtime();
-    let automation = if what == "loop" {
-        compile_loop()
-    } else {
-        compile()
+    let automation = match what {
+        "loop" => compile_loop(),
+        "preset" => compile_preset(),
+        _ => compile(),
     };
     let engine = Engine::new(Arc::new(Memory::new()));
     let env = env();
@@ -326,6 +189,7 @@ fn count_only(what: &str, count: u32) {
         match what {
             "compile" => drop(compile()),
             "hand" => drop(rt.block_on(handwritten(&transport, "52998224725"))),
+            "trace" => drop(rt.block_on(engine.run(&automation, input(), &env)).trace()),
             _ => drop(rt.block_on(engine.run(&automation, input(), &env))),
         }
     }

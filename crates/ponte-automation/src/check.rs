@@ -2,6 +2,7 @@
 //! [`CompiledAutomation`] when there is none. Templates and jq programs are compiled here, once.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use ponte_catalog::{FunctionSpec, OutputKind};
 use serde_json::Value;
@@ -93,7 +94,7 @@ pub fn compile(name: &str, source: &str) -> Result<CompiledAutomation, Vec<Diagn
         return Err(checker.diags);
     };
     Ok(CompiledAutomation {
-        name: name.to_owned(),
+        name: Arc::from(name),
         function,
         templates: checker.templates,
         auth,
@@ -107,7 +108,7 @@ pub fn compile(name: &str, source: &str) -> Result<CompiledAutomation, Vec<Diagn
             .filter_map(|(k, v)| v.default.clone().map(|d| (k.clone(), d)))
             .collect(),
         secret_names: doc.secrets,
-        sha256: hex_sha256(source),
+        sha256: Arc::from(hex_sha256(source)),
     })
 }
 
@@ -574,7 +575,7 @@ impl Checker<'_> {
         // A failed part has left a diagnostic, so compilation fails as a whole; the partial
         // step returned here is never run.
         Some(Step {
-            id,
+            id: Arc::from(id),
             when,
             for_each,
             kind,

@@ -4,6 +4,7 @@
 //! the only constructor is the checker, so an automation that has not passed `check` cannot run.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use ponte_catalog::FunctionSpec;
 use serde_json::Value;
@@ -17,7 +18,7 @@ use crate::template::{Templates, Tpl};
 /// A checked, compiled automation, ready to run any number of times concurrently.
 #[derive(Debug)]
 pub struct CompiledAutomation {
-    pub(crate) name: String,
+    pub(crate) name: Arc<str>,
     pub(crate) function: &'static FunctionSpec,
     pub(crate) templates: Templates,
     pub(crate) auth: Option<AuthPlan>,
@@ -27,7 +28,7 @@ pub struct CompiledAutomation {
     pub(crate) limits: LimitsDoc,
     pub(crate) variable_defaults: BTreeMap<String, String>,
     pub(crate) secret_names: Vec<String>,
-    pub(crate) sha256: String,
+    pub(crate) sha256: Arc<str>,
 }
 
 impl CompiledAutomation {
@@ -64,7 +65,7 @@ impl CompiledAutomation {
 
 #[derive(Debug)]
 pub(crate) struct Step {
-    pub id: String,
+    pub id: Arc<str>,
     pub when: Option<JqProgram>,
     pub for_each: Option<ForEach>,
     pub kind: StepKind,

@@ -1,137 +1,159 @@
-//! The run context, `{input, vars, settings, steps}`, in the forms its readers need: JSON, jaq
-//! values for jq programs, and MiniJinja values for templates. Each step's value is added to the
-//! first two when the step ends and converted for templates at its first use, so neither a
-//! program nor a rendering converts the whole context, and a loop item costs a few entries, not
-//! a copy of the context.
+//! The run context, `{input, vars, settings, steps}`, in the forms its readers need: jaq values
+//! for jq programs, and MiniJinja values for templates.
+//!
+//! The variables and settings come already converted from the [`crate::RunEnv`], which converts
+//! them once for every run; the input is converted when the run starts; each step's value is
+//! added to the jq form when the step ends and converted for templates at its first use. A
+//! template sees the context through [`TemplateScope`], an object that hands out those forms
+//! as they are read, so a rendering converts and copies nothing; a loop item costs a few
+//! entries, not a copy of the context.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde_json::{Map, Value};
+use minijinja::value::{Enumerator, Object};
+use serde_json::Value;
 
 use crate::jq::JqInput;
 
-/// A value in both forms: `jq` is what converting `json` gives.
+/// A value for jq, and its JSON made at its first use: most step values are only ever read
+/// by jq programs, so most are never converted back to JSON.
 #[derive(Debug, Clone)]
 pub(crate) struct Both {
-    pub json: Value,
     pub jq: JqInput,
+    json: OnceLock<Value>,
 }
 
 impl Both {
-    /// Convert a JSON value.
+    /// Convert a JSON value (kept too).
     pub fn from_json(json: Value) -> Self {
         let jq = JqInput::new(&json);
-        Self { json, jq }
+        Self {
+            jq,
+            json: OnceLock::from(json),
+        }
+    }
+
+    /// A value already in its jq form.
+    pub fn from_jq(jq: JqInput) -> Self {
+        Self {
+            jq,
+            json: OnceLock::new(),
+        }
+    }
+
+    /// The JSON form.
+    pub fn json(&self) -> &Value {
+        self.json.get_or_init(|| self.jq.to_json())
     }
 
     /// A list of values.
     pub fn list(items: Vec<Self>) -> Self {
-        let (json, jq): (Vec<Value>, Vec<JqInput>) =
-            items.into_iter().map(|b| (b.json, b.jq)).unzip();
-        Self {
-            json: Value::Array(json),
-            jq: JqInput::list(jq),
-        }
+        Self::from_jq(JqInput::list(items.into_iter().map(|b| b.jq).collect()))
     }
 
     /// An object of these entries, in this order.
     pub fn object(entries: Vec<(&str, Self)>) -> Self {
-        let mut json = Map::with_capacity(entries.len());
-        let mut jq = Vec::with_capacity(entries.len());
-        for (key, value) in entries {
-            json.insert(key.to_owned(), value.json);
-            jq.push((key, value.jq));
-        }
-        Self {
-            json: Value::Object(json),
-            jq: JqInput::object(jq),
-        }
+        Self::from_jq(JqInput::object(entries.into_iter().map(|(k, v)| (k, v.jq))))
     }
 
     /// Set `key` in this object (replaced where it is, or added last); nothing happens to a
     /// value that is not an object.
     pub fn insert(&mut self, key: &str, value: Self) {
-        if let Value::Object(map) = &mut self.json {
-            map.insert(key.to_owned(), value.json);
-            self.jq.insert(key, value.jq);
+        self.jq.insert(key, value.jq);
+        self.json = OnceLock::new();
+    }
+}
+
+/// A value and its MiniJinja form, made at its first use.
+#[derive(Debug)]
+struct Lazy {
+    value: Both,
+    for_templates: OnceLock<minijinja::Value>,
+}
+
+impl Lazy {
+    fn new(value: Both) -> Self {
+        Self {
+            value,
+            for_templates: OnceLock::new(),
         }
     }
+
+    fn get(&self) -> &minijinja::Value {
+        self.for_templates
+            .get_or_init(|| crate::template::context(self.value.json()))
+    }
+}
+
+/// The forms of the env's values a run reads, converted once by the env.
+#[derive(Debug, Clone)]
+pub(crate) struct EnvForms {
+    pub vars_jq: JqInput,
+    pub vars_mj: minijinja::Value,
+    pub settings_jq: JqInput,
+    pub settings_mj: minijinja::Value,
+    pub secrets_mj: minijinja::Value,
 }
 
 /// The run context.
 #[derive(Debug)]
 pub(crate) struct Context {
-    both: Both,
-    /// The entries other than `steps`, then each step's value, converted for templates at
-    /// their first use.
-    for_templates: Vec<Cached>,
-    steps_for_templates: Vec<Cached>,
-}
-
-/// An entry of the context and its MiniJinja form, once a template has needed it.
-#[derive(Debug)]
-struct Cached {
-    key: String,
-    value: OnceLock<minijinja::Value>,
-}
-
-impl Cached {
-    fn new(key: &str) -> Self {
-        Self {
-            key: key.to_owned(),
-            value: OnceLock::new(),
-        }
-    }
-
-    /// The MiniJinja form of `json`, the value of this entry.
-    fn get(&self, json: &Value) -> &minijinja::Value {
-        self.value.get_or_init(|| crate::template::context(json))
-    }
+    env: EnvForms,
+    input: Lazy,
+    steps: Vec<(Arc<str>, Lazy)>,
+    /// The MiniJinja form of `steps`, made at its first use after a step was added.
+    steps_for_templates: OnceLock<minijinja::Value>,
+    jq: JqInput,
 }
 
 impl Context {
-    pub fn new(json: Value) -> Self {
-        let for_templates = json
-            .as_object()
-            .map(|map| {
-                map.keys()
-                    .filter(|k| *k != "steps")
-                    .map(|k| Cached::new(k))
-                    .collect()
-            })
-            .unwrap_or_default();
+    pub fn new(input: Value, env: EnvForms) -> Self {
+        let input = Both::from_json(input);
+        let jq = JqInput::object([
+            ("input", input.jq.clone()),
+            ("vars", env.vars_jq.clone()),
+            ("settings", env.settings_jq.clone()),
+            ("steps", JqInput::object([])),
+        ]);
         Self {
-            both: Both::from_json(json),
-            for_templates,
-            steps_for_templates: Vec::new(),
+            env,
+            input: Lazy::new(input),
+            steps: Vec::new(),
+            steps_for_templates: OnceLock::new(),
+            jq,
         }
     }
 
     /// The context for jq.
     pub fn jq(&self) -> &JqInput {
-        &self.both.jq
+        &self.jq
     }
 
     /// Record a step's value under `steps`.
-    pub fn add_step(&mut self, id: &str, value: Both) {
-        if let Some(steps) = self
-            .both
-            .json
-            .get_mut("steps")
-            .and_then(Value::as_object_mut)
-        {
-            steps.insert(id.to_owned(), value.json);
-        }
-        self.steps_for_templates.retain(|c| c.key != id);
-        self.steps_for_templates.push(Cached::new(id));
-        self.both.jq.insert_in("steps", id, value.jq);
-        // Invariant: the jq form is the conversion of the JSON form; every step's value keeps
-        // it (checked against a fresh conversion in debug builds, so by every engine test).
+    pub fn add_step(&mut self, id: &Arc<str>, value: Both) {
+        // Invariant: the jq form is the conversion of the JSON form (checked against a fresh
+        // conversion in debug builds, so by every engine test).
         debug_assert!(
-            self.both.jq.mirrors(&self.both.json),
-            "the jq context no longer mirrors the JSON context after step `{id}`"
+            value.jq.mirrors(value.json()),
+            "the jq form of step `{id}` does not mirror its JSON"
         );
+        self.jq.insert_in("steps", id, value.jq.clone());
+        self.steps.retain(|(s, _)| s != id);
+        self.steps.push((id.clone(), Lazy::new(value)));
+        self.steps_for_templates = OnceLock::new();
+    }
+
+    fn steps_for_templates(&self) -> minijinja::Value {
+        self.steps_for_templates
+            .get_or_init(|| {
+                let steps: std::collections::BTreeMap<String, minijinja::Value> = self
+                    .steps
+                    .iter()
+                    .map(|(id, value)| (id.to_string(), value.get().clone()))
+                    .collect();
+                minijinja::Value::from_object(steps)
+            })
+            .clone()
     }
 
     /// What a step sees outside a loop.
@@ -139,54 +161,21 @@ impl Context {
         Scope {
             ctx: self,
             item: None,
-            jq: self.both.jq.clone(),
+            jq: self.jq.clone(),
         }
     }
 
     /// What one iteration of a loop sees: the context with `item` and `index` set.
     pub fn item_scope(&self, item: Both, index: usize) -> Scope<'_> {
-        let index = Both::from_json(Value::from(index));
-        let mut jq = self.both.jq.clone();
-        jq.insert("item", item.jq);
-        jq.insert("index", index.jq);
+        let index_jq = JqInput::new(&Value::from(index));
+        let mut jq = self.jq.clone();
+        jq.insert("item", item.jq.clone());
+        jq.insert("index", index_jq);
         Scope {
             ctx: self,
-            item: Some((item.json, index.json)),
+            item: Some((Lazy::new(item), index)),
             jq,
         }
-    }
-
-    /// The MiniJinja form of the entry `key`, whose JSON is `json`, when it is cached.
-    fn cached(&self, key: &str, json: &Value) -> Option<&minijinja::Value> {
-        self.for_templates
-            .iter()
-            .find(|c| c.key == key)
-            .map(|c| c.get(json))
-    }
-}
-
-/// The `steps` of a context, serialised from each step's cached MiniJinja form.
-struct StepsForTemplates<'a> {
-    json: &'a Map<String, Value>,
-    cached: &'a [Cached],
-}
-
-impl Serialize for StepsForTemplates<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = serializer.serialize_map(Some(self.json.len()))?;
-        for (n, (id, value)) in self.json.iter().enumerate() {
-            // The cache is in the order of `steps`; a step found elsewhere or not at all is
-            // serialised from its JSON (the same value, converted again).
-            let cached = match self.cached.get(n) {
-                Some(c) if c.key == *id => Some(c),
-                _ => self.cached.iter().find(|c| c.key == *id),
-            };
-            match cached {
-                Some(c) => out.serialize_entry(id, c.get(value))?,
-                None => out.serialize_entry(id, value)?,
-            }
-        }
-        out.end()
     }
 }
 
@@ -195,94 +184,86 @@ impl Serialize for StepsForTemplates<'_> {
 pub(crate) struct Scope<'c> {
     ctx: &'c Context,
     /// In a loop, `item` and `index`, which the context itself does not hold.
-    item: Option<(Value, Value)>,
+    item: Option<(Lazy, usize)>,
     /// The context for jq, `item` and `index` included.
     pub jq: JqInput,
 }
 
 impl Scope<'_> {
     /// The template context: the context with `item`, `index` and `secrets` set.
-    pub fn for_templates<'s>(&'s self, secrets: &'s Value) -> TemplateView<'s> {
+    pub fn for_templates(&self) -> minijinja::Value {
+        let ctx = self.ctx;
         let (item, index) = match &self.item {
-            Some((item, index)) => (Some(item), Some(index)),
+            Some((item, index)) => (
+                Some(item.get().clone()),
+                Some(minijinja::Value::from(*index)),
+            ),
             None => (None, None),
         };
-        TemplateView {
-            ctx: &self.ctx.both.json,
-            cache: Some(self.ctx),
-            entries: [("item", item), ("index", index), ("secrets", Some(secrets))],
+        TemplateScope {
+            input: Some(ctx.input.get().clone()),
+            vars: Some(ctx.env.vars_mj.clone()),
+            settings: Some(ctx.env.settings_mj.clone()),
+            steps: Some(ctx.steps_for_templates()),
+            secrets: Some(ctx.env.secrets_mj.clone()),
+            item,
+            index,
+            token: None,
         }
+        .into_value()
     }
 }
 
-/// A context with a few entries set, serialised as if they had been inserted one by one into a
-/// copy of it (each replaced where it is, or added last), without making the copy. The entries
-/// of a run context come from their cached MiniJinja form: serialised into a MiniJinja value,
-/// such a form is taken as it is, not converted again.
-#[derive(Debug)]
-pub(crate) struct TemplateView<'a> {
-    ctx: &'a Value,
-    cache: Option<&'a Context>,
-    entries: [(&'static str, Option<&'a Value>); 3],
+/// What a template sees at its top level: each entry is a value already converted, handed out
+/// as the template reads it.
+#[derive(Debug, Default)]
+pub(crate) struct TemplateScope {
+    pub input: Option<minijinja::Value>,
+    pub vars: Option<minijinja::Value>,
+    pub settings: Option<minijinja::Value>,
+    pub steps: Option<minijinja::Value>,
+    pub secrets: Option<minijinja::Value>,
+    pub item: Option<minijinja::Value>,
+    pub index: Option<minijinja::Value>,
+    pub token: Option<minijinja::Value>,
 }
 
-impl<'a> TemplateView<'a> {
-    /// `ctx` with `secrets` set.
-    pub fn with_secrets(ctx: &'a Value, secrets: &'a Value) -> Self {
-        Self {
-            ctx,
-            cache: None,
-            entries: [("item", None), ("index", None), ("secrets", Some(secrets))],
-        }
+impl TemplateScope {
+    pub fn into_value(self) -> minijinja::Value {
+        minijinja::Value::from_object(self)
     }
 
-    fn entry(&self, key: &str) -> Option<&'a Value> {
-        self.entries
-            .iter()
-            .find(|(k, _)| *k == key)
-            .and_then(|(_, v)| *v)
+    fn entries(&self) -> [(&'static str, Option<&minijinja::Value>); 8] {
+        [
+            ("input", self.input.as_ref()),
+            ("vars", self.vars.as_ref()),
+            ("settings", self.settings.as_ref()),
+            ("steps", self.steps.as_ref()),
+            ("item", self.item.as_ref()),
+            ("index", self.index.as_ref()),
+            ("secrets", self.secrets.as_ref()),
+            ("token", self.token.as_ref()),
+        ]
     }
 }
 
-impl Serialize for TemplateView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Value::Object(map) = self.ctx else {
-            return self.ctx.serialize(serializer);
-        };
-        let added: Vec<(&str, &Value)> = self
-            .entries
-            .iter()
-            .filter_map(|(k, v)| v.map(|v| (*k, v)))
-            .filter(|(k, _)| !map.contains_key(*k))
+impl Object for TemplateScope {
+    fn get_value(self: &Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        let key = key.as_str()?;
+        self.entries()
+            .into_iter()
+            .find(|(name, _)| *name == key)
+            .and_then(|(_, value)| value.cloned())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let keys: Vec<minijinja::Value> = self
+            .entries()
+            .into_iter()
+            .filter(|(_, value)| value.is_some())
+            .map(|(name, _)| minijinja::Value::from(name))
             .collect();
-        let mut out = serializer.serialize_map(Some(map.len() + added.len()))?;
-        for (key, value) in map {
-            if let Some(set) = self.entry(key) {
-                out.serialize_entry(key, set)?;
-                continue;
-            }
-            let Some(ctx) = self.cache else {
-                out.serialize_entry(key, value)?;
-                continue;
-            };
-            match (key.as_str(), value) {
-                ("steps", Value::Object(steps)) => out.serialize_entry(
-                    key,
-                    &StepsForTemplates {
-                        json: steps,
-                        cached: &ctx.steps_for_templates,
-                    },
-                )?,
-                _ => match ctx.cached(key, value) {
-                    Some(cached) => out.serialize_entry(key, cached)?,
-                    None => out.serialize_entry(key, value)?,
-                },
-            }
-        }
-        for (key, value) in added {
-            out.serialize_entry(key, value)?;
-        }
-        out.end()
+        Enumerator::Values(keys)
     }
 }
 
@@ -291,63 +272,67 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::template::context;
 
-    #[test]
-    fn a_template_view_serialises_as_the_copy_it_stands_for() {
-        let ctx = json!({"input": {"a": 1}, "index": "shadowed", "steps": {}});
-        let secrets = json!({"token": "t"});
-        let mut context = Context::new(ctx.clone());
-        let first = json!({"ok": true, "body": {"rows": [{"id": "1", "n": 2.5}], "x": null}});
-        context.add_step("first", Both::from_json(first.clone()));
-        context.add_step("second", Both::from_json(json!([1, "two"])));
-        let mut ctx = ctx;
-        ctx["steps"] = json!({"first": first, "second": [1, "two"]});
-        let scope = context.item_scope(Both::from_json(json!({"id": 7})), 2);
-        let mut copy = ctx.clone();
-        for (key, value) in [
-            ("item", json!({"id": 7})),
-            ("index", json!(2)),
-            ("secrets", secrets.clone()),
-        ] {
-            copy.as_object_mut().unwrap().insert(key.into(), value);
+    fn env_forms() -> EnvForms {
+        let vars = json!({"base_url": "http://erp"});
+        let settings = json!({"payment": {"company_id": "1"}});
+        EnvForms {
+            vars_jq: JqInput::new(&vars),
+            vars_mj: context(&vars),
+            settings_jq: JqInput::new(&settings),
+            settings_mj: context(&settings),
+            secrets_mj: context(&json!({"token": "t"})),
         }
-        let view = serde_json::to_value(scope.for_templates(&secrets)).unwrap();
-        assert_eq!(view, copy);
-        assert!(scope.jq.mirrors(&copy_without(&copy, "secrets")));
-        // As MiniJinja values, the second time from the cached forms.
-        for _ in 0..2 {
-            let view = crate::template::context(&scope.for_templates(&secrets));
-            assert_eq!(view, crate::template::context(&copy));
-            assert_eq!(
-                view.to_string(),
-                crate::template::context(&copy).to_string()
-            );
-        }
-        assert!(
-            context
-                .steps_for_templates
-                .iter()
-                .all(|c| c.value.get().is_some())
-        );
-        // `index` is the loop's here: the context's own is never converted.
-        let converted = |key: &str| {
-            context
-                .for_templates
-                .iter()
-                .any(|c| c.key == key && c.value.get().is_some())
-        };
-        assert!(converted("input") && !converted("index"));
     }
 
-    fn copy_without(value: &Value, key: &str) -> Value {
-        let mut v = value.clone();
-        v.as_object_mut().unwrap().shift_remove(key);
-        v
+    #[test]
+    fn templates_and_jq_see_the_same_context() {
+        let mut ctx = Context::new(json!({"doc": "1"}), env_forms());
+        let first = json!({"ok": true, "body": {"rows": [{"id": "1", "n": 2.5}], "x": null}});
+        ctx.add_step(&Arc::from("first"), Both::from_json(first.clone()));
+        ctx.add_step(&Arc::from("second"), Both::from_json(json!([1, "two"])));
+        let whole = json!({
+            "input": {"doc": "1"},
+            "vars": {"base_url": "http://erp"},
+            "settings": {"payment": {"company_id": "1"}},
+            "steps": {"first": first, "second": [1, "two"]},
+        });
+        assert!(ctx.jq().mirrors(&whole));
+        let scope = ctx.item_scope(Both::from_json(json!({"id": 7})), 2);
+        let mut with_item = whole.clone();
+        with_item["item"] = json!({"id": 7});
+        with_item["index"] = json!(2);
+        assert!(scope.jq.mirrors(&with_item));
+        let mut env = minijinja::Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        let render = |source: &str| env.render_str(source, scope.for_templates()).unwrap();
+        assert_eq!(
+            render("{{ input.doc }} {{ vars.base_url }} {{ settings.payment.company_id }}"),
+            "1 http://erp 1"
+        );
+        assert_eq!(
+            render(
+                "{{ steps.first.body.rows[0].n }} {{ steps.second[1] }} {{ item.id }} {{ index }} {{ secrets.token }}"
+            ),
+            "2.5 two 7 2 t"
+        );
+        assert!(
+            env.render_str("{{ nothing }}", scope.for_templates())
+                .is_err()
+        );
+        // A step added later is seen by the next rendering.
+        drop(scope);
+        ctx.add_step(&Arc::from("third"), Both::from_json(json!("3")));
+        assert_eq!(
+            env.render_str("{{ steps.third }}", ctx.scope().for_templates())
+                .unwrap(),
+            "3"
+        );
     }
 
     #[test]
     fn step_values_keep_both_forms_alike() {
-        let mut context = Context::new(json!({"input": {}, "steps": {}}));
         let mut page = Both::object(vec![
             ("ok", Both::from_json(json!(true))),
             ("body", Both::from_json(json!({"rows": [1, 2.5, "x"]}))),
@@ -356,11 +341,10 @@ mod tests {
             "items",
             Both::list(vec![Both::from_json(json!({"n": null}))]),
         );
-        context.add_step("first", page);
-        assert!(context.jq().mirrors(&context.both.json));
+        assert!(page.jq.mirrors(page.json()));
         assert_eq!(
-            context.both.json,
-            json!({"input": {}, "steps": {"first": {"ok": true, "body": {"rows": [1, 2.5, "x"]}, "items": [{"n": null}]}}})
+            page.json(),
+            &json!({"ok": true, "body": {"rows": [1, 2.5, "x"]}, "items": [{"n": null}]})
         );
     }
 }

@@ -1,129 +1,36 @@
 //! The engine: runs a [`CompiledAutomation`] against an ERP through a [`Transport`].
 //!
-//! A run owns a JSON context (`input`, `vars`, `settings`, `steps`), walks the steps in order,
+//! A run builds its context (`input`, `vars`, `settings`, `steps`), walks the steps in order,
 //! and ends with the `output` mapping or a `return`; the result is checked against the
-//! function's output schema. Every run is bounded by [`Limits`] and leaves a [`Trace`].
+//! function's output schema. Every run is bounded by [`crate::Limits`] and remembers what it
+//! did, from which the caller gets a summary or the redacted trace ([`RunOutcome`]).
+//!
+//! The engine only walks steps: a request step goes down the request path in
+//! [`crate::request`] (render → authenticate → send → decide success), which never calls back
+//! up here.
 
-use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use futures::StreamExt;
-use secrecy::{ExposeSecret, SecretString};
-use serde_json::{Map, Value, json};
+use ponte_catalog::ValidatedInput;
+use serde_json::Value;
 
 use crate::auth::TokenCache;
 use crate::compiled::{CompiledAutomation, Step, StepKind};
-use crate::context::{Both, Context, Scope, TemplateView};
+use crate::context::{Both, Context, EnvForms, Scope};
+use crate::env::RunEnv;
 use crate::error::{OutputMismatch, RunError, short};
-use crate::limits::Limits;
-use crate::template::context;
-use crate::trace::{Redactor, StepTrace, Trace, TraceError};
+use crate::record::{RunOutcome, StepRecord};
+use crate::request::request;
+use crate::state::Run;
 use crate::transport::Transport;
-
-/// What one call brings besides the function input: the integration's values.
-#[derive(Debug, Clone, Default)]
-pub struct RunEnv {
-    /// Integration id: tokens are cached per integration.
-    pub integration: String,
-    /// Integration variables (`vars.NAME`); declared defaults fill the gaps.
-    pub vars: BTreeMap<String, String>,
-    /// Integration secrets (`secrets.NAME`, templates only).
-    pub secrets: BTreeMap<String, SecretString>,
-    /// Integration settings (`settings.payment.company_id`...).
-    pub settings: Value,
-    /// Hosts requests may go to (`host` or `host:port`; `*` allows any public host, never an
-    /// internal address). Empty: the host of the `base_url` variable.
-    pub allowed_hosts: Vec<String>,
-    /// The limits in force (the automation's own `limits:` apply on top).
-    pub limits: Limits,
-    /// Values to mask in traces, with their masked form (the customer's document).
-    pub masks: Vec<(String, String)>,
-}
-
-/// The result of a run and its trace.
-#[derive(Debug)]
-pub struct RunOutcome {
-    /// The function's output, or why there is none.
-    pub result: Result<Value, RunError>,
-    /// What happened, redacted.
-    pub trace: Trace,
-}
 
 /// Runs automations. Cheap to clone; share one per process (it holds the token cache).
 #[derive(Debug, Clone)]
 pub struct Engine {
-    pub(crate) transport: Arc<dyn Transport>,
-    pub(crate) tokens: TokenCache,
-}
-
-/// The state of one run, shared by its steps.
-pub(crate) struct Run<'a> {
-    pub automation: &'a CompiledAutomation,
-    pub env: &'a RunEnv,
-    pub limits: Limits,
-    /// The integration's variables over the automation's declared defaults, merged once.
-    pub vars: BTreeMap<String, String>,
-    pub secrets: Value,
-    pub redactor: Mutex<Redactor>,
-    pub steps_trace: Mutex<Vec<StepTrace>>,
-    pub step_count: AtomicU32,
-    pub iterations: AtomicU32,
-    pub deadline: tokio::time::Instant,
-    /// [`Run::auth_ctx`], built at its first use.
-    pub auth_ctx: OnceLock<minijinja::Value>,
-}
-
-impl Run<'_> {
-    pub(crate) fn redactor(&self) -> Redactor {
-        self.redactor.lock().map(|r| r.clone()).unwrap_or_default()
-    }
-
-    pub(crate) fn add_secret(&self, value: &str) {
-        if let Ok(mut r) = self.redactor.lock() {
-            r.add_secret(value);
-        }
-    }
-
-    pub(crate) fn add_sensitive_header(&self, name: &str) {
-        if let Ok(mut r) = self.redactor.lock() {
-            r.add_sensitive_header(name);
-        }
-    }
-
-    pub(crate) fn record(&self, step: StepTrace) {
-        if let Ok(mut t) = self.steps_trace.lock() {
-            t.push(step);
-        }
-    }
-
-    /// The template context of a step: what it sees, plus secrets (templates only).
-    pub(crate) fn template_ctx(&self, scope: &Scope<'_>) -> minijinja::Value {
-        context(&scope.for_templates(&self.secrets))
-    }
-
-    /// The template context of a JSON context, plus secrets.
-    pub(crate) fn template_ctx_of(&self, ctx: &Value) -> minijinja::Value {
-        context(&TemplateView::with_secrets(ctx, &self.secrets))
-    }
-
-    /// The template context of auth values: variables and settings (and secrets). The same for
-    /// the whole run, so it is built once.
-    pub(crate) fn auth_ctx(&self) -> minijinja::Value {
-        self.auth_ctx
-            .get_or_init(|| {
-                self.template_ctx_of(&json!({"vars": self.vars, "settings": self.env.settings}))
-            })
-            .clone()
-    }
-
-    pub(crate) fn remaining(&self) -> std::time::Duration {
-        self.deadline
-            .saturating_duration_since(tokio::time::Instant::now())
-    }
+    transport: Arc<dyn Transport>,
+    tokens: TokenCache,
 }
 
 fn elapsed_ms(start: Instant) -> u64 {
@@ -145,285 +52,207 @@ impl Engine {
         }
     }
 
-    /// Run an automation on an input (already validated by the catalog).
+    /// The token cache (to forget an integration's tokens when its credentials change).
+    #[must_use]
+    pub fn tokens(&self) -> &TokenCache {
+        &self.tokens
+    }
+
+    /// Run an automation on an input validated by the catalog for the automation's function.
     pub async fn run(
         &self,
         automation: &CompiledAutomation,
-        input: Value,
+        input: ValidatedInput,
         env: &RunEnv,
     ) -> RunOutcome {
         let started = Instant::now();
-        let limits = env.limits.with_overrides(&automation.limits);
-        let mut redactor = Redactor::default();
-        let mut secrets = Map::new();
-        for (name, value) in &env.secrets {
-            redactor.add_secret(value.expose_secret());
-            secrets.insert(
-                name.clone(),
-                Value::String(value.expose_secret().to_owned()),
-            );
+        let mut redactor = env.redactor();
+        for document in input.documents() {
+            redactor.add_document(document);
         }
-        for (needle, masked) in &env.masks {
-            redactor.add_mask(needle, masked);
-        }
-        let mut vars: BTreeMap<String, String> = automation.variable_defaults.clone();
-        vars.extend(env.vars.clone());
-        let run = Run {
+        let run = Run::new(
             automation,
             env,
-            limits,
-            vars: vars.clone(),
-            secrets: Value::Object(secrets),
-            redactor: Mutex::new(redactor),
-            steps_trace: Mutex::new(Vec::new()),
-            step_count: AtomicU32::new(0),
-            iterations: AtomicU32::new(0),
-            deadline: tokio::time::Instant::now() + limits.total_timeout(),
-            auth_ctx: OnceLock::new(),
-        };
-        // Optional inputs not given are `""` (SPEC §1: absent and "" both mean "not given"),
-        // so a template can test `{% if input.contract_id %}` without tripping strict mode.
-        let mut input = input;
-        if let Value::Object(map) = &mut input {
-            for field in automation.function.input_fields() {
-                map.entry((*field).to_owned())
-                    .or_insert_with(|| Value::String(String::new()));
-            }
-        }
-        let ctx = Context::new(json!({
-            "input": input,
-            "vars": vars,
-            "settings": env.settings.clone(),
-            "steps": {},
-        }));
-        let result =
-            match tokio::time::timeout(limits.total_timeout(), self.run_steps(&run, ctx)).await {
-                Ok(r) => r,
-                Err(_) => {
-                    let step = run
-                        .steps_trace
-                        .lock()
-                        .ok()
-                        .and_then(|t| t.last().map(|s| s.id.clone()))
-                        .unwrap_or_default();
-                    Err(RunError::Timeout {
-                        step,
-                        after_ms: limits.total_timeout_ms,
-                    })
-                }
+            self.transport.as_ref(),
+            &self.tokens,
+            redactor,
+        );
+        let result = if input.function() == automation.function.id {
+            let shared = env.shared();
+            let forms = EnvForms {
+                vars_jq: run.values.vars_jq.clone(),
+                vars_mj: run.values.vars_mj.clone(),
+                settings_jq: shared.settings_jq.clone(),
+                settings_mj: shared.settings_mj.clone(),
+                secrets_mj: shared.secrets_mj.clone(),
             };
+            let ctx = Context::new(input.into_value(), forms);
+            let limit = run.limits.total_timeout();
+            match tokio::time::timeout(limit, run_steps(&run, ctx)).await {
+                Ok(r) => r,
+                Err(_) => Err(RunError::Timeout {
+                    step: run.last_step(),
+                    after_ms: run.limits.total_timeout_ms,
+                }),
+            }
+        } else {
+            Err(RunError::Automation {
+                step: "input".into(),
+                message: format!(
+                    "the input was validated for `{}`, the automation serves `{}`",
+                    input.function(),
+                    automation.function.id
+                ),
+            })
+        };
         let result = result.and_then(|output| validate_output(automation, output));
-        let redactor = run.redactor();
-        let trace = Trace {
-            function: automation.function.id.as_str().to_owned(),
+        let trace_body_bytes = run.limits.trace_body_bytes;
+        let (steps, redactor) = run.finish();
+        RunOutcome {
+            result,
+            function: automation.function.id.as_str(),
             automation: automation.name.clone(),
             automation_sha256: automation.sha256.clone(),
             duration_ms: elapsed_ms(started),
-            steps: run.steps_trace.into_inner().unwrap_or_default(),
-            output: result.as_ref().ok().map(|v| redact_value(&redactor, v)),
-            error: result.as_ref().err().map(|e| TraceError {
-                code: e.code().to_owned(),
-                message: redactor.text(&e.to_string()),
+            steps,
+            redactor,
+            trace_body_bytes,
+        }
+    }
+}
+
+async fn run_steps(run: &Run<'_>, mut ctx: Context) -> Result<Value, RunError> {
+    for step in &run.automation.steps {
+        match step_flow(run, step, &ctx).await? {
+            Flow::Continue(value) => ctx.add_step(&step.id, value),
+            Flow::Return(value) => return Ok(value),
+        }
+    }
+    match &run.automation.output {
+        Some(program) => program
+            .first_on(ctx.jq())
+            .map_err(|e| RunError::InvalidResponse {
+                step: "output".into(),
+                message: e.0,
             }),
-        };
-        RunOutcome { result, trace }
+        None => Ok(Value::Null),
     }
+}
 
-    async fn run_steps(&self, run: &Run<'_>, mut ctx: Context) -> Result<Value, RunError> {
-        for step in &run.automation.steps {
-            match self.step(run, step, &ctx).await? {
-                Flow::Continue(value) => ctx.add_step(&step.id, value),
-                Flow::Return(value) => return Ok(value),
-            }
-        }
-        match &run.automation.output {
-            Some(program) => program
-                .first_on(ctx.jq())
-                .map_err(|e| RunError::InvalidResponse {
-                    step: "output".into(),
-                    message: e.0,
-                }),
-            None => Ok(Value::Null),
-        }
+async fn step_flow(run: &Run<'_>, step: &Step, ctx: &Context) -> Result<Flow, RunError> {
+    let started = Instant::now();
+    let automation_err = |message: String| RunError::Automation {
+        step: step.id.to_string(),
+        message,
+    };
+    if let Some(when) = &step.when
+        && !when
+            .test_on(ctx.jq())
+            .map_err(|e| automation_err(format!("when: {}", e.0)))?
+    {
+        let mut record = StepRecord::new(step.id.clone(), kind_name(&step.kind));
+        record.skipped = true;
+        run.record(record);
+        return Ok(Flow::Continue(Both::from_json(Value::Null)));
     }
-
-    fn count_step(run: &Run<'_>, step: &str) -> Result<(), RunError> {
-        let n = run.step_count.fetch_add(1, Ordering::Relaxed) + 1;
-        if n > run.limits.max_steps {
-            return Err(RunError::LimitExceeded {
-                step: step.to_owned(),
-                message: format!("more than {} step executions", run.limits.max_steps),
-            });
-        }
-        Ok(())
+    run.count_step(&step.id)?;
+    let Some(each) = &step.for_each else {
+        return step_once(run, step, &ctx.scope(), started).await;
+    };
+    let items = each
+        .items
+        .first_jq(ctx.jq())
+        .map_err(|e| automation_err(format!("for_each: {}", e.0)))?;
+    if !items.is_null() && !items.is_list() {
+        return Err(automation_err(format!(
+            "for_each needs a list, got {}",
+            short(&items.to_json())
+        )));
     }
-
-    async fn step(&self, run: &Run<'_>, step: &Step, ctx: &Context) -> Result<Flow, RunError> {
-        let started = Instant::now();
-        let automation_err = |message: String| RunError::Automation {
-            step: step.id.clone(),
-            message,
-        };
-        if let Some(when) = &step.when
-            && !when
-                .test_on(ctx.jq())
-                .map_err(|e| automation_err(format!("when: {}", e.0)))?
-        {
-            run.record(StepTrace {
-                id: step.id.clone(),
-                kind: kind_name(&step.kind).into(),
-                skipped: true,
-                ..StepTrace::default()
-            });
-            return Ok(Flow::Continue(Both::from_json(Value::Null)));
-        }
-        Self::count_step(run, &step.id)?;
-        let Some(each) = &step.for_each else {
-            return self.step_once(run, step, &ctx.scope(), started).await;
-        };
-        let (items, items_jq) = each
-            .items
-            .first_both(ctx.jq())
-            .map_err(|e| automation_err(format!("for_each: {}", e.0)))?;
-        let items: Vec<Both> = match items {
-            Value::Array(items) => items
-                .into_iter()
-                .zip(items_jq.into_items())
-                .map(|(json, jq)| Both { json, jq })
-                .collect(),
-            Value::Null => Vec::new(),
-            other => {
-                return Err(automation_err(format!(
-                    "for_each needs a list, got {}",
-                    short(&other)
-                )));
-            }
-        };
-        if items.len() > each.max_items as usize {
-            return Err(RunError::LimitExceeded {
-                step: step.id.clone(),
-                message: format!(
-                    "for_each has {} items, more than its max_items {}",
-                    items.len(),
-                    each.max_items
-                ),
-            });
-        }
-        let total = run
-            .iterations
-            .fetch_add(
-                u32::try_from(items.len()).unwrap_or(u32::MAX),
-                Ordering::Relaxed,
-            )
-            .saturating_add(u32::try_from(items.len()).unwrap_or(u32::MAX));
-        if total > run.limits.max_iterations {
-            return Err(RunError::LimitExceeded {
-                step: step.id.clone(),
-                message: format!(
-                    "more than {} loop iterations in the run",
-                    run.limits.max_iterations
-                ),
-            });
-        }
-        let concurrency = each.concurrency.min(run.limits.max_concurrency).max(1) as usize;
-        let count = items.len();
-        let results: Vec<Result<Flow, RunError>> =
-            futures::stream::iter(items.into_iter().enumerate())
-                .map(|(index, item)| {
-                    let scope = ctx.item_scope(item, index);
-                    async move {
-                        Self::count_step(run, &step.id)?;
-                        self.step_once(run, step, &scope, Instant::now()).await
-                    }
-                })
-                .buffered(concurrency)
-                .collect()
-                .await;
-        let mut out = Vec::with_capacity(count);
-        for r in results {
-            match r? {
-                Flow::Continue(v) => out.push(v),
-                Flow::Return(v) => return Ok(Flow::Return(v)),
-            }
-        }
-        run.record(StepTrace {
-            id: step.id.clone(),
-            kind: "for_each".into(),
-            duration_ms: elapsed_ms(started),
-            iterations: Some(count),
-            ..StepTrace::default()
+    let items: Vec<Both> = items.into_items().into_iter().map(Both::from_jq).collect();
+    if items.len() > each.max_items as usize {
+        return Err(RunError::LimitExceeded {
+            step: step.id.to_string(),
+            message: format!(
+                "for_each has {} items, more than its max_items {}",
+                items.len(),
+                each.max_items
+            ),
         });
-        Ok(Flow::Continue(Both::list(out)))
     }
+    run.count_iterations(&step.id, items.len())?;
+    let concurrency = each.concurrency.min(run.limits.max_concurrency).max(1) as usize;
+    let count = items.len();
+    let results: Vec<Result<Flow, RunError>> = futures::stream::iter(items.into_iter().enumerate())
+        .map(|(index, item)| {
+            let scope = ctx.item_scope(item, index);
+            async move {
+                run.count_step(&step.id)?;
+                step_once(run, step, &scope, Instant::now()).await
+            }
+        })
+        .buffered(concurrency)
+        .collect()
+        .await;
+    let mut out = Vec::with_capacity(count);
+    for r in results {
+        match r? {
+            Flow::Continue(v) => out.push(v),
+            Flow::Return(v) => return Ok(Flow::Return(v)),
+        }
+    }
+    let mut record = StepRecord::new(step.id.clone(), "for_each");
+    record.duration_ms = elapsed_ms(started);
+    record.iterations = Some(count);
+    run.record(record);
+    Ok(Flow::Continue(Both::list(out)))
+}
 
-    async fn step_once(
-        &self,
-        run: &Run<'_>,
-        step: &Step,
-        scope: &Scope<'_>,
-        started: Instant,
-    ) -> Result<Flow, RunError> {
-        let automation_err = |message: String| RunError::Automation {
-            step: step.id.clone(),
+async fn step_once(
+    run: &Run<'_>,
+    step: &Step,
+    scope: &Scope<'_>,
+    started: Instant,
+) -> Result<Flow, RunError> {
+    let mut record = StepRecord::new(step.id.clone(), kind_name(&step.kind));
+    let invalid = |e: crate::jq::JqRunError| RunError::InvalidResponse {
+        step: step.id.to_string(),
+        message: e.0,
+    };
+    let flow = match &step.kind {
+        StepKind::Set(p) => Flow::Continue(Both::from_jq(p.first_jq(&scope.jq).map_err(invalid)?)),
+        StepKind::Return(p) => Flow::Return(p.first_on(&scope.jq).map_err(invalid)?),
+        StepKind::Fail {
+            code,
             message,
-        };
-        let mut trace = StepTrace {
-            id: step.id.clone(),
-            kind: kind_name(&step.kind).into(),
-            ..StepTrace::default()
-        };
-        let flow = match &step.kind {
-            StepKind::Set(p) => {
-                let (json, jq) =
-                    p.first_both(&scope.jq)
-                        .map_err(|e| RunError::InvalidResponse {
-                            step: step.id.clone(),
-                            message: e.0,
-                        })?;
-                Flow::Continue(Both { json, jq })
-            }
-            StepKind::Return(p) => {
-                Flow::Return(
-                    p.first_on(&scope.jq)
-                        .map_err(|e| RunError::InvalidResponse {
-                            step: step.id.clone(),
-                            message: e.0,
-                        })?,
-                )
-            }
-            StepKind::Fail {
-                code,
-                message,
-                not_found,
-            } => {
-                let message = run
-                    .automation
-                    .templates
-                    .render(message, &run.template_ctx(scope))
-                    .map_err(automation_err)?;
-                run.record(StepTrace {
-                    duration_ms: elapsed_ms(started),
-                    ..trace
-                });
-                return Err(RunError::Failed {
-                    code: code.clone(),
+            not_found,
+        } => {
+            let message = run
+                .automation
+                .templates
+                .render_with(message, &scope.for_templates(), &run.fuel)
+                .map_err(|message| RunError::Automation {
+                    step: step.id.to_string(),
                     message,
-                    not_found: *not_found,
-                });
-            }
-            StepKind::Request(request) => {
-                let result = self
-                    .request(run, &step.id, request, scope, &mut trace)
-                    .await;
-                trace.duration_ms = elapsed_ms(started);
-                run.record(trace);
-                return result.map(Flow::Continue);
-            }
-        };
-        trace.duration_ms = elapsed_ms(started);
-        run.record(trace);
-        Ok(flow)
-    }
+                })?;
+            record.duration_ms = elapsed_ms(started);
+            run.record(record);
+            return Err(RunError::Failed {
+                code: code.clone(),
+                message,
+                not_found: *not_found,
+            });
+        }
+        StepKind::Request(req) => {
+            let result = request(run, &step.id, req, scope, &mut record).await;
+            record.duration_ms = elapsed_ms(started);
+            run.record(record);
+            return result.map(Flow::Continue);
+        }
+    };
+    record.duration_ms = elapsed_ms(started);
+    run.record(record);
+    Ok(flow)
 }
 
 fn kind_name(kind: &StepKind) -> &'static str {
@@ -435,31 +264,13 @@ fn kind_name(kind: &StepKind) -> &'static str {
     }
 }
 
-/// A copy of `value` with its strings redacted (keys are kept as they are).
-fn redact_value(redactor: &Redactor, value: &Value) -> Value {
-    // Copying the whole value and then replacing the few strings that change is cheaper than
-    // rebuilding it string by string: objects are copied without hashing their keys again.
-    let mut copy = value.clone();
-    redact_in_place(redactor, &mut copy);
-    copy
-}
-
-fn redact_in_place(redactor: &Redactor, value: &mut Value) {
-    match value {
-        Value::String(s) => {
-            if let Cow::Owned(redacted) = redactor.redacted(s) {
-                *s = redacted;
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| redact_in_place(redactor, v)),
-        Value::Object(map) => map.values_mut().for_each(|v| redact_in_place(redactor, v)),
-        Value::Null | Value::Bool(_) | Value::Number(_) => {}
-    }
-}
-
 fn validate_output(automation: &CompiledAutomation, output: Value) -> Result<Value, RunError> {
     if automation.function.output_kind == ponte_catalog::OutputKind::None {
         return Ok(Value::Null);
+    }
+    // The usual case, checked without collecting anything.
+    if automation.output_validator.is_valid(&output) {
+        return Ok(output);
     }
     let mismatches: Vec<OutputMismatch> = automation
         .output_validator
@@ -487,5 +298,94 @@ fn pointer<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
         Some(value)
     } else {
         value.pointer(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use async_trait::async_trait;
+    use bytes::Bytes;
+    use serde_json::json;
+
+    use super::*;
+    use crate::transport::{InboundResponse, OutboundRequest, TransportError};
+
+    /// An IXC answering from memory: one customer, two invoices, a PIX code for each.
+    #[derive(Debug)]
+    struct Ixc;
+
+    #[async_trait]
+    impl Transport for Ixc {
+        async fn send(&self, request: OutboundRequest) -> Result<InboundResponse, TransportError> {
+            let body = match request.url.path().rsplit('/').next() {
+                Some("cliente") => json!({"total": "1", "registros": [
+                    {"id": "2", "razao": "Maria Souza", "cnpj_cpf": "529.982.247-25", "senha": "123456"}
+                ]}),
+                Some("fn_areceber") => json!({"page": "1", "total": "2", "registros": [
+                    {"id": "10", "id_cliente": "2", "valor": "99.90", "valor_aberto": "99.90",
+                     "data_emissao": "2026-11-01", "data_vencimento": "2026-12-10"},
+                    {"id": "11", "id_cliente": "2", "valor": "99.90", "valor_aberto": "99.90",
+                     "data_emissao": "2026-11-01", "data_vencimento": "2027-01-10"}
+                ]}),
+                _ => json!({"type": "success", "qrcode": "00020101021226850014br.gov.bcb.pix"}),
+            };
+            Ok(InboundResponse {
+                status: 200,
+                headers: http::HeaderMap::new(),
+                body: Bytes::from(body.to_string()),
+            })
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_run_compiles_no_template_and_no_jq_program() {
+        let automation = crate::compile(
+            "presets/ixc/list_invoices.yaml",
+            include_str!("../../../presets/ixc/list_invoices.yaml"),
+        )
+        .unwrap();
+        let engine = Engine::new(Arc::new(Ixc));
+        let input = || {
+            ponte_catalog::validate_input(
+                ponte_catalog::FunctionId::ListInvoices,
+                &json!({"customer_document_number": "52998224725"}),
+            )
+            .unwrap()
+        };
+        let mut env = RunEnv::new("ixc")
+            .with_vars(BTreeMap::from([
+                (
+                    "base_url".to_owned(),
+                    "http://ixc.test/webservice/v1".to_owned(),
+                ),
+                ("ixc_user_id".to_owned(), "7".to_owned()),
+            ]))
+            .with_secrets(BTreeMap::from([(
+                "ixc_token".to_owned(),
+                secrecy::SecretString::from("0123456789abcdef"),
+            )]));
+        // Fuel other than the automation's: the run renders with a refuelled copy of the
+        // templates, which must not compile them again either.
+        env.limits.template_fuel = 5_000;
+        let before = crate::compile_count::so_far();
+        for _ in 0..3 {
+            let out = engine.run(&automation, input(), &env).await;
+            assert_eq!(out.result.as_ref().unwrap().as_array().unwrap().len(), 2);
+            assert_eq!(out.erp_requests(), 4);
+            drop(out.trace());
+        }
+        assert_eq!(
+            crate::compile_count::so_far(),
+            before,
+            "a run compiled something"
+        );
+        // The counter does count: compiling the automation again is seen.
+        drop(crate::compile(
+            "presets/ixc/list_invoices.yaml",
+            include_str!("../../../presets/ixc/list_invoices.yaml"),
+        ));
+        assert!(crate::compile_count::so_far() > before);
     }
 }

@@ -65,12 +65,16 @@ pub fn text(value: &Value) -> String {
 /// # Errors
 /// When the value is not an amount.
 pub fn money(value: &Value) -> Result<String, FilterError> {
-    let raw = match value {
-        Value::Null => return Ok(String::new()),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => s.clone(),
-        other => return Err(err("money", "an amount", &other.to_string())),
-    };
+    match value {
+        Value::Null => Ok(String::new()),
+        Value::Number(n) => money_text(&n.to_string()),
+        Value::String(s) => money_text(s),
+        other => Err(err("money", "an amount", &other.to_string())),
+    }
+}
+
+/// [`money`] of a string.
+pub(crate) fn money_text(raw: &str) -> Result<String, FilterError> {
     let trimmed = raw.trim().trim_start_matches("R$").trim();
     if trimmed.is_empty() {
         return Ok(String::new());
@@ -96,14 +100,14 @@ pub fn money(value: &Value) -> Result<String, FilterError> {
         || !digits_only(frac_part)
         || frac_part.contains('.')
     {
-        return Err(err("money", "an amount", &raw));
+        return Err(err("money", "an amount", raw));
     }
     let int_value: u128 = if int_part.is_empty() {
         0
     } else {
         int_part
             .parse()
-            .map_err(|_| err("money", "an amount", &raw))?
+            .map_err(|_| err("money", "an amount", raw))?
     };
     let frac = frac_part.as_bytes();
     let digit = |i: usize| u128::from(frac.get(i).map_or(0, |b| b - b'0'));
@@ -121,11 +125,16 @@ pub fn money(value: &Value) -> Result<String, FilterError> {
 /// # Errors
 /// When the value is not a date.
 pub fn date(value: &Value) -> Result<String, FilterError> {
-    let raw = match value {
-        Value::Null => return Ok(String::new()),
-        Value::String(s) => s.trim(),
-        other => return Err(err("date", "a date", &other.to_string())),
-    };
+    match value {
+        Value::Null => Ok(String::new()),
+        Value::String(s) => date_text(s),
+        other => Err(err("date", "a date", &other.to_string())),
+    }
+}
+
+/// [`date`] of a string.
+pub(crate) fn date_text(raw: &str) -> Result<String, FilterError> {
+    let raw = raw.trim();
     if raw.is_empty() || raw.starts_with("0000-00-00") || raw.starts_with("00/00/0000") {
         return Ok(String::new());
     }
@@ -200,45 +209,42 @@ pub fn datetime(value: &Value, offset: &str) -> Result<String, FilterError> {
 /// Only the ASCII digits of the value (`"123.456.789-09"` → `"12345678909"`).
 #[must_use]
 pub fn digits(value: &Value) -> String {
-    text(value).chars().filter(char::is_ascii_digit).collect()
+    digits_text(&text(value))
+}
+
+/// [`digits`] of a string.
+pub(crate) fn digits_text(raw: &str) -> String {
+    raw.chars().filter(char::is_ascii_digit).collect()
 }
 
 /// A CPF/CNPJ in its bare upper-case form: punctuation dropped, letters kept (alphanumeric CNPJ).
 #[must_use]
 pub fn document(value: &Value) -> String {
-    text(value)
-        .chars()
+    document_text(&text(value))
+}
+
+/// [`document`] of a string.
+pub(crate) fn document_text(raw: &str) -> String {
+    raw.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_uppercase())
         .collect()
 }
 
-/// A CPF or CNPJ in the masked form IXC stores: `123.456.789-09`, `12.345.678/0001-95`
-/// (alphanumeric CNPJs keep their letters). Empty gives `""`.
+/// A CPF or CNPJ in its printed form, the one IXC stores: `123.456.789-09`,
+/// `12.345.678/0001-95` (alphanumeric CNPJs keep their letters), formatted by `ponte-br`.
+/// Empty gives `""`.
 ///
 /// # Errors
-/// When the value has neither 11 nor 14 characters once punctuation is dropped.
+/// When the value is not a valid CPF or CNPJ (length, characters or check digits).
 pub fn cpf_cnpj_format(value: &Value) -> Result<String, FilterError> {
-    let bare = document(value);
-    match bare.len() {
-        0 => Ok(String::new()),
-        11 => Ok(format!(
-            "{}.{}.{}-{}",
-            &bare[0..3],
-            &bare[3..6],
-            &bare[6..9],
-            &bare[9..11]
-        )),
-        14 => Ok(format!(
-            "{}.{}.{}/{}-{}",
-            &bare[0..2],
-            &bare[2..5],
-            &bare[5..8],
-            &bare[8..12],
-            &bare[12..14]
-        )),
-        _ => Err(err("cpf_cnpj_format", "a CPF or CNPJ", &text(value))),
+    let raw = text(value);
+    if raw.trim().is_empty() {
+        return Ok(String::new());
     }
+    ponte_br::document::Document::parse(&raw)
+        .map(|document| document.formatted())
+        .map_err(|_| err("cpf_cnpj_format", "a valid CPF or CNPJ", &raw))
 }
 
 /// Standard base64 of the value's text.
@@ -357,6 +363,11 @@ mod tests {
             "12.ABC.345/01DE-35"
         );
         assert!(cpf_cnpj_format(&json!("123")).is_err());
+        assert!(
+            cpf_cnpj_format(&json!("12345678900")).is_err(),
+            "wrong check digits"
+        );
+        assert_eq!(cpf_cnpj_format(&json!("")).unwrap(), "");
         assert_eq!(digits(&json!("123.456.789-09")), "12345678909");
         assert_eq!(document(&json!("12.abc.345/01de-35")), "12ABC34501DE35");
     }

@@ -53,6 +53,41 @@ impl JqInput {
         }
     }
 
+    /// Parse JSON text straight into its jq form, without a JSON tree in between.
+    pub(crate) fn parse(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice::<Val>(bytes).map(Self)
+    }
+
+    /// A text value.
+    pub(crate) fn text(text: String) -> Self {
+        Self(Val::utf8_str(text.into_bytes()))
+    }
+
+    /// The JSON this value converts to.
+    pub(crate) fn to_json(&self) -> Value {
+        to_json(&self.0)
+    }
+
+    /// True for `null`.
+    pub(crate) fn is_null(&self) -> bool {
+        matches!(self.0, Val::Null)
+    }
+
+    /// True for a list.
+    pub(crate) fn is_list(&self) -> bool {
+        matches!(self.0, Val::Arr(_))
+    }
+
+    /// True for a string.
+    pub(crate) fn is_text(&self) -> bool {
+        matches!(self.0, Val::TStr(_) | Val::BStr(_))
+    }
+
+    /// Equal and of the same kinds throughout, as the JSON they convert to would be.
+    pub(crate) fn same_as(&self, other: &Self) -> bool {
+        same(&self.0, &other.0)
+    }
+
     /// A list of values.
     pub(crate) fn list(items: Vec<Self>) -> Self {
         Self(items.into_iter().map(|i| i.0).collect())
@@ -168,24 +203,64 @@ fn native_str(v: Val, f: fn(&Value) -> Result<String, FilterError>) -> jaq_core:
         .map_err(|e| jaq_core::Error::str(e.to_string()))
 }
 
+/// The string a jq value holds, when it holds valid UTF-8 text.
+fn as_text(v: &Val) -> Option<&str> {
+    match v {
+        Val::TStr(b) => std::str::from_utf8(b).ok(),
+        _ => None,
+    }
+}
+
+/// A filter on a string read straight from the jq value (the usual case: ERP values are
+/// strings), else through its JSON form.
+fn native_text(
+    v: Val,
+    on_text: fn(&str) -> Result<String, FilterError>,
+    f: fn(&Value) -> Result<String, FilterError>,
+) -> jaq_core::ValR<Val> {
+    match as_text(&v) {
+        Some(text) => on_text(text)
+            .map(|s| Val::utf8_str(s.into_bytes()))
+            .map_err(|e| jaq_core::Error::str(e.to_string())),
+        None => native_str(v, f),
+    }
+}
+
 fn ponte_funs() -> Vec<Fun<Data>> {
     vec![
-        run(("money", v(0), |cv| bome(native_str(cv.1, filters::money)))),
-        run(("date", v(0), |cv| bome(native_str(cv.1, filters::date)))),
+        run(("money", v(0), |cv| {
+            bome(native_text(cv.1, filters::money_text, filters::money))
+        })),
+        run(("date", v(0), |cv| {
+            bome(native_text(cv.1, filters::date_text, filters::date))
+        })),
         run(("datetime", v(0), |cv| {
             bome(native_str(cv.1, |v| filters::datetime(v, "-03:00")))
         })),
         run(("digits", v(0), |cv| {
-            bome(native_str(cv.1, |v| Ok(filters::digits(v))))
+            bome(native_text(
+                cv.1,
+                |t| Ok(filters::digits_text(t)),
+                |v| Ok(filters::digits(v)),
+            ))
         })),
         run(("document", v(0), |cv| {
-            bome(native_str(cv.1, |v| Ok(filters::document(v))))
+            bome(native_text(
+                cv.1,
+                |t| Ok(filters::document_text(t)),
+                |v| Ok(filters::document(v)),
+            ))
         })),
         run(("cpf_cnpj_format", v(0), |cv| {
             bome(native_str(cv.1, filters::cpf_cnpj_format))
         })),
         run(("text", v(0), |cv| {
-            bome(native_str(cv.1, |v| Ok(filters::text(v))))
+            // Text is already text: handed back as it is, not copied.
+            bome(if as_text(&cv.1).is_some() {
+                Ok(cv.1)
+            } else {
+                native_str(cv.1, |v| Ok(filters::text(v)))
+            })
         })),
         run(("base64", v(0), |cv| {
             bome(native_str(cv.1, |v| Ok(filters::base64_encode(v))))
@@ -251,11 +326,10 @@ impl JqProgram {
         self.first_val(input).map(|v| to_json(&v))
     }
 
-    /// As [`Self::first_on`], with the output also kept for jq (a step's value, which later
-    /// programs read).
-    pub(crate) fn first_both(&self, input: &JqInput) -> Result<(Value, JqInput), JqRunError> {
-        let out = self.first_val(input)?;
-        Ok((to_json(&out), JqInput::output(out)))
+    /// The first output kept for jq only (a step's value, which later programs read; its
+    /// JSON is made only if something asks for it).
+    pub(crate) fn first_jq(&self, input: &JqInput) -> Result<JqInput, JqRunError> {
+        self.first_val(input).map(JqInput::output)
     }
 
     fn first_val(&self, input: &JqInput) -> Result<Val, JqRunError> {
@@ -304,6 +378,7 @@ fn build(
     source: &str,
     prelude: Vec<Def<&'static str>>,
 ) -> Result<jaq_core::Filter<Data>, Vec<JqSyntaxError>> {
+    crate::compile_count::one();
     let funs = jaq_core::funs()
         .chain(jaq_std::funs())
         .chain(jaq_json::funs())
@@ -505,8 +580,24 @@ mod tests {
             "\"é\" | @base64 | @base64d",
         ] {
             let p = JqProgram::compile(program).unwrap();
-            let (out, kept) = p.first_both(&input).unwrap();
+            let out = p.first_on(&input).unwrap();
+            let kept = p.first_jq(&input).unwrap();
             assert!(kept.mirrors(&out), "{program}: {out}");
+        }
+    }
+
+    #[test]
+    fn json_parsed_straight_into_jq_reads_as_converted_json() {
+        for text in [
+            r#"{"a": [1, 2.5, -3, 1e3, "x", null, true], "b": {"c": "é"}, "a2": 18446744073709551615}"#,
+            r#"[{"id": "1"}, {"id": "2", "id": "3"}]"#,
+            r#""text""#,
+        ] {
+            let json: Value = serde_json::from_str(text).unwrap();
+            assert!(
+                JqInput::parse(text.as_bytes()).unwrap().mirrors(&json),
+                "{text}"
+            );
         }
     }
 

@@ -8,22 +8,35 @@
 //! returns every problem as a [`Diagnostic`] or a [`CompiledAutomation`], the only thing the
 //! [`Engine`] runs. Templates and jq programs are compiled once, in [`compile`].
 //!
+//! A run goes one way: the [`Engine`] walks the steps; a request step renders, authenticates,
+//! sends under its policy, decides success and decodes the answer; the run remembers what it
+//! did, and its [`RunOutcome`] gives a summary, or the trace redacted by the run's one
+//! [`Redactor`] under the [`PrivacyRules`], only when asked.
+//!
 //! This crate knows nothing of databases, HTTP servers or configuration files; the HTTP client
 //! sits behind the [`Transport`] trait.
 
 mod auth;
 mod check;
+mod compile_count;
 mod compiled;
 mod context;
 pub mod diagnostics;
 mod engine;
+mod env;
 mod error;
 pub mod filters;
-mod http;
 pub mod jq;
 mod limits;
 pub mod model;
+pub mod privacy;
+mod record;
+mod redact;
 mod refs;
+mod render;
+mod request;
+mod send;
+mod state;
 pub mod template;
 pub mod testing;
 pub mod trace;
@@ -33,10 +46,14 @@ pub use auth::TokenCache;
 pub use check::compile;
 pub use compiled::CompiledAutomation;
 pub use diagnostics::{Code, Diagnostic};
-pub use engine::{Engine, RunEnv, RunOutcome};
+pub use engine::Engine;
+pub use env::RunEnv;
 pub use error::{OutputMismatch, RunError, clean_message};
 pub use limits::Limits;
-pub use trace::{Redactor, RequestTrace, StepTrace, Trace};
+pub use privacy::{Category, PrivacyRules};
+pub use record::{RequestSummary, RunOutcome, RunSummary};
+pub use redact::Redactor;
+pub use trace::Trace;
 pub use transport::{
     InboundResponse, OutboundRequest, ReqwestTransport, Transport, TransportError, is_internal,
 };

@@ -1,5 +1,12 @@
 //! MiniJinja templates: one environment per automation, every template compiled when the
 //! automation is loaded, rendered per call with strict undefined and a fuel limit.
+//!
+//! MiniJinja sets fuel per environment. When the limits in force for a run ask for other fuel
+//! than the automation was compiled with, the run renders with a copy of the environment that
+//! differs only by its fuel: the copy shares the compiled templates (nothing is compiled
+//! again) and is made once per automation and fuel, then kept.
+
+use std::sync::{Arc, Mutex};
 
 use minijinja::value::Serde;
 use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
@@ -29,8 +36,16 @@ pub struct TemplateSyntaxError {
 #[derive(Debug)]
 pub struct Templates {
     env: Environment<'static>,
+    fuel: u64,
+    /// Copies of `env` with other fuel, made when a run asks for it.
+    refuelled: Mutex<Vec<(u64, Arc<Environment<'static>>)>>,
     count: usize,
 }
+
+/// The environment a run renders with: the automation's own, or a copy with the fuel the
+/// run's limits allow.
+#[derive(Debug, Clone, Default)]
+pub struct Fuel(Option<Arc<Environment<'static>>>);
 
 fn json_of(value: &minijinja::Value) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
@@ -91,7 +106,32 @@ impl Templates {
         env.add_filter("b64decode", |v: minijinja::Value| {
             filters::base64_decode(&json_of(&v)).map_err(|e| filter_error(&e))
         });
-        Self { env, count: 0 }
+        Self {
+            env,
+            fuel,
+            refuelled: Mutex::new(Vec::new()),
+            count: 0,
+        }
+    }
+
+    /// The environment to render with `fuel`: the compiled one when its fuel is the same,
+    /// else a copy refuelled once and kept.
+    #[must_use]
+    pub fn fuel_for(&self, fuel: u64) -> Fuel {
+        if fuel == self.fuel {
+            return Fuel(None);
+        }
+        let Ok(mut copies) = self.refuelled.lock() else {
+            return Fuel(None);
+        };
+        if let Some((_, env)) = copies.iter().find(|(f, _)| *f == fuel) {
+            return Fuel(Some(env.clone()));
+        }
+        let mut env = self.env.clone();
+        env.set_fuel(Some(fuel));
+        let env = Arc::new(env);
+        copies.push((fuel, env.clone()));
+        Fuel(Some(env))
     }
 
     /// Compile a template. Strings without template syntax stay literals and cost nothing.
@@ -122,6 +162,7 @@ impl Templates {
 
     fn add_compiled(&mut self, text: String, original: &str) -> Result<Tpl, TemplateSyntaxError> {
         self.count += 1;
+        crate::compile_count::one();
         let name = format!("t{}", self.count);
         match self.env.add_template_owned(name.clone(), text) {
             Ok(()) => Ok(Tpl::Compiled(name)),
@@ -151,10 +192,25 @@ impl Templates {
     /// # Errors
     /// An undefined variable, a failing filter, fuel exhausted.
     pub fn render(&self, tpl: &Tpl, ctx: &minijinja::Value) -> Result<String, String> {
+        self.render_with(tpl, ctx, &Fuel::default())
+    }
+
+    /// Render a template with a context and the fuel of a run.
+    ///
+    /// # Errors
+    /// An undefined variable, a failing filter, fuel exhausted.
+    pub fn render_with(
+        &self,
+        tpl: &Tpl,
+        ctx: &minijinja::Value,
+        fuel: &Fuel,
+    ) -> Result<String, String> {
         match tpl {
             Tpl::Literal(s) => Ok(s.clone()),
-            Tpl::Compiled(name) => self
-                .env
+            Tpl::Compiled(name) => fuel
+                .0
+                .as_deref()
+                .unwrap_or(&self.env)
                 .get_template(name)
                 .and_then(|t| t.render(ctx.clone()))
                 .map_err(|e| describe(&e)),
@@ -170,8 +226,9 @@ impl Templates {
         tpl: &Tpl,
         typed: bool,
         ctx: &minijinja::Value,
+        fuel: &Fuel,
     ) -> Result<Value, String> {
-        let text = self.render(tpl, ctx)?;
+        let text = self.render_with(tpl, ctx, fuel)?;
         if typed {
             serde_json::from_str(&text).map_err(|e| format!("template did not give JSON: {e}"))
         } else {
@@ -248,7 +305,10 @@ mod tests {
         let mut t = Templates::new(10_000);
         let (tpl, typed) = t.add_typed("{{ input.n }}").unwrap();
         let ctx = context(&json!({"input": {"n": 5}}));
-        assert_eq!(t.render_json(&tpl, typed, &ctx).unwrap(), json!(5));
+        assert_eq!(
+            t.render_json(&tpl, typed, &ctx, &Fuel::default()).unwrap(),
+            json!(5)
+        );
     }
 
     #[test]
@@ -259,6 +319,27 @@ mod tests {
             .unwrap();
         let err = t.render(&tpl, &context(&json!({}))).unwrap_err();
         assert!(err.contains("fuel"), "{err}");
+    }
+
+    #[test]
+    fn a_refuelled_copy_bounds_what_the_compiled_fuel_allows_and_compiles_nothing() {
+        let mut t = Templates::new(1_000_000);
+        let tpl = t
+            .add("{% for i in range(2000) %}{{ i }}{% endfor %}")
+            .unwrap();
+        let ctx = context(&json!({}));
+        assert!(t.render(&tpl, &ctx).is_ok());
+        let before = crate::compile_count::so_far();
+        let low = t.fuel_for(1_000);
+        let err = t.render_with(&tpl, &ctx, &low).unwrap_err();
+        assert!(err.contains("fuel"), "{err}");
+        // The copy is made once and kept; the compiled fuel needs none.
+        assert!(Arc::ptr_eq(
+            low.0.as_ref().unwrap(),
+            t.fuel_for(1_000).0.as_ref().unwrap()
+        ));
+        assert!(t.fuel_for(1_000_000).0.is_none());
+        assert_eq!(crate::compile_count::so_far(), before);
     }
 
     #[test]

@@ -18,7 +18,8 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::engine::{Engine, RunEnv};
+use crate::engine::Engine;
+use crate::env::RunEnv;
 use crate::limits::Limits;
 use crate::transport::{InboundResponse, OutboundRequest, Transport, TransportError};
 
@@ -519,19 +520,17 @@ async fn run_case(
         }
     };
     let engine = Engine::new(Arc::new(transport.clone()));
-    let env = RunEnv {
-        integration: "test".into(),
-        vars: file.vars.clone(),
-        secrets: file
-            .secrets
-            .iter()
-            .map(|(k, v)| (k.clone(), SecretString::from(v.clone())))
-            .collect(),
-        settings: file.settings.clone(),
-        allowed_hosts: file.allowed_hosts.clone(),
-        limits: file.limits.unwrap_or_default(),
-        masks: Vec::new(),
-    };
+    let env = RunEnv::new("test")
+        .with_vars(file.vars.clone())
+        .with_secrets(
+            file.secrets
+                .iter()
+                .map(|(k, v)| (k.clone(), SecretString::from(v.clone())))
+                .collect(),
+        )
+        .with_settings(file.settings.clone())
+        .with_allowed_hosts(file.allowed_hosts.clone())
+        .with_limits(file.limits.unwrap_or_default());
     let input = match ponte_catalog::validate_input(automation.function().id, &case.input) {
         Ok(v) => v,
         Err(errors) => {

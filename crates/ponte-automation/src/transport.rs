@@ -86,8 +86,11 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
 
 /// Whether `ip` lies in a network an automation must not reach unless the host is named in
 /// the allow-list: loopback, private (RFC 1918, IPv6 unique-local), link-local (cloud metadata
-/// endpoints live there), carrier-grade NAT, unspecified, broadcast, multicast, and IPv4
-/// addresses mapped into IPv6.
+/// endpoints live there), carrier-grade NAT, the benchmarking network (198.18.0.0/15), the
+/// reserved 240.0.0.0/4 (broadcast included), unspecified, multicast, and IPv6 addresses that
+/// carry an IPv4 one: mapped (`::ffff:0:0/96`, judged by the address they carry), NAT64
+/// (`64:ff9b::/96`) and 6to4 (`2002::/16`), whose gateways would forward to any IPv4 address,
+/// internal ones included.
 #[must_use]
 pub fn is_internal(ip: IpAddr) -> bool {
     match ip {
@@ -102,15 +105,24 @@ pub fn is_internal(ip: IpAddr) -> bool {
                 || a == 0
                 // 100.64.0.0/10, shared address space (carrier-grade NAT).
                 || (a == 100 && (64..128).contains(&b))
+                // 198.18.0.0/15, benchmarking of network devices.
+                || (a == 198 && (b & 0xfe) == 18)
+                // 240.0.0.0/4, reserved.
+                || a >= 240
         }
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => is_internal(IpAddr::V4(v4)),
             None => {
+                let s = v6.segments();
                 v6.is_loopback()
                     || v6.is_unspecified()
                     || v6.is_multicast()
                     || v6.is_unique_local()
                     || v6.is_unicast_link_local()
+                    // 64:ff9b::/96, NAT64.
+                    || (s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0])
+                    // 2002::/16, 6to4.
+                    || s[0] == 0x2002
             }
         },
     }

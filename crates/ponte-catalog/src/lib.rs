@@ -8,7 +8,8 @@
 //!   English summary, JSON Schemas of inputs and output (draft 2020-12, self-contained),
 //!   the names of its inputs and output fields, and realistic [`Example`]s.
 //! - [`validate_input`] checks a call's inputs, reports every problem at once with its JSON
-//!   pointer, and normalises them (documents bare upper-case, blank optional inputs removed).
+//!   pointer, and normalises them into a [`ValidatedInput`] (documents bare upper-case, every
+//!   optional input present, `""` when not given, and the documents found).
 //! - [`inputs`], [`outputs`] and [`platform`] hold the typed values, for code that wants more
 //!   than JSON.
 //!
@@ -18,7 +19,11 @@
 //!
 //! let input = json!({"customer_document_number": "529.982.247-25", "contract_id": ""});
 //! let clean = validate_input(FunctionId::ListInvoices, &input).unwrap();
-//! assert_eq!(clean, json!({"customer_document_number": "52998224725"}));
+//! assert_eq!(
+//!     clean.value(),
+//!     &json!({"customer_document_number": "52998224725", "contract_id": ""})
+//! );
+//! assert_eq!(clean.documents()[0].formatted(), "529.982.247-25");
 //!
 //! let spec = ponte_catalog::function("list_invoices").unwrap();
 //! assert_eq!(spec.title, "Listar faturas");
@@ -39,4 +44,4 @@ pub mod values;
 pub use catalog::{catalog, catalog_json, function};
 pub use function_id::{FunctionId, UnknownFunction};
 pub use spec::{Example, FunctionSpec, OutputKind};
-pub use validate::{InputError, InputErrorCode, InputErrors, validate_input};
+pub use validate::{InputError, InputErrorCode, InputErrors, ValidatedInput, validate_input};

@@ -90,7 +90,10 @@ impl FunctionSpec {
     }
 
     /// Validate and normalise a call's inputs; see [`crate::validate_input`].
-    pub fn validate_input(&self, input: &Value) -> Result<Value, crate::InputErrors> {
+    pub fn validate_input(
+        &self,
+        input: &Value,
+    ) -> Result<crate::ValidatedInput, crate::InputErrors> {
         crate::validate_input(self.id, input)
     }
 

@@ -9,6 +9,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use ponte_br::document::Document;
+
 use crate::FunctionId;
 use crate::inputs::{
     CreateLeadInput, CreateOrderExistingCustomerInput, CreateOrderInput, CreateTicketInput,
@@ -101,16 +103,60 @@ impl InputErrors {
     }
 }
 
+/// A call's inputs once validated: what every later stage takes, so none checks them again.
+///
+/// It holds the normalised input, in which every optional top-level input is present, `""`
+/// when not given (SPEC §1: absent and `""` both mean "not given"), and every CPF or CNPJ the
+/// input holds, found by the validation itself (no later stage looks for documents by their
+/// field names).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidatedInput {
+    function: FunctionId,
+    value: Value,
+    documents: Vec<Document>,
+}
+
+impl ValidatedInput {
+    /// The function the input was validated for.
+    pub fn function(&self) -> FunctionId {
+        self.function
+    }
+
+    /// The normalised input.
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// The normalised input, taken.
+    pub fn into_value(self) -> Value {
+        self.value
+    }
+
+    /// Every CPF and CNPJ in the input, each once, in the order found.
+    pub fn documents(&self) -> &[Document] {
+        &self.documents
+    }
+}
+
 /// Validate and normalise a call's inputs.
 ///
-/// Documents become bare upper-case; optional top-level inputs that are `""` or `null` are
-/// removed (they mean "not given"); unknown top-level keys are errors; the platform's objects
-/// keep their extra fields untouched. Returns every problem at once.
-pub fn validate_input(id: FunctionId, input: &Value) -> Result<Value, InputErrors> {
+/// Documents become bare upper-case; optional top-level inputs that are absent, `""` or `null`
+/// become `""` (they mean "not given"), while blank optional fields of Ponte's own nested
+/// objects are removed; unknown top-level keys are errors; the platform's objects keep their
+/// extra fields untouched. Returns every problem at once.
+pub fn validate_input(id: FunctionId, input: &Value) -> Result<ValidatedInput, InputErrors> {
     let mut value = input.clone();
     let mut errors = Vec::new();
+    let mut documents = Vec::new();
+    let shape = shapes::inputs_of(id);
     match &mut value {
-        Value::Object(object) => check_object(shapes::inputs_of(id), object, "", &mut errors),
+        Value::Object(object) => {
+            let mut walk = Walk {
+                errors: &mut errors,
+                documents: &mut documents,
+            };
+            walk.object(shape, object, "");
+        }
         other => errors.push(InputError {
             path: String::new(),
             code: InputErrorCode::WrongType,
@@ -131,7 +177,32 @@ pub fn validate_input(id: FunctionId, input: &Value) -> Result<Value, InputError
             got: shorten(&error.to_string(), 120),
         }])
     })?;
-    Ok(value)
+    // After the typed check, which reads a blank as absent: an optional object input such as
+    // `wda_user` would not read as `""`.
+    if let Value::Object(object) = &mut value {
+        for field in shape.fields {
+            object
+                .entry(field.name)
+                .or_insert_with(|| Value::String(String::new()));
+        }
+    }
+    Ok(ValidatedInput {
+        function: id,
+        value,
+        documents,
+    })
+}
+
+/// The walk through an input: the problems found, and the documents.
+struct Walk<'a> {
+    errors: &'a mut Vec<InputError>,
+    documents: &'a mut Vec<Document>,
+}
+
+impl Walk<'_> {
+    fn object(&mut self, shape: &Shape, object: &mut Map<String, Value>, path: &str) {
+        check_object(shape, object, path, self);
+    }
 }
 
 /// Build the typed input of a function from already validated JSON.
@@ -174,16 +245,11 @@ fn is_blank(value: &Value) -> bool {
     }
 }
 
-fn check_object(
-    shape: &Shape,
-    object: &mut Map<String, Value>,
-    path: &str,
-    errors: &mut Vec<InputError>,
-) {
+fn check_object(shape: &Shape, object: &mut Map<String, Value>, path: &str, walk: &mut Walk<'_>) {
     if shape.others == Others::Refuse {
         for (key, value) in object.iter() {
             if !shape.fields.iter().any(|field| field.name == key) {
-                errors.push(InputError {
+                walk.errors.push(InputError {
                     path: child(path, key),
                     code: InputErrorCode::UnknownField,
                     expected: known_fields(shape),
@@ -199,15 +265,17 @@ fn check_object(
         match object.get_mut(field.name) {
             None => {
                 if field.required {
-                    errors.push(missing(field, field_path, "nothing".to_owned()));
+                    walk.errors
+                        .push(missing(field, field_path, "nothing".to_owned()));
                 }
             }
             Some(value) if is_blank(value) => {
                 if field.required {
                     if value.is_null() {
-                        errors.push(missing(field, field_path, "null".to_owned()));
+                        walk.errors
+                            .push(missing(field, field_path, "null".to_owned()));
                     } else {
-                        errors.push(InputError {
+                        walk.errors.push(InputError {
                             path: field_path,
                             code: InputErrorCode::Empty,
                             expected: describe(field.kind),
@@ -220,7 +288,7 @@ fn check_object(
             }
             Some(value) => {
                 given += 1;
-                check_value(field.kind, value, &field_path, errors);
+                check_value(field.kind, value, &field_path, walk);
             }
         }
     }
@@ -231,7 +299,7 @@ fn check_object(
     }
     if given < shape.min_given {
         let names: Vec<&str> = shape.fields.iter().map(|field| field.name).collect();
-        errors.push(InputError {
+        walk.errors.push(InputError {
             path: path.to_owned(),
             code: InputErrorCode::Empty,
             expected: format!("at least one of: {}", names.join(", ")),
@@ -255,9 +323,9 @@ fn whole_number(value: &mut Value) -> &Value {
     value
 }
 
-fn check_value(kind: Kind, value: &mut Value, path: &str, errors: &mut Vec<InputError>) {
+fn check_value(kind: Kind, value: &mut Value, path: &str, walk: &mut Walk<'_>) {
     let mut problem = |code: InputErrorCode, got: String| {
-        errors.push(InputError {
+        walk.errors.push(InputError {
             path: path.to_owned(),
             code,
             expected: describe(kind),
@@ -273,7 +341,13 @@ fn check_value(kind: Kind, value: &mut Value, path: &str, errors: &mut Vec<Input
         Kind::Document => match value.as_str() {
             None => problem(InputErrorCode::WrongType, render(value)),
             Some(text) => match DocumentNumber::parse(text) {
-                Ok(document) => *value = Value::String(document.as_str().to_owned()),
+                Ok(document) => {
+                    *value = Value::String(document.as_str().to_owned());
+                    let document = document.document();
+                    if !walk.documents.contains(document) {
+                        walk.documents.push(document.clone());
+                    }
+                }
                 Err(reason) => problem(InputErrorCode::InvalidDocument, reason.to_string()),
             },
         },
@@ -313,7 +387,7 @@ fn check_value(kind: Kind, value: &mut Value, path: &str, errors: &mut Vec<Input
             None => problem(InputErrorCode::WrongType, render(value)),
         },
         Kind::Object(shape) => match value {
-            Value::Object(object) => check_object(shape, object, path, errors),
+            Value::Object(object) => check_object(shape, object, path, walk),
             other => problem(InputErrorCode::WrongType, render(other)),
         },
         Kind::List { item, min } => match value {
@@ -325,9 +399,9 @@ fn check_value(kind: Kind, value: &mut Value, path: &str, errors: &mut Vec<Input
                     let element_path = child(path, &index.to_string());
                     match element {
                         Value::Object(object) => {
-                            check_object(item, object, &element_path, errors);
+                            check_object(item, object, &element_path, walk);
                         }
-                        other => errors.push(InputError {
+                        other => walk.errors.push(InputError {
                             path: element_path,
                             code: InputErrorCode::WrongType,
                             expected: format!("an object ({})", item.name),

@@ -4,8 +4,13 @@
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
-use ponte_catalog::{FunctionId, OutputKind, catalog, function, validate_input};
+use ponte_catalog::{FunctionId, InputErrors, OutputKind, ValidatedInput, catalog, function};
 use serde_json::{Value, json};
+
+/// The normalised input of a successful validation, as JSON.
+fn validate_input(id: FunctionId, input: &Value) -> Result<Value, InputErrors> {
+    ponte_catalog::validate_input(id, input).map(ValidatedInput::into_value)
+}
 
 fn validator(schema: &Value) -> jsonschema::Validator {
     jsonschema::draft202012::new(schema).expect("the schema compiles")

@@ -2,8 +2,13 @@
 //! objects passed through with their extra fields.
 
 use ponte_catalog::inputs::CreateOrderInput;
-use ponte_catalog::{FunctionId, InputError, InputErrorCode, InputErrors, validate_input};
+use ponte_catalog::{FunctionId, InputError, InputErrorCode, InputErrors, ValidatedInput};
 use serde_json::{Value, json};
+
+/// The normalised input of a successful validation, as JSON.
+fn validate_input(id: FunctionId, input: &Value) -> Result<Value, InputErrors> {
+    ponte_catalog::validate_input(id, input).map(ValidatedInput::into_value)
+}
 
 fn example_input(id: FunctionId) -> Value {
     id.spec().examples()[0].input.clone()
@@ -167,13 +172,19 @@ fn a_required_input_that_is_empty_or_null_is_reported() {
 }
 
 #[test]
-fn optional_inputs_given_as_empty_or_null_are_removed() {
-    let clean = validate_input(
-        FunctionId::ListInvoices,
-        &json!({"customer_document_number": "52998224725", "contract_id": ""}),
-    )
-    .unwrap();
-    assert_eq!(clean, json!({"customer_document_number": "52998224725"}));
+fn optional_inputs_absent_empty_or_null_are_handed_over_as_empty_strings() {
+    for given in [
+        json!({"customer_document_number": "52998224725", "contract_id": ""}),
+        json!({"customer_document_number": "52998224725", "contract_id": null}),
+        json!({"customer_document_number": "52998224725"}),
+    ] {
+        let clean = validate_input(FunctionId::ListInvoices, &given).unwrap();
+        assert_eq!(
+            clean,
+            json!({"customer_document_number": "52998224725", "contract_id": ""}),
+            "{given}"
+        );
+    }
 
     let clean = validate_input(
         FunctionId::CreateTicket,
@@ -191,8 +202,40 @@ fn optional_inputs_given_as_empty_or_null_are_removed() {
         json!({
             "customer_document_number": "52998224725",
             "subject": "Sem conexão",
-            "message": "Luz LOS vermelha na ONU"
+            "message": "Luz LOS vermelha na ONU",
+            "contract_id": "",
+            "wda_user": ""
         })
+    );
+}
+
+#[test]
+fn the_documents_of_an_input_are_handed_over_with_it_each_once() {
+    let validated = ponte_catalog::validate_input(
+        FunctionId::CreateOrderExistingCustomer,
+        &json!({
+            "order": {
+                "id": "o-1",
+                "customer": {"name": "Maria", "document_number": "529.982.247-25"},
+                "items": [{"product_id": "p", "name": "Fibra", "price": "99.90", "quantity": 1}]
+            },
+            "message": "Pedido",
+            "customer_document_number": "52998224725",
+            "wda_user": {"id": "u-1", "document_number": "11.222.333/0001-81"}
+        }),
+    )
+    .unwrap();
+    let documents: Vec<&str> = validated.documents().iter().map(|d| d.as_str()).collect();
+    assert_eq!(documents, ["52998224725", "11222333000181"]);
+    assert_eq!(
+        validated.function(),
+        FunctionId::CreateOrderExistingCustomer
+    );
+    assert!(
+        ponte_catalog::validate_input(FunctionId::ListProducts, &json!({}))
+            .unwrap()
+            .documents()
+            .is_empty()
     );
 }
 

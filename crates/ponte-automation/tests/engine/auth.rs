@@ -140,7 +140,7 @@ async fn oauth2_tokens_are_fetched_once_and_reused_across_runs() {
     for grant in ["password", "client_credentials"] {
         let a = automation(&oauth_yaml(grant, 30));
         for _ in 0..3 {
-            let out = eng.run(&a, json!({}), &env(&e.base)).await;
+            let out = eng.run(&a, input(&a, json!({})), &env(&e.base)).await;
             let first = &out.result.unwrap()[0];
             assert!(
                 first["code"]
@@ -168,7 +168,10 @@ async fn oauth2_tokens_are_refreshed_before_they_expire() {
     let eng = engine();
     let a = automation(&oauth_yaml("client_credentials", 30));
     for _ in 0..3 {
-        eng.run(&a, json!({}), &env(&e.base)).await.result.unwrap();
+        eng.run(&a, input(&a, json!({})), &env(&e.base))
+            .await
+            .result
+            .unwrap();
     }
     assert_eq!(state.issued.get(), 3);
 }
@@ -202,12 +205,13 @@ async fn a_token_refused_twice_is_erp_auth_failed() {
     .await;
     let a = automation(&oauth_yaml("client_credentials", 30));
     let out = run(&a, json!({}), &env(&e.base)).await;
-    assert_eq!(out.result.unwrap_err().code(), "erp_auth_failed");
-    let requests: usize = out.trace.steps.iter().map(|s| s.requests.len()).sum();
+    assert_eq!(out.result.as_ref().unwrap_err().code(), "erp_auth_failed");
+    let requests: usize = out.trace().steps.iter().map(|s| s.requests.len()).sum();
     assert_eq!(
-        requests, 4,
+        requests,
+        4,
         "two token fetches and two tries: {:#?}",
-        out.trace.steps
+        out.trace().steps
     );
 }
 
@@ -269,7 +273,7 @@ output: '{MAP_BODY}'
     let a = automation(&yaml);
     let eng = engine();
     for _ in 0..2 {
-        let out = eng.run(&a, json!({}), &env(&e.base)).await;
+        let out = eng.run(&a, input(&a, json!({})), &env(&e.base)).await;
         assert_eq!(out.result.unwrap()[0]["code"], "sess-42");
     }
     assert_eq!(logins.get(), 1, "the session is cached");

@@ -25,8 +25,8 @@ async fn a_binary_body_reaches_the_automation_as_base64() {
     let out = run(&a, json!({"boleto_id": "145535"}), &env(&e.base)).await;
     use base64::Engine as _;
     let expected = base64::engine::general_purpose::STANDARD.encode(PDF);
-    assert_eq!(out.result.unwrap(), json!({"base_64": expected}));
-    let traced = out.trace.steps[0].requests[0]
+    assert_eq!(out.result.as_ref().unwrap(), &json!({"base_64": expected}));
+    let traced = out.trace().steps[0].requests[0]
         .response_body
         .clone()
         .unwrap();

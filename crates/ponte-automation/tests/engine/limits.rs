@@ -174,6 +174,6 @@ fn a_run_can_move_between_threads() {
     let a = automation(&looping(10, 2));
     let env = env("http://127.0.0.1:9");
     let engine = engine();
-    let run = engine.run(&a, json!({}), &env);
+    let run = engine.run(&a, input(&a, json!({})), &env);
     assert_send(&run);
 }

@@ -7,6 +7,7 @@ mod bodies;
 mod limits;
 mod output;
 mod pagination;
+mod privacy;
 mod resilience;
 mod support;
 mod trace;

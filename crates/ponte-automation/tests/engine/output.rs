@@ -47,7 +47,7 @@ steps:
     assert_eq!(out.result.unwrap(), json!([]));
     let yaml2 = yaml.replace("length == 0", "length > 0");
     let out = run(&automation(&yaml2), json!({}), &env("http://127.0.0.1:9")).await;
-    assert!(out.trace.steps[0].skipped);
+    assert!(out.trace().steps[0].skipped);
     let err = out.result.unwrap_err();
     assert_eq!(err.code(), "should_not_run");
 }
@@ -139,8 +139,8 @@ steps:
         &env(&e.base),
     )
     .await;
-    assert_eq!(out.result.unwrap(), serde_json::Value::Null);
-    let body = out.trace.steps[0].requests[0].body.clone().unwrap();
+    assert_eq!(out.result.as_ref().unwrap(), &serde_json::Value::Null);
+    let body = out.trace().steps[0].requests[0].body.clone().unwrap();
     assert!(
         body.contains("\"extra\":\"site\""),
         "platform fields pass through: {body}"

@@ -72,7 +72,7 @@ async fn collect(
     let e = app().await;
     let a = automation(&resellers(request, MAP_ITEMS));
     let out = run(&a, json!({}), &env(&e.base)).await;
-    (out.result, out.trace)
+    (out.result.clone(), out.trace())
 }
 
 fn codes(v: &Value) -> Vec<String> {

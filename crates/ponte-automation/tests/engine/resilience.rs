@@ -51,9 +51,9 @@ async fn an_idempotent_request_is_retried_after_a_5xx() {
         &env(&e.base),
     )
     .await;
-    assert_eq!(out.result.unwrap()[0]["name"], "ok");
+    assert_eq!(out.result.as_ref().unwrap()[0]["name"], "ok");
     assert_eq!(hits.get(), 3);
-    let attempts: Vec<u32> = out.trace.steps[0]
+    let attempts: Vec<u32> = out.trace().steps[0]
         .requests
         .iter()
         .map(|r| r.attempt)
@@ -158,8 +158,8 @@ async fn the_total_timeout_bounds_the_whole_run_and_keeps_the_trace() {
     let mut env = env(&e.base);
     env.limits.total_timeout_ms = 300;
     let out = run(&a, json!({}), &env).await;
-    assert_eq!(out.result.unwrap_err().code(), "erp_timeout");
-    assert_eq!(out.trace.error.as_ref().unwrap().code, "erp_timeout");
+    assert_eq!(out.result.as_ref().unwrap_err().code(), "erp_timeout");
+    assert_eq!(out.trace().error.as_ref().unwrap().code, "erp_timeout");
 }
 
 #[tokio::test]
@@ -223,8 +223,8 @@ async fn a_redirect_to_another_host_is_refused() {
 async fn only_the_allowed_hosts_are_called() {
     let a = automation(&resellers("url: \"http://evil.example/r\"", MAP_BODY));
     let out = run(&a, json!({}), &env("http://127.0.0.1:9")).await;
-    assert_eq!(out.result.unwrap_err().code(), "host_not_allowed");
-    assert!(out.trace.steps[0].requests.is_empty(), "nothing was sent");
+    assert_eq!(out.result.as_ref().unwrap_err().code(), "host_not_allowed");
+    assert!(out.trace().steps[0].requests.is_empty(), "nothing was sent");
 }
 
 /// An ERP answering one reseller on GET /r, and the counter of its requests.
@@ -246,8 +246,7 @@ async fn one_reseller() -> (Erp, Counter) {
 async fn the_wildcard_does_not_open_internal_addresses_but_naming_them_does() {
     let (e, hits) = one_reseller().await;
     let a = automation(&resellers(GET, MAP_BODY));
-    let mut wildcard = env(&e.base);
-    wildcard.allowed_hosts = vec!["*".to_owned()];
+    let wildcard = env(&e.base).with_allowed_hosts(vec!["*".to_owned()]);
     let out = run(&a, json!({}), &wildcard).await;
     let err = out.result.unwrap_err();
     assert_eq!(err.code(), "host_not_allowed");
@@ -255,8 +254,8 @@ async fn the_wildcard_does_not_open_internal_addresses_but_naming_them_does() {
     assert_eq!(hits.get(), 0);
 
     // Named (host and port), the same loopback ERP is reachable.
-    let mut named = env(&e.base);
-    named.allowed_hosts = vec![e.base.trim_start_matches("http://").to_owned()];
+    let named =
+        env(&e.base).with_allowed_hosts(vec![e.base.trim_start_matches("http://").to_owned()]);
     let out = run(&a, json!({}), &named).await;
     assert_eq!(
         out.result.unwrap(),
@@ -319,4 +318,48 @@ fn internal_addresses_are_recognised() {
     ] {
         assert!(!is_internal(public.parse().unwrap()), "{public}");
     }
+}
+
+fn internal(ip: &str) -> bool {
+    ponte_automation::is_internal(ip.parse().unwrap())
+}
+
+#[test]
+fn the_reserved_range_240_0_0_0_slash_4_is_internal() {
+    for ip in ["240.0.0.1", "250.1.2.3", "255.255.255.254"] {
+        assert!(internal(ip), "{ip}");
+    }
+    assert!(
+        !internal("223.255.255.255"),
+        "just below the multicast and reserved ranges"
+    );
+}
+
+#[test]
+fn the_benchmarking_range_198_18_0_0_slash_15_is_internal() {
+    for ip in ["198.18.0.1", "198.19.255.255"] {
+        assert!(internal(ip), "{ip}");
+    }
+    for ip in ["198.17.255.255", "198.20.0.0"] {
+        assert!(!internal(ip), "{ip} is outside the range");
+    }
+}
+
+#[test]
+fn the_nat64_prefix_64_ff9b_slash_96_is_internal() {
+    for ip in ["64:ff9b::a00:1", "64:ff9b::808:808", "64:ff9b::7f00:1"] {
+        assert!(internal(ip), "{ip}");
+    }
+    assert!(
+        !internal("64:ff9b:1::808:808"),
+        "the local-use NAT64 prefix is another range"
+    );
+}
+
+#[test]
+fn the_6to4_prefix_2002_slash_16_is_internal() {
+    for ip in ["2002::1", "2002:a00:1::", "2002:ffff:ffff::1"] {
+        assert!(internal(ip), "{ip}");
+    }
+    assert!(!internal("2003::1"));
 }

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Router;
 use ponte_automation::{CompiledAutomation, Engine, Limits, ReqwestTransport, RunEnv, RunOutcome};
+use ponte_catalog::ValidatedInput;
 use secrecy::SecretString;
 use serde_json::Value;
 
@@ -43,19 +44,23 @@ pub fn engine() -> Engine {
 }
 
 pub fn env(base: &str) -> RunEnv {
-    RunEnv {
-        integration: "it".into(),
-        vars: BTreeMap::from([("base_url".to_owned(), base.to_owned())]),
-        secrets: BTreeMap::from([("token".to_owned(), SecretString::from("s3cr3t-t0ken"))]),
-        settings: Value::Null,
-        allowed_hosts: Vec::new(),
-        limits: Limits::default(),
-        masks: Vec::new(),
-    }
+    RunEnv::new("it")
+        .with_vars(BTreeMap::from([("base_url".to_owned(), base.to_owned())]))
+        .with_secrets(BTreeMap::from([(
+            "token".to_owned(),
+            SecretString::from("s3cr3t-t0ken"),
+        )]))
+        .with_limits(Limits::default())
 }
 
-pub async fn run(a: &CompiledAutomation, input: Value, env: &RunEnv) -> RunOutcome {
-    engine().run(a, input, env).await
+/// The input validated for the automation's function, as the service hands it over.
+pub fn input(a: &CompiledAutomation, input: Value) -> ValidatedInput {
+    ponte_catalog::validate_input(a.function().id, &input)
+        .unwrap_or_else(|e| panic!("the test's input is not valid: {e}"))
+}
+
+pub async fn run(a: &CompiledAutomation, value: Value, env: &RunEnv) -> RunOutcome {
+    engine().run(a, input(a, value), env).await
 }
 
 /// A request counter shared with handlers.

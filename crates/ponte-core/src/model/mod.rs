@@ -20,5 +20,5 @@ pub use execution::{
 pub use integration::{Integration, IntegrationId, InvalidName, validate_secret_name};
 pub use settings::{
     BreakerSettings, CacheSettings, IntegrationSettings, LimitSettings, OrderProcedure,
-    PendencyMatch, PendencyRule, PixReceiver, TimeoutSettings,
+    PendencyMatch, PendencyRule, PixReceiver, PrivacySettings, TimeoutSettings,
 };

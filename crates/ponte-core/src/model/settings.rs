@@ -32,6 +32,30 @@ pub struct IntegrationSettings {
     pub limits: LimitSettings,
     /// Hosts the automations may call; empty means "the host of `base_url`".
     pub allowed_hosts: Vec<String>,
+    /// Field names of this ERP's bodies that hold credentials or personal data, beyond the
+    /// defaults that cover every ERP Ponte knows (LGPD: what stored traces remove or mask).
+    pub privacy: PrivacySettings,
+}
+
+/// Extra field names to keep out of stored traces, by what they hold. Names are compared
+/// without regard to case, wherever the field appears in a body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivacySettings {
+    /// Removed whole (`[REDACTED]`): passwords, tokens, keys.
+    pub credentials: Vec<String>,
+    /// Masked as documents (CPF, CNPJ, RG).
+    pub documents: Vec<String>,
+    /// Masked as names of people or companies.
+    pub names: Vec<String>,
+    /// Masked as e-mail addresses.
+    pub emails: Vec<String>,
+    /// Masked as phone numbers.
+    pub phones: Vec<String>,
+    /// Masked as address parts.
+    pub addresses: Vec<String>,
+    /// Other personal data, masked whole (birth dates, logins, IP addresses).
+    pub personal: Vec<String>,
 }
 
 /// The order procedure for a buyer who is already an ERP customer.

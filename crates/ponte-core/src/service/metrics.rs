@@ -15,7 +15,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
-use ponte_automation::Trace;
+use ponte_automation::RunSummary;
 
 use crate::model::IntegrationId;
 
@@ -146,9 +146,9 @@ impl Metrics {
     }
 
     /// Counts the ERP requests a run made, read from its trace.
-    pub(super) fn observe_erp(&self, integration: &IntegrationId, trace: &Trace) {
-        let function = function_label(&trace.function);
-        for request in trace.steps.iter().flat_map(|step| &step.requests) {
+    pub(super) fn observe_erp(&self, integration: &IntegrationId, summary: &RunSummary) {
+        let function = function_label(summary.function);
+        for request in &summary.requests {
             let status = match request.status {
                 Some(code) => format!("{}xx", code / 100),
                 None => "failed".to_owned(),

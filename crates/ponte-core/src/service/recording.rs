@@ -9,7 +9,8 @@
 
 use std::io::Write;
 
-use ponte_automation::{RequestTrace, Trace};
+use ponte_automation::RunSummary;
+use ponte_automation::trace::{RequestTrace, Trace};
 use serde::{Deserialize, Serialize};
 
 /// Which successful runs keep their trace (failures and test runs always do).
@@ -64,11 +65,10 @@ impl RecordingPolicy {
 }
 
 /// How many requests the run sent and the status of each (`0`: no answer), for the summary.
-pub(super) fn erp_summary(trace: &Trace) -> (u32, Vec<u16>) {
-    let statuses: Vec<u16> = trace
-        .steps
+pub(super) fn erp_summary(summary: &RunSummary) -> (u32, Vec<u16>) {
+    let statuses: Vec<u16> = summary
+        .requests
         .iter()
-        .flat_map(|step| &step.requests)
         .map(|request| request.status.unwrap_or(0))
         .collect();
     (u32::try_from(statuses.len()).unwrap_or(u32::MAX), statuses)
@@ -136,7 +136,8 @@ fn json_len(trace: &Trace) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use ponte_automation::StepTrace;
+    use ponte_automation::RequestSummary;
+    use ponte_automation::trace::StepTrace;
 
     use super::*;
 
@@ -219,8 +220,20 @@ mod tests {
 
     #[test]
     fn the_summary_counts_every_request_and_marks_unanswered_ones() {
-        let mut trace = trace_with_bodies(&[10, 10]);
-        trace.steps[0].requests[1].status = None;
-        assert_eq!(erp_summary(&trace), (2, vec![200, 0]));
+        let summary = RunSummary {
+            function: "list_invoices",
+            duration_ms: 3,
+            requests: vec![
+                RequestSummary {
+                    status: Some(200),
+                    duration_ms: 1,
+                },
+                RequestSummary {
+                    status: None,
+                    duration_ms: 2,
+                },
+            ],
+        };
+        assert_eq!(erp_summary(&summary), (2, vec![200, 0]));
     }
 }

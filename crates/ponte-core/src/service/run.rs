@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use ponte_automation::{CompiledAutomation, Limits, Redactor, RunEnv, RunError};
-use ponte_br::document::Document;
+use ponte_automation::{CompiledAutomation, Limits, RunError};
+use ponte_catalog::ValidatedInput;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
@@ -79,34 +79,6 @@ fn limits_for(settings: &IntegrationSettings) -> Limits {
     }
 }
 
-/// The customer's documents found in the validated input, each (bare and formatted) with its
-/// masked form, so traces and error details never carry the full number.
-fn document_masks(input: &Value) -> Vec<(String, String)> {
-    let mut masks = Vec::new();
-    collect_documents(input, &mut masks);
-    masks
-}
-
-fn collect_documents(value: &Value, masks: &mut Vec<(String, String)>) {
-    match value {
-        Value::Object(map) => {
-            for (key, value) in map {
-                if let (true, Some(text)) = (key.ends_with("document_number"), value.as_str())
-                    && let Ok(document) = Document::parse(text)
-                {
-                    let masked = document.masked();
-                    masks.push((document.formatted(), masked.clone()));
-                    masks.push((document.as_str().to_owned(), masked));
-                } else {
-                    collect_documents(value, masks);
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|item| collect_documents(item, masks)),
-        _ => {}
-    }
-}
-
 impl Ponte {
     /// Runs `automation` under the integration's gate and records the execution. An error here
     /// means nothing ran (the circuit is open, or no slot freed up in time).
@@ -114,7 +86,7 @@ impl Ponte {
         &self,
         served: &Served,
         automation: &CompiledAutomation,
-        input: Value,
+        input: ValidatedInput,
         mode: RunMode,
     ) -> Result<Ran, CallError> {
         let integration = &served.integration;
@@ -149,15 +121,8 @@ impl Ponte {
         let waited = u64::try_from(waiting.elapsed().as_millis()).unwrap_or(u64::MAX);
         limits.total_timeout_ms = limits.total_timeout_ms.saturating_sub(waited).max(1);
 
-        let env = RunEnv {
-            integration: integration.id.to_string(),
-            vars: integration.variables.clone(),
-            secrets: served.secrets.clone(),
-            settings: served.settings_json.clone(),
-            allowed_hosts: settings.allowed_hosts.clone(),
-            limits,
-            masks: document_masks(&input),
-        };
+        let mut env = served.env.clone();
+        env.limits = limits;
         let engine = match (&self.insecure_engine, settings.allow_insecure_tls) {
             (Some(insecure), true) => {
                 tracing::warn!(
@@ -174,36 +139,35 @@ impl Ponte {
         let started_at = now_micros();
         let outcome = engine.run(automation, input, &env).await;
         drop(permit);
+        let summary = outcome.summary();
         if mode == RunMode::Call {
-            self.metrics.observe_erp(&integration.id, &outcome.trace);
+            self.metrics.observe_erp(&integration.id, &summary);
         }
+        let test_run = mode == RunMode::Test;
+        // The stored form of the trace (redaction, masking) is made only when it is kept.
+        let trace = self
+            .recording
+            .keeps_trace(outcome.result.is_err(), test_run)
+            .then(|| stored_trace(outcome.trace(), self.recording.trace_max_bytes));
+        let handed_back = if test_run { trace.clone() } else { None };
+        let (erp_requests, erp_statuses) = erp_summary(&summary);
 
-        let result = outcome.result.map_err(|error| {
-            let redactor = redactor_for(&env);
+        // The run's own redactor: it knows every secret, token and document the run saw.
+        let (result, redactor) = outcome.into_result();
+        let result = result.map_err(|error| {
             let mut call = CallError::from_run(&error, execution_id, |text| redactor.text(text));
-            // Apart from the ERP's own refusals, the detail is the trace's message: the engine
-            // redacted it with everything it knows, tokens fetched during the run included.
-            if !matches!(error, RunError::Rejected { .. } | RunError::Failed { .. })
-                && let Some(traced) = &outcome.trace.error
-            {
-                call.detail = redactor.text(&traced.message);
+            // Apart from the ERP's own refusals, the detail is the error's message redacted.
+            if !matches!(error, RunError::Rejected { .. } | RunError::Failed { .. }) {
+                call.detail = redactor.text(&error.to_string());
             }
             call
         });
-        let test_run = mode == RunMode::Test;
-        let (erp_requests, erp_statuses) = erp_summary(&outcome.trace);
-        let duration_ms = outcome.trace.duration_ms;
-        let trace = self
-            .recording
-            .keeps_trace(result.is_err(), test_run)
-            .then(|| stored_trace(outcome.trace, self.recording.trace_max_bytes));
-        let handed_back = if test_run { trace.clone() } else { None };
         let record = ExecutionRecord {
             id: execution_id,
             integration: integration.id.clone(),
             function: automation.function().id.as_str().to_owned(),
             started_at,
-            duration_ms,
+            duration_ms: summary.duration_ms,
             outcome: match &result {
                 Ok(_) => ExecutionOutcome::Ok,
                 Err(error) => ExecutionOutcome::Error {
@@ -258,36 +222,9 @@ fn circuit_open(wait: std::time::Duration, breaker: BreakerSettings) -> CallErro
     }
 }
 
-/// Hides the integration's secrets and the customer's document in texts sent to the caller.
-fn redactor_for(env: &RunEnv) -> Redactor {
-    use secrecy::ExposeSecret;
-    let mut redactor = Redactor::default();
-    for value in env.secrets.values() {
-        redactor.add_secret(value.expose_secret());
-    }
-    for (needle, masked) in &env.masks {
-        redactor.add_mask(needle, masked);
-    }
-    redactor
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn documents_anywhere_in_the_input_are_masked_bare_and_formatted() {
-        let masks = document_masks(&json!({
-            "customer_document_number": "52998224725",
-            "wda_user": {"id": "1", "document_number": "11222333000181"},
-        }));
-        let needles: Vec<&str> = masks.iter().map(|(n, _)| n.as_str()).collect();
-        assert!(needles.contains(&"52998224725"));
-        assert!(needles.contains(&"529.982.247-25"));
-        assert!(needles.contains(&"11222333000181"));
-        assert!(masks.iter().all(|(n, m)| n != m));
-    }
 
     #[test]
     fn timeouts_come_from_the_integration_settings() {

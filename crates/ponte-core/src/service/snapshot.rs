@@ -18,19 +18,18 @@
 //!
 //! A snapshot that cannot be loaded leaves the previous one serving; the failure is logged.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
-use ponte_automation::CompiledAutomation;
+use ponte_automation::{Category, CompiledAutomation, PrivacyRules, RunEnv};
 use ponte_catalog::FunctionId;
-use secrecy::SecretString;
 use tokio::sync::Mutex;
 
 use super::compiled::CompiledCache;
 use super::presets::PresetSource;
 use super::{CallError, ErrorCode};
-use crate::model::{ApiKeyHash, AutomationRef, Integration, IntegrationId};
+use crate::model::{ApiKeyHash, AutomationRef, Integration, IntegrationId, PrivacySettings};
 use crate::store::{Store, StoreError};
 
 /// An integration ready to serve calls.
@@ -38,10 +37,10 @@ use crate::store::{Store, StoreError};
 pub(super) struct Served {
     /// The integration as stored.
     pub(super) integration: Integration,
-    /// Its secrets, opened.
-    pub(super) secrets: BTreeMap<String, SecretString>,
-    /// Its settings as JSON, for the automations' `settings` (encoded once per snapshot).
-    pub(super) settings_json: serde_json::Value,
+    /// What its runs read besides their input: variables, opened secrets, settings, allowed
+    /// hosts and privacy rules, prepared once per snapshot and cloned (a few reference counts)
+    /// per call.
+    pub(super) env: RunEnv,
     /// What serves each catalog function.
     automations: HashMap<FunctionId, Binding>,
 }
@@ -175,9 +174,14 @@ async fn load(sources: &Sources<'_>, version: i64) -> Result<Snapshot, StoreErro
         let automations = bind(sources, &integration).await?;
         let settings_json = serde_json::to_value(&integration.settings)
             .map_err(|err| StoreError::Corrupt(format!("settings do not encode: {err}")))?;
+        let env = RunEnv::new(integration.id.as_str())
+            .with_vars(integration.variables.clone())
+            .with_secrets(secrets)
+            .with_settings(settings_json)
+            .with_allowed_hosts(integration.settings.allowed_hosts.clone())
+            .with_privacy(privacy_rules(&integration.settings.privacy));
         let served = Served {
-            secrets,
-            settings_json,
+            env,
             automations,
             integration,
         };
@@ -192,6 +196,29 @@ async fn load(sources: &Sources<'_>, version: i64) -> Result<Snapshot, StoreErro
         by_key,
         by_id,
     })
+}
+
+/// The default privacy rules with the integration's own field names added.
+fn privacy_rules(extra: &PrivacySettings) -> Arc<PrivacyRules> {
+    let lists = [
+        (Category::Credential, &extra.credentials),
+        (Category::Document, &extra.documents),
+        (Category::Name, &extra.names),
+        (Category::Email, &extra.emails),
+        (Category::Phone, &extra.phones),
+        (Category::Address, &extra.addresses),
+        (Category::Personal, &extra.personal),
+    ];
+    if lists.iter().all(|(_, names)| names.is_empty()) {
+        return PrivacyRules::shared_default();
+    }
+    let mut rules = PrivacyRules::default();
+    for (category, names) in lists {
+        for name in names {
+            rules.add(category, name);
+        }
+    }
+    Arc::new(rules)
 }
 
 /// Finds and compiles the automation bound to each function of `integration`. A binding whose
