@@ -549,7 +549,7 @@ fn whole_numbers_written_as_floats_are_the_integers_they_spell() {
     });
     let validated = ponte_catalog::validate_input(ponte_catalog::FunctionId::CreateLead, &input)
         .expect("42.0 is an integer");
-    assert_eq!(validated["lead"]["id"], serde_json::json!(42));
+    assert_eq!(validated.value()["lead"]["id"], serde_json::json!(42));
     let input = serde_json::json!({"lead": {"id": 4.5, "name": "Ana"}});
     assert!(ponte_catalog::validate_input(ponte_catalog::FunctionId::CreateLead, &input).is_err());
 }
