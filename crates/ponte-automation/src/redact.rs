@@ -333,10 +333,12 @@ impl Redactor {
                         Some(Found::Always(Category::Document | Category::Address))
                     )
                 });
+                let contact = contact_kind(map);
                 for (key, v) in map.iter_mut() {
                     let inner = match self.found(key, known) {
                         Some(Found::Always(c)) => Some(c),
                         Some(Found::InRecord(c)) if record => Some(c),
+                        _ if contact.is_some() && CONTACT_VALUES.contains(&key.as_str()) => contact,
                         _ => category,
                     };
                     self.value_in_place(v, inner, known);
@@ -344,6 +346,25 @@ impl Redactor {
             }
             Value::Null | Value::Bool(_) => {}
         }
+    }
+}
+
+/// The fields that hold the value of a contact written as a kind and a value, as the catalog's
+/// `list_customer_contacts` answers (`{"type": "phone", "value": "(11) 98765-4321"}`) and as
+/// some ERPs list contacts (`{"tipo": "celular", "contato": "..."}`): the name says nothing,
+/// the kind beside it says what the value is.
+const CONTACT_VALUES: &[&str] = &["value", "valor", "contato", "contact"];
+
+/// What a contact object's kind field (`type` or `tipo`) says its value is, if it is one.
+fn contact_kind(map: &serde_json::Map<String, Value>) -> Option<Category> {
+    let kind = ["type", "tipo"]
+        .iter()
+        .find_map(|k| map.get(*k).and_then(Value::as_str))?
+        .to_ascii_lowercase();
+    match kind.as_str() {
+        "email" | "e-mail" => Some(Category::Email),
+        "phone" | "telefone" | "fone" | "celular" | "whatsapp" | "mobile" => Some(Category::Phone),
+        _ => None,
     }
 }
 
@@ -667,6 +688,26 @@ mod tests {
         assert_eq!(
             r.url(&u),
             "https://erp.test/x?api_token=%5BREDACTED%5D&page=2&cpf=***.982.247-**"
+        );
+    }
+
+    #[test]
+    fn a_contact_written_as_a_kind_and_a_value_is_masked_by_its_kind() {
+        let r = Redactor::default();
+        let out = r.value(&json!([
+            {"type": "phone", "value": "(11) 98587-0383"},
+            {"type": "email", "value": "joana.silva@example.com"},
+            {"tipo": "celular", "contato": "11985870383"},
+            {"type": "plan", "value": "Fibra 300"},
+        ]));
+        let text = out.to_string();
+        for clear in ["98587", "joana.silva", "11985870383"] {
+            assert!(!text.contains(clear), "{text}");
+        }
+        assert_eq!(out[3]["value"], "Fibra 300", "only contacts are masked");
+        assert!(
+            out[0]["value"].as_str().unwrap().ends_with("0383"),
+            "{text}"
         );
     }
 
