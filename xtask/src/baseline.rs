@@ -284,12 +284,7 @@ pub fn router(state: Handwritten) -> Router {
 /// When the HTTP client cannot be built or the port cannot be bound.
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let state = Handwritten::new(&args.erp, &args.ixc_user, &args.ixc_token, &args.api_key)?;
-    crate::serve::serve(
-        "baseline",
-        args.port,
-        args.stop_on_stdin_eof,
-        router(state),
-    )
+    crate::serve::serve("baseline", args.port, args.stop_on_stdin_eof, router(state))
 }
 
 #[cfg(test)]

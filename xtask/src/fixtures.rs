@@ -306,13 +306,9 @@ pub async fn capture() -> anyhow::Result<()> {
         // The nosso número, the boleto and the PIX txid depend on the id, known only now.
         let nosso = format!("{:08}", id.parse::<u64>()? % 100_000_000);
         let free_field = format!("109{nosso}0{:04}{:05}0000", 1234, 56789);
-        let boleto = ponte_br::boleto::build_cobranca(
-            &config.bank_code,
-            cents.get(),
-            due,
-            &free_field,
-        )
-        .map_err(|e| anyhow::anyhow!("boleto of invoice {id}: {e}"))?;
+        let boleto =
+            ponte_br::boleto::build_cobranca(&config.bank_code, cents.get(), due, &free_field)
+                .map_err(|e| anyhow::anyhow!("boleto of invoice {id}: {e}"))?;
         let linha = if ixc::guesses::LINHA_DIGITAVEL_MASKED {
             masked_linha(boleto.linha_digitavel())
         } else {
@@ -391,11 +387,11 @@ mod tests {
     #[test]
     fn the_embedded_fixtures_are_one_customer_and_its_open_invoices_on_one_page() {
         let f = load().unwrap();
-        let customers: Vec<Value> = serde_json::from_slice::<Value>(&f.cliente.answer).unwrap()
-            ["registros"]
-            .as_array()
-            .unwrap()
-            .clone();
+        let customers: Vec<Value> =
+            serde_json::from_slice::<Value>(&f.cliente.answer).unwrap()["registros"]
+                .as_array()
+                .unwrap()
+                .clone();
         assert_eq!(customers.len(), 1);
         assert_eq!(customers[0]["id"], f.setup.customer_id.as_str());
         assert_eq!(
@@ -417,10 +413,9 @@ mod tests {
     #[test]
     fn the_request_fixtures_are_what_the_capture_sends() {
         let f = load().unwrap();
-        let masked = ponte_automation::filters::cpf_cnpj_format(&Value::String(
-            f.setup.document.clone(),
-        ))
-        .unwrap();
+        let masked =
+            ponte_automation::filters::cpf_cnpj_format(&Value::String(f.setup.document.clone()))
+                .unwrap();
         assert_eq!(f.cliente.request, cliente_request(&masked));
         assert_eq!(
             f.fn_areceber.request,
@@ -431,7 +426,13 @@ mod tests {
     #[test]
     fn months_later_keeps_the_day_and_crosses_years() {
         let d = time::macros::date!(2026 - 11 - 10);
-        assert_eq!(months_later(d, 2).unwrap(), time::macros::date!(2027 - 01 - 10));
-        assert_eq!(months_later(d, 14).unwrap(), time::macros::date!(2028 - 01 - 10));
+        assert_eq!(
+            months_later(d, 2).unwrap(),
+            time::macros::date!(2027 - 01 - 10)
+        );
+        assert_eq!(
+            months_later(d, 14).unwrap(),
+            time::macros::date!(2028 - 01 - 10)
+        );
     }
 }

@@ -37,10 +37,9 @@ pub fn serve(name: &str, port: u16, stop_on_stdin_eof: bool, router: Router) -> 
         });
         stop_requested(stop_on_stdin_eof).await;
         let _ = stop.send(());
-        match tokio::time::timeout(GRACE, server).await {
-            Ok(served) => served??,
-            // Connections still open after the grace period are cut by the process's end.
-            Err(_) => {}
+        // Connections still open after the grace period are cut by the process's end.
+        if let Ok(served) = tokio::time::timeout(GRACE, server).await {
+            served??;
         }
         anyhow::Ok(())
     })

@@ -239,7 +239,10 @@ mod tests {
         );
         assert_eq!(answer.bytes().await.unwrap(), f.fn_areceber.answer);
         let counts = counts_of(&client, &base).await;
-        assert_eq!((counts.cliente, counts.fn_areceber, counts.unexpected), (0, 1, 0));
+        assert_eq!(
+            (counts.cliente, counts.fn_areceber, counts.unexpected),
+            (0, 1, 0)
+        );
     }
 
     #[tokio::test]
@@ -265,12 +268,21 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(no_header.status(), 200);
-        let no_credential = client.post(&url).json(&f.cliente.request).send().await.unwrap();
+        let no_credential = client
+            .post(&url)
+            .json(&f.cliente.request)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(no_credential.status(), 401);
         let counts = counts_of(&client, &base).await;
         assert_eq!((counts.cliente, counts.unexpected), (0, 3));
         assert!(
-            counts.first_unexpected.as_deref().unwrap().contains("cliente.id"),
+            counts
+                .first_unexpected
+                .as_deref()
+                .unwrap()
+                .contains("cliente.id"),
             "{counts:?}"
         );
 

@@ -143,7 +143,10 @@ pub fn parse_code_map(markdown: &str) -> anyhow::Result<BTreeMap<String, Allowed
         .context("the code map has no `may depend on` column")?;
     let mut map = BTreeMap::new();
     for row in rows {
-        if row.iter().all(|c| c.chars().all(|ch| matches!(ch, '-' | ':'))) {
+        if row
+            .iter()
+            .all(|c| c.chars().all(|ch| matches!(ch, '-' | ':')))
+        {
             continue; // the |---|---| line
         }
         let (crates, _) = backticked(row.first().copied().unwrap_or(""));
@@ -248,8 +251,7 @@ pub fn check(members: &[Member], map: &BTreeMap<String, Allowed>) -> Vec<Violati
                 continue;
             }
             for (crates, owners, why) in LAYER_CRATES {
-                if crates.contains(&dep.name.as_str()) && !owners.contains(&member.name.as_str())
-                {
+                if crates.contains(&dep.name.as_str()) && !owners.contains(&member.name.as_str()) {
                     violations.push(Violation(format!(
                         "`{}` depends on `{}` ({} dependency): {why}; only {} may",
                         member.name,
@@ -316,9 +318,8 @@ mod tests {
             .no_deps()
             .exec()
             .unwrap();
-        let map =
-            parse_code_map(&std::fs::read_to_string(root.join("ARCHITECTURE.md")).unwrap())
-                .unwrap();
+        let map = parse_code_map(&std::fs::read_to_string(root.join("ARCHITECTURE.md")).unwrap())
+            .unwrap();
         (members(&metadata), map)
     }
 
@@ -356,19 +357,25 @@ mod tests {
         add_dep(&mut members, "ponte-br", "ponte-core");
         add_dep(&mut members, "ponte-core", "sqlx");
         add_dep(&mut members, "ponte-automation", "figment");
-        let found: Vec<String> = check(&members, &map)
-            .into_iter()
-            .map(|v| v.0)
-            .collect();
+        let found: Vec<String> = check(&members, &map).into_iter().map(|v| v.0).collect();
         assert_eq!(found.len(), 4, "{found:#?}");
-        assert!(found[0].starts_with("`ponte-automation` depends on `figment`"), "{found:#?}");
+        assert!(
+            found[0].starts_with("`ponte-automation` depends on `figment`"),
+            "{found:#?}"
+        );
         assert!(
             found[1].starts_with("`ponte-br` depends on `ponte-core`")
                 && found[1].ends_with("allows it only no other workspace crate"),
             "{found:#?}"
         );
-        assert!(found[2].starts_with("`ponte-catalog` depends on `axum`"), "{found:#?}");
-        assert!(found[3].starts_with("`ponte-core` depends on `sqlx`"), "{found:#?}");
+        assert!(
+            found[2].starts_with("`ponte-catalog` depends on `axum`"),
+            "{found:#?}"
+        );
+        assert!(
+            found[3].starts_with("`ponte-core` depends on `sqlx`"),
+            "{found:#?}"
+        );
     }
 
     #[test]
@@ -406,10 +413,7 @@ mod tests {
             deps: Vec::new(),
         });
         map.insert("ponte-gone".into(), Allowed::Anything);
-        let found: Vec<String> = check(&members, &map)
-            .into_iter()
-            .map(|v| v.0)
-            .collect();
+        let found: Vec<String> = check(&members, &map).into_iter().map(|v| v.0).collect();
         assert_eq!(found.len(), 2, "{found:#?}");
         assert!(found[0].contains("`ponte-gone`, which is not a workspace member"));
         assert!(found[1].starts_with("`ponte-new` is a workspace member without a row"));
@@ -432,6 +436,9 @@ mod tests {
 
         let vague = doc.replace("`a`, `b` and `c`", "the stores");
         let err = parse_code_map(&vague).unwrap_err().to_string();
-        assert!(err.contains("row of d") && err.contains("the stores"), "{err}");
+        assert!(
+            err.contains("row of d") && err.contains("the stores"),
+            "{err}"
+        );
     }
 }

@@ -103,7 +103,10 @@ fn build_ponte() -> anyhow::Result<PathBuf> {
         }
     }
     let status = child.wait()?;
-    ensure!(status.success(), "cargo build --release -p ponte-cli failed");
+    ensure!(
+        status.success(),
+        "cargo build --release -p ponte-cli failed"
+    );
     exe.context("cargo built ponte-cli but named no `ponte` executable")
 }
 
@@ -404,13 +407,13 @@ async fn timed(
     let is_ponte = which == 0;
     erp_counts(client, &stage.erp_url, true).await?;
     let before = disk(stage);
-    let tally = load::closed_loop(
-        &stage.targets[which],
-        clients,
-        Duration::from_secs(seconds),
-    )
-    .await?;
-    let after = if is_ponte { settle(stage).await } else { disk(stage) };
+    let tally =
+        load::closed_loop(&stage.targets[which], clients, Duration::from_secs(seconds)).await?;
+    let after = if is_ponte {
+        settle(stage).await
+    } else {
+        disk(stage)
+    };
     stage.ponte.alive()?;
     stage.baseline.alive()?;
     stage.erp.alive()?;
@@ -448,7 +451,9 @@ async fn timed(
 
 fn loadavg() -> [f64; 3] {
     let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let mut fields = text.split_whitespace().map(|f| f.parse().unwrap_or(f64::NAN));
+    let mut fields = text
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(f64::NAN));
     [(); 3].map(|()| fields.next().unwrap_or(f64::NAN))
 }
 
@@ -494,18 +499,14 @@ async fn bench(args: &BenchArgs, ponte_exe: &Path) -> anyhow::Result<()> {
         }
         let mut runs: [Vec<Run>; 2] = [Vec::new(), Vec::new()];
         for n in 1..=args.runs {
-            for which in 0..2 {
+            for (which, runs_of) in runs.iter_mut().enumerate() {
                 tokio::time::sleep(PAUSE).await;
                 let run = timed(&client, &mut stage, which, clients, args.seconds).await?;
                 eprintln!(
                     "  run {n}/{} {:<8} {:>8.1} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms",
-                    args.runs,
-                    stage.targets[which].name,
-                    run.req_per_s,
-                    run.p50_ms,
-                    run.p99_ms
+                    args.runs, stage.targets[which].name, run.req_per_s, run.p50_ms, run.p99_ms
                 );
-                runs[which].push(run);
+                runs_of.push(run);
             }
         }
         let [ponte_runs, baseline_runs] = runs;
@@ -558,7 +559,10 @@ mod tests {
         let text = ponte_config(8123, "http://127.0.0.1:9", &setup, Some(32));
         let config: toml::Table = text.parse().unwrap();
         assert_eq!(config["server"]["listen"].as_str(), Some("127.0.0.1:8123"));
-        assert_eq!(config["database"]["url"].as_str(), Some("sqlite://ponte.db"));
+        assert_eq!(
+            config["database"]["url"].as_str(),
+            Some("sqlite://ponte.db")
+        );
         let integration = &config["integrations"][0];
         assert_eq!(integration["preset"].as_str(), Some("ixc"));
         let variables = &integration["variables"];

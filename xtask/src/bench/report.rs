@@ -184,7 +184,10 @@ fn kib(bytes: Option<f64>) -> String {
 }
 
 fn mib(kib: Option<u64>) -> String {
-    kib.map_or_else(|| "?".to_owned(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
+    kib.map_or_else(
+        || "?".to_owned(),
+        |k| format!("{:.1} MiB", k as f64 / 1024.0),
+    )
 }
 
 fn spread(runs: &[Run]) -> String {
@@ -303,8 +306,14 @@ mod tests {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
         assert!(median(&[]).is_nan());
-        let s = Summary::of(vec![run(100.0, 5.0), run(300.0, 1.0), run(200.0, 9.0)], None);
-        assert_eq!((s.req_per_s, s.p50_ms, s.p99_ms, s.errors), (200.0, 5.0, 10.0, 3));
+        let s = Summary::of(
+            vec![run(100.0, 5.0), run(300.0, 1.0), run(200.0, 9.0)],
+            None,
+        );
+        assert_eq!(
+            (s.req_per_s, s.p50_ms, s.p99_ms, s.errors),
+            (200.0, 5.0, 10.0, 3)
+        );
         assert_eq!(s.write_bytes_per_call, Some(200.0));
         assert_eq!(s.db_growth_bytes_per_call, None);
     }
