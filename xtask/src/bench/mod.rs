@@ -126,7 +126,9 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         "--gate must be at least 1 (it is a number of requests in flight)"
     );
     let ponte = match &args.ponte {
-        Some(path) => path.clone(),
+        // Absolute: Ponte runs in its temporary folder, where a relative path means nothing.
+        Some(path) => std::fs::canonicalize(path)
+            .with_context(|| format!("--ponte {}: no such file", path.display()))?,
         None => build_ponte()?,
     };
     // One thread: the load generator needs little, and every other core cycle is the servers'.

@@ -85,9 +85,13 @@ impl Part {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = command
-            .spawn()
-            .with_context(|| format!("cannot start the {name} ({command:?})"))?;
+        // The program only: the command's environment holds keys that must not be printed.
+        let mut child = command.spawn().with_context(|| {
+            format!(
+                "cannot start the {name} ({})",
+                command.get_program().to_string_lossy()
+            )
+        })?;
         let tail = Tail::default();
         let (sender, receiver) = std::sync::mpsc::channel();
         if let Some(out) = child.stdout.take() {
@@ -248,13 +252,19 @@ pub fn write_bytes(pid: u32) -> Option<u64> {
 /// # Errors
 /// When it cannot start or exits with an error.
 pub fn output_of(mut command: Command) -> anyhow::Result<String> {
+    // Named by program and arguments only: never print a command's environment.
+    let shown = std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
     let out = command
         .stdin(Stdio::null())
         .output()
-        .with_context(|| format!("cannot run {command:?}"))?;
+        .with_context(|| format!("cannot run {shown}"))?;
     if !out.status.success() {
         bail!(
-            "{command:?} failed ({}): {}",
+            "{shown} failed ({}): {}",
             out.status,
             String::from_utf8_lossy(&out.stderr).trim()
         );
@@ -291,6 +301,18 @@ mod tests {
         let err = part.failure("failed").to_string();
         assert!(err.contains("bad configuration: no key"), "{err}");
         assert!(err.contains("exit status: 3"), "{err}");
+    }
+
+    #[test]
+    fn a_program_that_cannot_start_is_named_without_its_environment() {
+        let mut command = Command::new("/nonexistent/ponte");
+        command.env("BENCH_MASTER_KEY", "secret-value");
+        let err = format!("{:#}", Part::start("ponte serve", command).unwrap_err());
+        assert!(
+            err.contains("cannot start the ponte serve (/nonexistent/ponte)"),
+            "{err}"
+        );
+        assert!(!err.contains("secret-value"), "{err}");
     }
 
     #[tokio::test]
