@@ -237,7 +237,7 @@ pub async fn sync(
 pub fn refused(problems: &[String]) -> anyhow::Error {
     let mut text = String::from("the configuration has problems:");
     for problem in problems {
-        text.push_str("\n");
+        text.push('\n');
         text.push_str(problem);
     }
     anyhow::anyhow!(text)

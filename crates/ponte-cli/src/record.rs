@@ -61,7 +61,7 @@ impl Stand {
             }
         }
         // Longer first, so a punctuated document is replaced before its digits.
-        pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        pairs.sort_by_key(|pair| std::cmp::Reverse(pair.0.len()));
         Self { pairs, stand_ins }
     }
 
