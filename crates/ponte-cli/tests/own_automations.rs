@@ -494,3 +494,44 @@ async fn run_record_writes_a_case_that_passes_ponte_test_without_secrets_or_pers
     assert_eq!(test.status.code(), Some(0), "{out}\n{recorded}");
     assert!(out.contains("1 passed, 0 failed"), "{out}");
 }
+
+#[test]
+fn a_folder_serves_the_functions_its_files_name_and_two_files_for_one_function_are_refused() {
+    let dir = folder("http://127.0.0.1:9/webservice/v1", "7", &emails_only());
+    let toml = std::fs::read_to_string(dir.path().join("ponte.toml")).unwrap();
+    let toml = toml.replace(
+        "[integrations.functions]\nlist_customer_contacts = \"automations/contacts.yaml\"\n",
+        "",
+    );
+    std::fs::write(
+        dir.path().join("ponte.toml"),
+        toml.replace(
+            "preset = \"ixc\"\n",
+            "preset = \"ixc\"\nautomation_dir = \"automations\"\n",
+        ),
+    )
+    .unwrap();
+    // A test file next to the automation is not an automation.
+    std::fs::write(
+        dir.path().join("automations/contacts.test.yaml"),
+        "automation: contacts.yaml\ncases: []\n",
+    )
+    .unwrap();
+    let check = ponte(dir.path(), &["config", "check"], "abc")
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
+    let out = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        out.contains("list_customer_contacts: ") && out.contains("automations/contacts.yaml"),
+        "{out}"
+    );
+
+    std::fs::write(dir.path().join("automations/other.yaml"), phones_only()).unwrap();
+    let check = ponte(dir.path(), &["config", "check"], "abc")
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1), "{check:?}");
+    let err = String::from_utf8_lossy(&check.stderr);
+    assert!(err.contains("both serve `list_customer_contacts`"), "{err}");
+}
