@@ -535,3 +535,30 @@ fn a_folder_serves_the_functions_its_files_name_and_two_files_for_one_function_a
     let err = String::from_utf8_lossy(&check.stderr);
     assert!(err.contains("both serve `list_customer_contacts`"), "{err}");
 }
+
+#[test]
+fn run_names_a_missing_variable_before_sending_anything() {
+    let dir = folder("http://127.0.0.1:9/webservice/v1", "7", &emails_only());
+    let toml = std::fs::read_to_string(dir.path().join("ponte.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("ponte.toml"),
+        toml.replace("ixc_user_id = \"7\"\n", ""),
+    )
+    .unwrap();
+    let out = ponte(dir.path(), &["run"], "abc")
+        .arg(dir.path().join("automations/contacts.yaml"))
+        .args([
+            "--integration",
+            "acme-ixc",
+            "--input",
+            r#"{"customer_document_number": "529.982.247-25"}"#,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("reads variable `ixc_user_id`, which is not set"),
+        "{err}"
+    );
+}
