@@ -211,6 +211,16 @@ pub struct IntegrationConfig {
     /// Preset whose automations serve the functions (`ixc`).
     #[serde(default)]
     pub preset: Option<String>,
+    /// A folder of the integrator's automation files (relative to the configuration file):
+    /// each `*.yaml` that is not a `*.test.yaml` serves the function it names, instead of the
+    /// preset's.
+    #[serde(default)]
+    pub automation_dir: Option<PathBuf>,
+    /// Automation files by function (`list_invoices = "automations/list_invoices.yaml"`,
+    /// relative to the configuration file), serving those functions instead of the preset's
+    /// or the folder's.
+    #[serde(default)]
+    pub functions: BTreeMap<String, PathBuf>,
     /// An inactive integration is never called.
     #[serde(default = "yes")]
     pub active: bool,

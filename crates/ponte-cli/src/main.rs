@@ -1,11 +1,13 @@
 //! The `ponte` binary. It parses the command line and hands each subcommand to its module in
 //! `commands/`; everything that does real work lives in the library crates.
 
+mod automations;
 mod commands;
 mod config;
 mod logging;
 mod output;
 mod provision;
+mod record;
 
 use std::process::ExitCode;
 

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use ponte_core::service::FunctionListing;
+use ponte_core::service::{AutomationSource, FunctionListing, ServingAutomation};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -56,6 +56,55 @@ pub struct FunctionInfo {
     pub output_schema: Value,
     /// Whether the caller's integration has an automation for it.
     pub served: bool,
+    /// The automation bound to it, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub automation: Option<AutomationInfo>,
+}
+
+/// Which automation serves a function: a preset's, an automation file named in the
+/// configuration file, or a version stored through the admin API.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AutomationInfo {
+    /// `preset`, `file` or `stored`.
+    #[schema(example = "file")]
+    pub source: &'static str,
+    /// The preset's name, for `preset`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "ixc")]
+    pub preset: Option<String>,
+    /// The file's path, for `file`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "automations/list_invoices.yaml")]
+    pub path: Option<String>,
+    /// The stored version, for `stored`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+    /// Lower-case hex SHA-256 of the source being served: it changes with every edit.
+    pub sha256: String,
+}
+
+impl From<ServingAutomation> for AutomationInfo {
+    fn from(serving: ServingAutomation) -> Self {
+        let mut info = AutomationInfo {
+            source: "preset",
+            preset: None,
+            path: None,
+            version: None,
+            sha256: serving.sha256,
+        };
+        match serving.source {
+            AutomationSource::Preset { preset } => info.preset = Some(preset),
+            AutomationSource::File { path } => {
+                info.source = "file";
+                info.path = Some(path);
+            }
+            AutomationSource::Stored { version } => {
+                info.source = "stored";
+                info.version = Some(version);
+            }
+        }
+        info
+    }
 }
 
 impl From<FunctionListing> for FunctionList {
@@ -75,6 +124,7 @@ impl From<FunctionListing> for FunctionList {
                 input_schema: listed.spec.input_schema().clone(),
                 output_schema: listed.spec.output_schema().clone(),
                 served: listed.served,
+                automation: listed.automation.map(AutomationInfo::from),
             })
             .collect();
         FunctionList {

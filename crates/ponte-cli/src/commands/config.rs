@@ -55,26 +55,15 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<ExitCode> {
     if let Err(e) = c.tools.check() {
         problems.push(e.to_string());
     }
-    for i in &c.integrations {
-        for (name, r) in &i.secrets {
-            if let Err(e) = config::resolve_secret(
-                r,
-                &loaded.base,
-                &format!("integration `{}` secret `{name}`", i.id),
-            ) {
-                problems.push(format!("{e:#}"));
-            }
+    // Integrations, their automation files, variables, secrets and keys: the very check
+    // `ponte serve` and its reload make.
+    let prepared = match crate::provision::prepare(&loaded) {
+        Ok(prepared) => prepared,
+        Err(mut found) => {
+            problems.append(&mut found);
+            Vec::new()
         }
-        for (n, r) in i.api_keys.iter().enumerate() {
-            if let Err(e) = config::resolve_secret(
-                r,
-                &loaded.base,
-                &format!("integration `{}` api_keys[{n}]", i.id),
-            ) {
-                problems.push(format!("{e:#}"));
-            }
-        }
-    }
+    };
     crate::output::line(format!("listen:   {}", c.server.listen));
     crate::output::line(format!("database: {}", redact_url(&loaded.database_url())));
     crate::output::line(format!(
@@ -101,6 +90,14 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<ExitCode> {
             i.secrets.len(),
             i.api_keys.len()
         ));
+        if let Some(one) = prepared
+            .iter()
+            .find(|p| p.provisioned.integration.id.as_str() == i.id)
+        {
+            for (function, file) in &one.files {
+                crate::output::line(format!("      {function}: {}", file.path));
+            }
+        }
     }
     for p in &problems {
         eprintln!("error: {p}");

@@ -64,6 +64,8 @@ async fn demo(args: &DemoArgs) -> anyhow::Result<()> {
         id: "demo-ixc".into(),
         name: "Provedor Demo (IXC simulado)".into(),
         preset: Some("ixc".into()),
+        automation_dir: None,
+        functions: Default::default(),
         active: true,
         settings: demo_settings(),
         variables: [
@@ -74,7 +76,7 @@ async fn demo(args: &DemoArgs) -> anyhow::Result<()> {
         secrets: Default::default(),
         api_keys: Vec::new(),
     };
-    let integration = provision::integration_of(&entry)?;
+    let integration = provision::integration_of(&entry, &Default::default())?;
     store.create_integration(&integration).await?;
     store
         .set_secret(

@@ -10,6 +10,7 @@ pub mod check;
 pub mod config;
 pub mod demo;
 pub mod keygen;
+pub mod run;
 pub mod schema;
 pub mod serve;
 pub mod simulate;
@@ -35,6 +36,9 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Check automations without running them.
     Check(check::CheckArgs),
+    /// Run one automation against the live ERP of a configured integration (`--record` writes
+    /// the run as a test case).
+    Run(run::RunArgs),
     /// Run automation test cases offline.
     Test(test::TestArgs),
     /// Run a simulated ERP (for demos and tests).
@@ -60,6 +64,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Run(args) => run::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Config(args) => config::run(&args),

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
+use ponte_core::service::Ponte;
+use ponte_core::store::Store;
 use secrecy::SecretString;
 
 use crate::{config, provision};
@@ -24,6 +26,8 @@ pub struct ServeArgs {
 pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let loaded = config::load(args.config.as_deref())?;
     crate::logging::init(&loaded.config.log);
+    // Checked before anything opens, exactly as `ponte config check` checks it.
+    let prepared = provision::prepare(&loaded).map_err(|problems| provision::refused(&problems))?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let reference = loaded
@@ -34,9 +38,10 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             .context("security.master_key is not set: `ponte keygen master` prints a key; reference it as env:NAME or file:/path")?;
         let master = config::resolve_secret(reference, &loaded.base, "security.master_key")?;
         let store = provision::open_store(&loaded.database_url(), &master).await?;
-        provision::sync(&store, &loaded).await?;
         let recording = loaded.config.executions.recording()?;
-        let ponte = Arc::new(provision::service(store, recording)?);
+        let ponte = Arc::new(provision::service(store.clone(), recording)?);
+        provision::sync(&store, &ponte, &prepared).await?;
+        drop(prepared);
         // Load what calls read now, so a database problem stops the start instead of the first
         // call; then follow changes other processes make.
         ponte
@@ -46,6 +51,11 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let refresh_every =
             std::time::Duration::from_millis(loaded.config.database.refresh_interval_ms.max(50));
         let refreshing = tokio::spawn(ponte.clone().keep_refreshing(refresh_every));
+        let reloading = tokio::spawn(reload_on_hangup(
+            args.config.clone(),
+            store.clone(),
+            ponte.clone(),
+        ));
         let mut state = ponte_http::AppState::new(ponte.clone())
             .with_body_limit(loaded.config.server.body_limit_bytes)
             .with_tools(&loaded.config.tools)?;
@@ -66,10 +76,72 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             pruning.abort();
         }
         refreshing.abort();
+        reloading.abort();
         served?;
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Re-reads the configuration's integrations and their automation files on every SIGHUP.
+/// A configuration with any problem is not applied: its problems are logged and what was
+/// serving keeps serving. Settings outside `[[integrations]]` (listen address, database) are
+/// read at start only.
+async fn reload_on_hangup(path: Option<PathBuf>, store: Arc<dyn Store>, ponte: Arc<Ponte>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+            tracing::warn!("cannot listen for SIGHUP; the configuration is read at start only");
+            return;
+        };
+        while hangups.recv().await.is_some() {
+            tracing::info!("SIGHUP: reloading the configuration");
+            reload(path.as_deref(), &store, &ponte).await;
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, store, ponte);
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Reads, checks and applies the configuration's integrations once; see [`reload_on_hangup`].
+async fn reload(path: Option<&std::path::Path>, store: &Arc<dyn Store>, ponte: &Ponte) {
+    let loaded = match config::load(path) {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            tracing::error!(
+                error = %format!("{err:#}"),
+                "the configuration was not reloaded; the previous one keeps serving"
+            );
+            return;
+        }
+    };
+    let prepared = match provision::prepare(&loaded) {
+        Ok(prepared) => prepared,
+        Err(problems) => {
+            for problem in &problems {
+                tracing::error!("{problem}");
+            }
+            tracing::error!(
+                problems = problems.len(),
+                "the configuration was not reloaded; the previous one keeps serving"
+            );
+            return;
+        }
+    };
+    if let Err(err) = provision::sync(store, ponte, &prepared).await {
+        tracing::error!(error = %format!("{err:#}"), "the configuration could not be stored");
+    }
+    match ponte.refresh().await {
+        Ok(()) => tracing::info!(
+            integrations = prepared.len(),
+            "the configuration was reloaded"
+        ),
+        Err(err) => tracing::error!(error = %err, "the reloaded configuration could not be loaded"),
+    }
 }
 
 /// The admin token `security.admin_token` refers to, checked; `None` when none is configured,

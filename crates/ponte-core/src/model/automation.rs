@@ -23,6 +23,15 @@ pub enum AutomationRef {
         /// The version number, starting at 1.
         version: u32,
     },
+    /// An automation file of the integrator's, named in the configuration file
+    /// (`automation_dir` or `[integrations.functions]`). The process that read the
+    /// configuration holds the checked source; the store keeps where it came from.
+    File {
+        /// The file's path, as resolved from the configuration.
+        path: String,
+        /// Lower-case hex SHA-256 of the source being served.
+        sha256: String,
+    },
 }
 
 /// One stored version of an integration's automation for one function.

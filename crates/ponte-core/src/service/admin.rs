@@ -13,7 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 use super::run::RunMode;
-use super::{CallError, ErrorCode, Ponte, internal};
+use super::{CallError, ErrorCode, Ponte, ServingAutomation, internal};
 use crate::model::{
     ApiKey, ApiKeyHash, ApiKeyId, ExecutionCursor, ExecutionId, ExecutionQuery, ExecutionRecord,
     Integration, IntegrationId, IssuedApiKey,
@@ -64,6 +64,9 @@ pub struct IntegrationView {
     pub integration: Integration,
     /// The names of its secrets, sorted; values never leave the store but to the engine.
     pub secret_names: Vec<String>,
+    /// Which automation serves each bound function that this process can serve, by function
+    /// name: where it comes from (preset, file, stored version) and its source's hash.
+    pub serving: std::collections::BTreeMap<String, ServingAutomation>,
 }
 
 /// Which executions to list.
@@ -301,9 +304,22 @@ impl Admin<'_> {
             .list_secret_names(&integration.id)
             .await
             .map_err(|err| internal("secret listing", &err))?;
+        let serving = self
+            .ponte
+            .snapshot()
+            .await?
+            .by_id(&integration.id)
+            .map(|served| {
+                served
+                    .origins()
+                    .map(|(function, origin)| (function.as_str().to_owned(), origin.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(IntegrationView {
             integration,
             secret_names,
+            serving,
         })
     }
 }

@@ -15,6 +15,7 @@ pub mod admin;
 mod breaker;
 mod compiled;
 mod error;
+mod files;
 mod metrics;
 mod presets;
 mod recorder;
@@ -35,12 +36,15 @@ use crate::store::Store;
 
 pub use admin::{Admin, admin_token_matches, check_admin_token};
 pub use error::{CallError, ErrorCode, errors_markdown};
+pub use files::FileAutomation;
 pub use metrics::{METRICS_CONTENT_TYPE, Metrics};
 pub use presets::{InMemoryPresets, PresetSource};
 pub use recording::{KeptTraces, RecordingPolicy};
+pub use snapshot::privacy_rules;
 
 use breaker::Breakers;
 use compiled::CompiledCache;
+use files::FileAutomations;
 use recorder::{Recorder, RecorderCounters};
 use run::{Gates, Ran, RunMode};
 use snapshot::{Served, Snapshots, Sources};
@@ -66,12 +70,45 @@ pub struct FunctionListing {
 }
 
 /// One catalog function and whether the caller's integration serves it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ListedFunction {
     /// The function's contract.
     pub spec: &'static FunctionSpec,
     /// An automation is bound and can be found.
     pub served: bool,
+    /// The automation bound to it, when one is: where it comes from and its source's hash.
+    pub automation: Option<ServingAutomation>,
+}
+
+/// Which automation serves a function of an integration.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ServingAutomation {
+    /// Where the automation comes from.
+    #[serde(flatten)]
+    pub source: AutomationSource,
+    /// Lower-case hex SHA-256 of the source being served.
+    pub sha256: String,
+}
+
+/// Where a served automation comes from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum AutomationSource {
+    /// A shipped preset.
+    Preset {
+        /// The preset's name (`ixc`).
+        preset: String,
+    },
+    /// An automation file named in the configuration file.
+    File {
+        /// The file's path.
+        path: String,
+    },
+    /// A version stored through the admin API.
+    Stored {
+        /// The version number.
+        version: u32,
+    },
 }
 
 /// An integration whose API key was checked by [`Ponte::authenticate`]; only that method
@@ -95,6 +132,7 @@ pub struct Ponte {
     insecure_engine: Option<Engine>,
     presets: Arc<dyn PresetSource>,
     compiled: CompiledCache,
+    files: FileAutomations,
     snapshots: Snapshots,
     gates: Gates,
     breakers: Breakers,
@@ -129,6 +167,7 @@ impl Ponte {
             insecure_engine: None,
             presets,
             compiled: CompiledCache::default(),
+            files: FileAutomations::default(),
             snapshots: Snapshots::default(),
             gates: Gates::default(),
             breakers: Breakers::default(),
@@ -246,6 +285,7 @@ impl Ponte {
             .map(|spec| ListedFunction {
                 spec,
                 served: integration.active && served.serves(spec.id),
+                automation: served.serving(spec.id).cloned(),
             })
             .collect();
         Ok(FunctionListing {
@@ -301,6 +341,7 @@ impl Ponte {
             store: self.store.as_ref(),
             presets: self.presets.as_ref(),
             compiled: &self.compiled,
+            files: &self.files,
         }
     }
 
@@ -309,6 +350,18 @@ impl Ponte {
             .reload(&self.sources(), only_if_changed)
             .await
             .map_err(|err| internal("configuration load", &err))
+    }
+
+    /// Hands over the checked automation files serving functions of `integration`, replacing
+    /// those handed over before. They serve the functions whose stored binding is an
+    /// [`AutomationRef::File`](crate::model::AutomationRef::File) from the next reload
+    /// ([`Ponte::refresh`]) on; a function bound to a file not handed over here is not served.
+    pub fn serve_files(
+        &self,
+        integration: &IntegrationId,
+        files: std::collections::BTreeMap<ponte_catalog::FunctionId, FileAutomation>,
+    ) {
+        self.files.set(integration, files);
     }
 
     /// Reloads integrations, keys, secrets and automations from the store now. Call it after

@@ -27,9 +27,12 @@ use ponte_catalog::FunctionId;
 use tokio::sync::Mutex;
 
 use super::compiled::CompiledCache;
+use super::files::FileAutomations;
 use super::presets::PresetSource;
-use super::{CallError, ErrorCode};
-use crate::model::{ApiKeyHash, AutomationRef, Integration, IntegrationId, PrivacySettings};
+use super::{AutomationSource, CallError, ErrorCode, ServingAutomation};
+use crate::model::{
+    ApiKeyHash, AutomationRef, Integration, IntegrationId, PrivacySettings, source_sha256,
+};
 use crate::store::{Store, StoreError};
 
 /// An integration ready to serve calls.
@@ -43,6 +46,8 @@ pub(super) struct Served {
     pub(super) env: RunEnv,
     /// What serves each catalog function.
     automations: HashMap<FunctionId, Binding>,
+    /// Where each bound automation comes from.
+    origins: HashMap<FunctionId, ServingAutomation>,
 }
 
 /// What serves one function of an integration.
@@ -79,6 +84,18 @@ impl Served {
     /// Whether a call of `function` would find an automation (even a broken one).
     pub(super) fn serves(&self, function: FunctionId) -> bool {
         self.automations.contains_key(&function)
+    }
+
+    /// Where the automation bound to `function` comes from.
+    pub(super) fn serving(&self, function: FunctionId) -> Option<&ServingAutomation> {
+        self.origins.get(&function)
+    }
+
+    /// Where each bound automation comes from, by function name.
+    pub(super) fn origins(&self) -> impl Iterator<Item = (FunctionId, &ServingAutomation)> {
+        self.origins
+            .iter()
+            .map(|(function, origin)| (*function, origin))
     }
 }
 
@@ -161,6 +178,7 @@ pub(super) struct Sources<'a> {
     pub(super) store: &'a dyn Store,
     pub(super) presets: &'a dyn PresetSource,
     pub(super) compiled: &'a CompiledCache,
+    pub(super) files: &'a FileAutomations,
 }
 
 /// Reads everything a call needs from the store, as of `version` or later (a change made
@@ -171,7 +189,7 @@ async fn load(sources: &Sources<'_>, version: i64) -> Result<Snapshot, StoreErro
     let mut by_id = HashMap::new();
     for integration in store.list_integrations().await? {
         let secrets = store.secrets_for(&integration.id).await?;
-        let automations = bind(sources, &integration).await?;
+        let (automations, origins) = bind(sources, &integration).await?;
         let settings_json = serde_json::to_value(&integration.settings)
             .map_err(|err| StoreError::Corrupt(format!("settings do not encode: {err}")))?;
         let env = RunEnv::new(integration.id.as_str())
@@ -183,6 +201,7 @@ async fn load(sources: &Sources<'_>, version: i64) -> Result<Snapshot, StoreErro
         let served = Served {
             env,
             automations,
+            origins,
             integration,
         };
         by_id.insert(served.integration.id.clone(), Arc::new(served));
@@ -199,7 +218,7 @@ async fn load(sources: &Sources<'_>, version: i64) -> Result<Snapshot, StoreErro
 }
 
 /// The default privacy rules with the integration's own field names added.
-fn privacy_rules(extra: &PrivacySettings) -> Arc<PrivacyRules> {
+pub fn privacy_rules(extra: &PrivacySettings) -> Arc<PrivacyRules> {
     let lists = [
         (Category::Credential, &extra.credentials),
         (Category::Document, &extra.documents),
@@ -221,13 +240,17 @@ fn privacy_rules(extra: &PrivacySettings) -> Arc<PrivacyRules> {
     Arc::new(rules)
 }
 
+/// What serves each function of an integration, and where each automation comes from.
+type Bound = (
+    HashMap<FunctionId, Binding>,
+    HashMap<FunctionId, ServingAutomation>,
+);
+
 /// Finds and compiles the automation bound to each function of `integration`. A binding whose
 /// source cannot be found is left out (the function answers `function_not_configured`).
-async fn bind(
-    sources: &Sources<'_>,
-    integration: &Integration,
-) -> Result<HashMap<FunctionId, Binding>, StoreError> {
+async fn bind(sources: &Sources<'_>, integration: &Integration) -> Result<Bound, StoreError> {
     let mut bound = HashMap::new();
+    let mut origins = HashMap::new();
     for (name, reference) in &integration.bindings {
         let Some(function) = ponte_catalog::function(name).map(|spec| spec.id) else {
             tracing::warn!(
@@ -239,27 +262,68 @@ async fn bind(
         };
         let id = &integration.id;
         let source = match reference {
-            AutomationRef::Preset { preset } => sources.presets.automation(preset, function),
+            AutomationRef::Preset { preset } => {
+                sources.presets.automation(preset, function).map(|found| {
+                    let origin = AutomationSource::Preset {
+                        preset: preset.clone(),
+                    };
+                    (found, origin)
+                })
+            }
             AutomationRef::Latest => sources
                 .store
                 .latest_automation_version(id, name)
                 .await?
-                .map(|v| (format!("{id}/{function}@v{}", v.version), v.source)),
+                .map(|v| {
+                    let origin = AutomationSource::Stored { version: v.version };
+                    (
+                        (format!("{id}/{function}@v{}", v.version), v.source),
+                        origin,
+                    )
+                }),
             AutomationRef::Version { version } => {
                 match sources
                     .store
                     .get_automation_version(id, name, *version)
                     .await
                 {
-                    Ok(v) => Some((format!("{id}/{function}@v{}", v.version), v.source)),
+                    Ok(v) => Some((
+                        (format!("{id}/{function}@v{}", v.version), v.source),
+                        AutomationSource::Stored { version: v.version },
+                    )),
                     Err(StoreError::NotFound(_)) => None,
                     Err(err) => return Err(err),
                 }
             }
+            AutomationRef::File { path, .. } => {
+                let found = sources.files.get(id, function);
+                if found.is_none() {
+                    tracing::warn!(
+                        integration = id.as_str(),
+                        function = name.as_str(),
+                        path = path.as_str(),
+                        "a function is bound to an automation file this process has not loaded; \
+                         it is not served here"
+                    );
+                }
+                found.map(|file| {
+                    let origin = AutomationSource::File {
+                        path: file.path.clone(),
+                    };
+                    ((file.path, file.source), origin)
+                })
+            }
         };
-        let Some((automation_name, yaml)) = source else {
+        let Some(((automation_name, yaml), origin)) = source else {
             continue;
         };
+        origins.insert(
+            function,
+            ServingAutomation {
+                source: origin,
+                sha256: source_sha256(&yaml),
+            },
+        );
         let binding = match sources
             .compiled
             .get_or_compile(&automation_name, &yaml, function)
@@ -269,5 +333,5 @@ async fn bind(
         };
         bound.insert(function, binding);
     }
-    Ok(bound)
+    Ok((bound, origins))
 }

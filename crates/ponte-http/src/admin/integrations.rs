@@ -16,6 +16,7 @@ use utoipa_axum::routes;
 
 use super::rfc3339;
 use crate::extract::{AdminAccess, PathParams};
+use crate::functions::AutomationInfo;
 use crate::{AppState, Problem};
 
 /// The routes of this resource.
@@ -48,9 +49,13 @@ pub struct IntegrationSummary {
     /// An inactive integration serves nothing.
     pub active: bool,
     /// The bound functions, each with the automation serving it: `{"kind": "preset", "preset":
-    /// "ixc"}`, `{"kind": "latest"}` or `{"kind": "version", "version": 3}`.
+    /// "ixc"}`, `{"kind": "latest"}`, `{"kind": "version", "version": 3}` or `{"kind": "file",
+    /// "path": "…", "sha256": "…"}`.
     #[schema(value_type = Object)]
     pub bindings: BTreeMap<String, Value>,
+    /// What this process serves each bound function with, resolved: where the automation comes
+    /// from and the hash of its source.
+    pub serving: BTreeMap<String, AutomationInfo>,
     /// The names of its secrets; values are never shown.
     #[schema(example = json!(["ixc_token"]))]
     pub secrets: Vec<String>,
@@ -86,6 +91,13 @@ impl From<&IntegrationView> for IntegrationSummary {
                 })
                 .collect(),
             secrets: view.secret_names.clone(),
+            serving: view
+                .serving
+                .iter()
+                .map(|(function, serving)| {
+                    (function.clone(), AutomationInfo::from(serving.clone()))
+                })
+                .collect(),
         }
     }
 }

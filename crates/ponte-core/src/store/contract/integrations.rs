@@ -58,6 +58,13 @@ fn full_integration(value: &str) -> Integration {
         "get_invoice".to_owned(),
         AutomationRef::Version { version: 2 },
     );
+    integration.bindings.insert(
+        "list_customer_contacts".to_owned(),
+        AutomationRef::File {
+            path: "automations/acme/contacts.yaml".to_owned(),
+            sha256: "ab".repeat(32),
+        },
+    );
     integration
         .bindings
         .insert("create_lead".to_owned(), AutomationRef::Latest);
