@@ -16,6 +16,7 @@ mod breaker;
 mod compiled;
 mod error;
 mod metrics;
+mod payments;
 mod presets;
 mod recorder;
 mod recording;
@@ -36,6 +37,7 @@ use crate::store::Store;
 pub use admin::{Admin, admin_token_matches, check_admin_token};
 pub use error::{CallError, ErrorCode, errors_markdown};
 pub use metrics::{METRICS_CONTENT_TYPE, Metrics};
+pub use payments::{PaymentSettings, PaymentView, Submitted};
 pub use presets::{InMemoryPresets, PresetSource};
 pub use recording::{KeptTraces, RecordingPolicy};
 
@@ -101,6 +103,7 @@ pub struct Ponte {
     recording: RecordingPolicy,
     recorder: Recorder,
     metrics: Metrics,
+    payments: Arc<payments::Payments>,
 }
 
 impl Ponte {
@@ -132,6 +135,7 @@ impl Ponte {
             snapshots: Snapshots::default(),
             gates: Gates::default(),
             breakers: Breakers::default(),
+            payments: Arc::default(),
         }
     }
 
