@@ -36,7 +36,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let store = provision::open_store(&loaded.database_url(), &master).await?;
         provision::sync(&store, &loaded).await?;
         let recording = loaded.config.executions.recording()?;
-        let ponte = Arc::new(provision::service(store, recording)?);
+        let payments = loaded.config.payments.settings()?;
+        let ponte = Arc::new(provision::service(store, recording)?.with_payment_settings(payments));
         // Load what calls read now, so a database problem stops the start instead of the first
         // call; then follow changes other processes make.
         ponte
@@ -60,8 +61,13 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let pruning = loaded.config.executions.retention().map(|keep| {
             tokio::spawn(ponte.clone().keep_pruning_executions(keep, PRUNE_EVERY))
         });
+        // Payments stored before a crash or by another process are taken up from here on.
+        let settling = tokio::spawn(ponte.clone().run_payment_workers());
         tracing::info!(address = %listener.local_addr()?, "ponte is serving");
         let served = ponte_http::serve(listener, state, crate::shutdown_signal()).await;
+        // A payment a worker holds stays leased; whichever process takes it next verifies the
+        // invoice again before writing anything off.
+        settling.abort();
         if let Some(pruning) = pruning {
             pruning.abort();
         }
