@@ -71,6 +71,7 @@ impl From<PaymentView> for AdminPayment {
     params(PaymentsQuery),
     responses(
         (status = 200, description = "The settlements", body = Vec<AdminPayment>),
+        (status = 400, description = "`invalid_parameter`: `limit` is not a number", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_input`: an unknown state or integration id", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "`internal`", body = Problem, content_type = "application/problem+json"),
