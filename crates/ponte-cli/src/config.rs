@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use ponte_core::model::IntegrationSettings;
-use ponte_core::service::{KeptTraces, RecordingPolicy};
+use ponte_core::service::{KeptTraces, PaymentSettings, RecordingPolicy};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,7 @@ const ENV_SECTIONS: &[&str] = &[
     "log__",
     "executions__",
     "tools__",
+    "payments__",
 ];
 
 /// The whole configuration.
@@ -46,6 +47,9 @@ pub struct Config {
     /// `/v1/tools/`: rate limit per client, API key.
     #[serde(default)]
     pub tools: ponte_http::ToolsConfig,
+    /// The payment workers: how many, how often they look, how they retry.
+    #[serde(default)]
+    pub payments: PaymentsConfig,
     /// Integrations provisioned from this file, synced into the store at start.
     #[serde(default)]
     pub integrations: Vec<IntegrationConfig>,
@@ -88,6 +92,73 @@ impl Default for DatabaseConfig {
             url: "sqlite://ponte.db".into(),
             refresh_interval_ms: 1_000,
         }
+    }
+}
+
+/// `[payments]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PaymentsConfig {
+    /// Payment workers in this process (each settles one payment at a time).
+    pub workers: u32,
+    /// How often an idle worker looks for due payments, in milliseconds (a payment received
+    /// by this process wakes one at once).
+    pub poll_interval_ms: u64,
+    /// The wait before the first retry after the ERP did not answer, in milliseconds; doubled
+    /// at each attempt.
+    pub backoff_initial_ms: u64,
+    /// The longest wait between two attempts, in milliseconds.
+    pub backoff_max_ms: u64,
+    /// How long an ERP that does not answer is retried before the payment is `failed` and
+    /// listed for the operator, in hours.
+    pub max_retry_hours: f64,
+    /// How long a worker holds a payment, in milliseconds; at least twice an integration's
+    /// `timeouts.function_ms` plus a second is used whatever this says, so a write-off in
+    /// flight always ends before another worker looks at the payment.
+    pub lease_ms: u64,
+    /// How long `POST /v1/payments` waits for the final state before answering `202`, in
+    /// milliseconds.
+    pub request_wait_ms: u64,
+}
+
+impl Default for PaymentsConfig {
+    fn default() -> Self {
+        let settings = PaymentSettings::default();
+        let ms = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        Self {
+            workers: settings.workers,
+            poll_interval_ms: ms(settings.poll_interval),
+            backoff_initial_ms: ms(settings.backoff_initial),
+            backoff_max_ms: ms(settings.backoff_max),
+            max_retry_hours: settings.max_retry.as_secs_f64() / 3_600.0,
+            lease_ms: ms(settings.lease),
+            request_wait_ms: ms(settings.request_wait),
+        }
+    }
+}
+
+impl PaymentsConfig {
+    /// The worker settings these values describe.
+    ///
+    /// # Errors
+    /// A negative or non-finite `max_retry_hours`, or no workers.
+    pub fn settings(&self) -> anyhow::Result<PaymentSettings> {
+        use std::time::Duration;
+        if !(self.max_retry_hours.is_finite() && self.max_retry_hours >= 0.0) {
+            bail!("payments.max_retry_hours must be a number of hours, 0 or more");
+        }
+        if self.workers == 0 {
+            bail!("payments.workers must be at least 1");
+        }
+        Ok(PaymentSettings {
+            workers: self.workers,
+            poll_interval: Duration::from_millis(self.poll_interval_ms.max(10)),
+            backoff_initial: Duration::from_millis(self.backoff_initial_ms),
+            backoff_max: Duration::from_millis(self.backoff_max_ms.max(self.backoff_initial_ms)),
+            max_retry: Duration::from_secs_f64(self.max_retry_hours * 3_600.0),
+            lease: Duration::from_millis(self.lease_ms),
+            request_wait: Duration::from_millis(self.request_wait_ms),
+        })
     }
 }
 

@@ -576,6 +576,58 @@ impl Store for Counting {
     ) -> Result<u64, StoreError> {
         self.inner.delete_executions_before(before, limit).await
     }
+    async fn insert_payment(
+        &self,
+        payment: &ponte_core::model::Payment,
+    ) -> Result<(ponte_core::model::Payment, bool), StoreError> {
+        self.inner.insert_payment(payment).await
+    }
+    async fn get_payment(
+        &self,
+        integration: &IntegrationId,
+        transaction_id: &str,
+    ) -> Result<Option<ponte_core::model::Payment>, StoreError> {
+        self.inner.get_payment(integration, transaction_id).await
+    }
+    async fn payment_history(
+        &self,
+        id: uuid::Uuid,
+    ) -> Result<Vec<ponte_core::model::PaymentEvent>, StoreError> {
+        self.inner.payment_history(id).await
+    }
+    async fn list_payments(
+        &self,
+        query: &ponte_core::model::PaymentQuery,
+    ) -> Result<Vec<ponte_core::model::Payment>, StoreError> {
+        self.inner.list_payments(query).await
+    }
+    async fn claim_payments(
+        &self,
+        owner: &str,
+        now: time::OffsetDateTime,
+        lease_until: time::OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<ponte_core::model::Payment>, StoreError> {
+        self.inner
+            .claim_payments(owner, now, lease_until, limit)
+            .await
+    }
+    async fn update_payment(
+        &self,
+        id: uuid::Uuid,
+        owner: &str,
+        update: &ponte_core::model::PaymentUpdate,
+        now: time::OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        self.inner.update_payment(id, owner, update, now).await
+    }
+    async fn retry_payment(
+        &self,
+        id: uuid::Uuid,
+        now: time::OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        self.inner.retry_payment(id, now).await
+    }
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //!
 //! Handlers only translate: they extract (through [`extract`], which turns every malformed
 //! request into `application/problem+json`), call [`ponte_core::service::Ponte`], and map the
-//! answer. Each resource owns its routes: [`functions`], [`admin`], [`health`], [`tools`],
+//! answer. Each resource owns its routes: [`functions`], [`payments`], [`admin`], [`health`], [`tools`],
 //! [`reference`].
 //!
 //! The app is built by [`app`] and served by [`serve`], so tests bind port 0 and need no
@@ -14,6 +14,7 @@ pub mod extract;
 pub mod functions;
 pub mod health;
 mod logging;
+pub mod payments;
 pub mod problem;
 pub mod reference;
 pub mod tools;
@@ -91,6 +92,7 @@ impl AppState {
 pub(crate) fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(reference::base_document())
         .merge(functions::routes())
+        .merge(payments::routes())
         .merge(admin::routes())
         .merge(health::routes())
         .merge(tools::routes())

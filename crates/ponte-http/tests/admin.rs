@@ -68,6 +68,8 @@ fn routes() -> Vec<(Method, &'static str)> {
             Method::POST,
             "/admin/v1/integrations/acme/test-runs/list_products",
         ),
+        (Method::GET, "/admin/v1/payments?state=failed"),
+        (Method::POST, "/admin/v1/payments/tx-1/retry"),
     ]
 }
 

@@ -382,6 +382,25 @@ async fn a_function_without_automation_is_function_not_configured() {
 }
 
 #[tokio::test]
+async fn a_payment_transaction_id_used_with_other_data_is_transaction_conflict() {
+    let (app, _erp, key) = setup().await;
+    let payment = |boleto: &str| {
+        json!({
+            "transaction": {"id": "tx-1", "method": "pix", "amount": "99.90",
+                            "paid_at": "2026-11-20T10:15:00-03:00"},
+            "boleto_id": boleto,
+            "customer_document_number": CPF_BARE
+        })
+    };
+    let first = app.post_json(&key, "/v1/payments", payment("145535")).await;
+    assert_eq!(first.status, 202, "{}", first.text);
+    let answer = app.post_json(&key, "/v1/payments", payment("145536")).await;
+    let body = answer.problem(409);
+    assert_eq!(body["code"], "transaction_conflict");
+    assert_clean(&body, &key);
+}
+
+#[tokio::test]
 async fn an_inactive_integration_is_integration_inactive() {
     let app = TestApp::spawn().await;
     let erp = FakeErp::start(TOKEN, "Fibra 300").await;

@@ -167,6 +167,20 @@ async fn intercept(State(control): State<Control>, request: Request, next: Next)
             drop(next.run(request).await);
             dropped()
         }
+        Fault::LostAnswerHang => {
+            drop(next.run(request).await);
+            control.closing.wait().await;
+            dropped()
+        }
+        Fault::LostAnswerStatus(status) => {
+            drop(next.run(request).await);
+            (
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                [(header::CONTENT_TYPE, "text/html")],
+                "simulated failure after the request was applied",
+            )
+                .into_response()
+        }
         Fault::RateLimit { retry_after_secs } => (
             StatusCode::TOO_MANY_REQUESTS,
             [(header::RETRY_AFTER, retry_after_secs.to_string())],

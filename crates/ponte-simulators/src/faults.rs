@@ -29,6 +29,12 @@ pub enum Fault {
     /// Serve the request (a write is applied) but drop the connection instead of answering:
     /// the client cannot tell whether its write happened.
     LostAnswer,
+    /// Serve the request (a write is applied), then never answer: the client times out
+    /// without knowing its write happened.
+    LostAnswerHang,
+    /// Serve the request (a write is applied), then answer this status (meant for 5xx)
+    /// instead of the real answer.
+    LostAnswerStatus(u16),
     /// Answer 429 with a `Retry-After` header.
     RateLimit {
         /// Value of the `Retry-After` header, in seconds.
@@ -141,12 +147,13 @@ impl Faults {
 /// `{"fault":"latency","ms":250}`, `{"fault":"status","status":503,"times":2}`,
 /// `{"fault":"rate_limit","retry_after_secs":5,"path_prefix":"/webservice/v1/fn_areceber"}`,
 /// `{"fault":"drop_connection"}`, `{"fault":"hang"}`, `{"fault":"malformed_json"}`,
-/// `{"fault":"reject_token"}`, `{"fault":"lost_answer","path_prefix":"/api/banco"}`.
+/// `{"fault":"reject_token"}`, `{"fault":"lost_answer","path_prefix":"/api/banco"}`,
+/// `{"fault":"lost_answer_hang"}`, `{"fault":"lost_answer_status","status":502}`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
     /// `latency`, `status`, `drop_connection`, `hang`, `malformed_json`, `reject_token`,
-    /// `lost_answer` or `rate_limit`.
+    /// `lost_answer`, `lost_answer_hang`, `lost_answer_status` or `rate_limit`.
     pub fault: String,
     /// Delay for `latency`, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,7 +177,7 @@ pub struct FaultSpec {
 pub enum FaultSpecError {
     /// The `fault` name is not one of the known kinds.
     #[error(
-        "unknown fault `{0}`; expected latency, status, drop_connection, hang, malformed_json, reject_token, lost_answer or rate_limit"
+        "unknown fault `{0}`; expected latency, status, drop_connection, hang, malformed_json, reject_token, lost_answer, lost_answer_hang, lost_answer_status or rate_limit"
     )]
     UnknownKind(String),
     /// A kind that needs a parameter came without it.
@@ -212,6 +219,17 @@ impl TryFrom<FaultSpec> for FaultRule {
             "malformed_json" => Fault::MalformedJson,
             "reject_token" => Fault::RejectToken,
             "lost_answer" => Fault::LostAnswer,
+            "lost_answer_hang" => Fault::LostAnswerHang,
+            "lost_answer_status" => {
+                let status = spec.status.ok_or(FaultSpecError::MissingField {
+                    kind: spec.fault.clone(),
+                    field: "status",
+                })?;
+                if !(100..=599).contains(&status) {
+                    return Err(FaultSpecError::BadStatus(status));
+                }
+                Fault::LostAnswerStatus(status)
+            }
             "rate_limit" => Fault::RateLimit {
                 retry_after_secs: spec.retry_after_secs.unwrap_or(1),
             },
@@ -249,6 +267,11 @@ impl From<&FaultRule> for FaultSpec {
             Fault::MalformedJson => "malformed_json",
             Fault::RejectToken => "reject_token",
             Fault::LostAnswer => "lost_answer",
+            Fault::LostAnswerHang => "lost_answer_hang",
+            Fault::LostAnswerStatus(s) => {
+                spec.status = Some(*s);
+                "lost_answer_status"
+            }
             Fault::RateLimit { retry_after_secs } => {
                 spec.retry_after_secs = Some(*retry_after_secs);
                 "rate_limit"

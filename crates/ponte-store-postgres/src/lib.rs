@@ -44,6 +44,8 @@ impl Dialect for PostgresDialect {
     /// JSONB, passed as JSON text: serialized once on the way in, parsed once on the way out.
     type Json = Json<Box<RawValue>>;
 
+    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
+
     async fn open(url: &str) -> Result<PgPool, StoreError> {
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(StoreError::UnsupportedUrl(

@@ -36,6 +36,11 @@ pub trait Dialect: Send + Sync + 'static {
     /// A JSON column (settings, variables, bindings, traces).
     type Json: Stored<Self::Db>;
 
+    /// What follows the `SELECT` of rows a worker is about to lease, so that concurrent
+    /// workers skip rows another one is taking: ` FOR UPDATE SKIP LOCKED` where the database
+    /// has it, empty where one writer at a time is the rule anyway (SQLite).
+    const SKIP_LOCKED: &'static str;
+
     /// Opens a pool on `url` and brings the schema up to date; a URL of another database is
     /// [`StoreError::UnsupportedUrl`], refused before connecting.
     fn open(url: &str) -> impl Future<Output = Result<Pool<Self::Db>, StoreError>> + Send;

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use ponte_core::model::{
     ApiKey, ApiKeyHash, ApiKeyId, AutomationRef, AutomationVersion, ExecutionId, ExecutionOutcome,
-    ExecutionRecord, Integration, IntegrationId, parse_statuses,
+    ExecutionRecord, Integration, IntegrationId, Payment, PaymentError, PaymentEvent, PaymentState,
+    parse_statuses,
 };
 use ponte_core::store::StoreError;
 use serde::de::DeserializeOwned;
@@ -157,6 +158,68 @@ impl<D: Dialect> ExecutionRow<D> {
             })?,
             trace: None,
             test_run: self.test_run,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct PaymentRow<D: Dialect> {
+    pub id: D::Uuid,
+    pub integration_id: String,
+    pub transaction_id: String,
+    pub request: D::Json,
+    pub request_sha256: String,
+    pub state: String,
+    pub attempts: i32,
+    pub settling_value: Option<String>,
+    pub error_code: Option<String>,
+    pub error_detail: Option<String>,
+    pub next_attempt_at: D::Time,
+    pub retry_since: D::Time,
+    pub created_at: D::Time,
+    pub updated_at: D::Time,
+}
+
+fn payment_state(text: &str) -> Result<PaymentState, StoreError> {
+    PaymentState::parse(text).ok_or_else(|| corrupt("payment state", text))
+}
+
+impl<D: Dialect> PaymentRow<D> {
+    pub fn into_model(self) -> Result<Payment, StoreError> {
+        Ok(Payment {
+            id: D::read_uuid(self.id)?,
+            integration: integration_id(self.integration_id)?,
+            transaction_id: self.transaction_id,
+            request: from_json::<D, _>(self.request, "payment request")?,
+            request_sha256: self.request_sha256,
+            state: payment_state(&self.state)?,
+            attempts: u32::try_from(self.attempts).unwrap_or(0),
+            settling_value: self.settling_value,
+            error: self.error_code.map(|code| PaymentError {
+                code,
+                detail: self.error_detail.unwrap_or_default(),
+            }),
+            next_attempt_at: D::read_time(self.next_attempt_at)?,
+            retry_since: D::read_time(self.retry_since)?,
+            created_at: D::read_time(self.created_at)?,
+            updated_at: D::read_time(self.updated_at)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct PaymentEventRow<D: Dialect> {
+    pub state: String,
+    pub at: D::Time,
+    pub erp_answer: D::Json,
+}
+
+impl<D: Dialect> PaymentEventRow<D> {
+    pub fn into_model(self) -> Result<PaymentEvent, StoreError> {
+        Ok(PaymentEvent {
+            state: payment_state(&self.state)?,
+            at: D::read_time(self.at)?,
+            erp_answer: from_json::<D, _>(self.erp_answer, "payment history")?,
         })
     }
 }

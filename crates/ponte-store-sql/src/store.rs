@@ -7,7 +7,8 @@ use ponte_core::crypto::{open_secret, seal_secret};
 use ponte_core::model::{
     ApiKey, ApiKeyHash, ApiKeyId, AutomationRef, AutomationVersion, ExecutionCursor, ExecutionId,
     ExecutionOutcome, ExecutionPage, ExecutionQuery, ExecutionRecord, Integration, IntegrationId,
-    IssuedApiKey, source_sha256, statuses_text, validate_secret_name,
+    IssuedApiKey, Payment, PaymentEvent, PaymentQuery, PaymentState, PaymentUpdate, source_sha256,
+    statuses_text, validate_secret_name,
 };
 use ponte_core::store::{Provisioned, Store, StoreError, integration_not_found, now_micros};
 use secrecy::SecretString;
@@ -16,7 +17,8 @@ use sqlx::{ColumnIndex, Database, Encode, Executor, Transaction, Type};
 use time::OffsetDateTime;
 
 use crate::rows::{
-    ApiKeyRow, BindingRow, ExecutionRow, IntegrationRow, VersionRow, from_json, version_number,
+    ApiKeyRow, BindingRow, ExecutionRow, IntegrationRow, PaymentEventRow, PaymentRow, VersionRow,
+    from_json, version_number,
 };
 use crate::{Dialect, SqlStore, Stored, backend, db_error};
 
@@ -26,6 +28,11 @@ const VERSION_ATTEMPTS: usize = 5;
 const INTEGRATION_COLUMNS: &str = "id, name, preset, active, settings, variables";
 const API_KEY_COLUMNS: &str = "id, integration_id, prefix, hash, created_at, revoked";
 const VERSION_COLUMNS: &str = "integration_id, function, version, source, sha256, created_at";
+const PAYMENT_COLUMNS: &str = "id, integration_id, transaction_id, request, request_sha256, \
+     state, attempts, settling_value, error_code, error_detail, next_attempt_at, retry_since, \
+     created_at, updated_at";
+/// The states the worker still has to move on.
+const OPEN_STATES: &str = "('pending', 'verifying', 'settling')";
 const EXECUTION_COLUMNS: &str = "id, integration_id, function, started_at, duration_ms, \
      error_code, erp_requests, erp_statuses, test_run";
 
@@ -122,6 +129,33 @@ where
             .map_err(conflict)?;
     }
     Ok(())
+}
+
+/// Appends one entry to a settlement's history inside the transaction that changed it.
+async fn add_payment_event<D: Dialect>(
+    tx: &mut Transaction<'_, D::Db>,
+    id: uuid::Uuid,
+    state: PaymentState,
+    at: OffsetDateTime,
+    erp_answer: &serde_json::Value,
+) -> Result<(), StoreError>
+where
+    for<'c> &'c mut Connection<D>: Executor<'c, Database = D::Db>,
+    for<'a> &'a str: Encode<'a, D::Db> + Type<D::Db>,
+{
+    sqlx::query(
+        "INSERT INTO payment_events (payment_id, seq, state, at, erp_answer) \
+         SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM payment_events \
+         WHERE payment_id = $1",
+    )
+    .bind(D::uuid(id))
+    .bind(state.as_str())
+    .bind(D::time(at)?)
+    .bind(json::<D>(erp_answer, "payment history")?)
+    .execute(&mut **tx)
+    .await
+    .map(drop)
+    .map_err(backend)
 }
 
 /// The store on any dialect. Rust does not infer these bounds from `D: Dialect`, so they are
@@ -801,5 +835,196 @@ where
             None
         };
         Ok(ExecutionPage { records, next })
+    }
+
+    async fn insert_payment(&self, payment: &Payment) -> Result<(Payment, bool), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        // `ON CONFLICT DO NOTHING` rather than catching the unique violation: on PostgreSQL a
+        // failed statement would abort the transaction, and a repeat is an expected case.
+        let inserted = sqlx::query(sql(format!(
+            "INSERT INTO payments ({PAYMENT_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, NULL, NULL, $7, $7, $7, $7) \
+             ON CONFLICT (integration_id, transaction_id) DO NOTHING"
+        )))
+        .bind(D::uuid(payment.id))
+        .bind(payment.integration.as_str())
+        .bind(payment.transaction_id.as_str())
+        .bind(json::<D>(&payment.request, "payment request")?)
+        .bind(payment.request_sha256.as_str())
+        .bind(PaymentState::Pending.as_str())
+        .bind(D::time(payment.created_at)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(|err| db_error(err, || format!("integration `{}`", payment.integration)))?;
+        let created = D::rows_affected(&inserted) == 1;
+        if created {
+            add_payment_event::<D>(
+                &mut tx,
+                payment.id,
+                PaymentState::Pending,
+                payment.created_at,
+                &serde_json::Value::Null,
+            )
+            .await?;
+        }
+        let row: PaymentRow<D> = sqlx::query_as(sql(format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments \
+             WHERE integration_id = $1 AND transaction_id = $2"
+        )))
+        .bind(payment.integration.as_str())
+        .bind(payment.transaction_id.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok((row.into_model()?, created))
+    }
+
+    async fn get_payment(
+        &self,
+        integration: &IntegrationId,
+        transaction_id: &str,
+    ) -> Result<Option<Payment>, StoreError> {
+        let row: Option<PaymentRow<D>> = sqlx::query_as(sql(format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments \
+             WHERE integration_id = $1 AND transaction_id = $2"
+        )))
+        .bind(integration.as_str())
+        .bind(transaction_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.map(PaymentRow::into_model).transpose()
+    }
+
+    async fn payment_history(&self, id: uuid::Uuid) -> Result<Vec<PaymentEvent>, StoreError> {
+        let rows: Vec<PaymentEventRow<D>> = sqlx::query_as(
+            "SELECT state, at, erp_answer FROM payment_events WHERE payment_id = $1 ORDER BY seq",
+        )
+        .bind(D::uuid(id))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.into_iter().map(PaymentEventRow::into_model).collect()
+    }
+
+    async fn list_payments(&self, query: &PaymentQuery) -> Result<Vec<Payment>, StoreError> {
+        let limit = query.limit.unwrap_or(100).clamp(1, 500);
+        let rows: Vec<PaymentRow<D>> = sqlx::query_as(sql(format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments \
+             WHERE ($1 IS NULL OR integration_id = $1) AND ($2 IS NULL OR state = $2) \
+               AND ($3 IS NULL OR transaction_id = $3) \
+             ORDER BY created_at, id LIMIT $4"
+        )))
+        .bind(query.integration.as_ref().map(IntegrationId::as_str))
+        .bind(query.state.map(PaymentState::as_str))
+        .bind(query.transaction_id.as_deref())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.into_iter().map(PaymentRow::into_model).collect()
+    }
+
+    async fn claim_payments(
+        &self,
+        owner: &str,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<Payment>, StoreError> {
+        // The outer condition repeats the inner one: on PostgreSQL a row another worker leased
+        // between the two is skipped (`SKIP LOCKED`) or re-checked, never taken twice.
+        let rows: Vec<PaymentRow<D>> = sqlx::query_as(sql(format!(
+            "UPDATE payments SET lease_owner = $1, lease_expires_at = $2, \
+             attempts = attempts + 1, updated_at = $3 \
+             WHERE id IN (SELECT id FROM payments WHERE state IN {OPEN_STATES} \
+                 AND next_attempt_at <= $3 \
+                 AND (lease_expires_at IS NULL OR lease_expires_at < $3) \
+                 ORDER BY next_attempt_at, id LIMIT $4{lock}) \
+             AND state IN {OPEN_STATES} \
+             AND (lease_expires_at IS NULL OR lease_expires_at < $3) \
+             RETURNING {PAYMENT_COLUMNS}",
+            lock = D::SKIP_LOCKED
+        )))
+        .bind(owner)
+        .bind(D::time(lease_until)?)
+        .bind(D::time(now)?)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.into_iter().map(PaymentRow::into_model).collect()
+    }
+
+    async fn update_payment(
+        &self,
+        id: uuid::Uuid,
+        owner: &str,
+        update: &PaymentUpdate,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let released = update.state.is_final() || update.retry_at.is_some();
+        let (error_code, error_detail) = match &update.error {
+            Some(error) => (Some(error.code.as_str()), Some(error.detail.as_str())),
+            None => (None, None),
+        };
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let updated = sqlx::query(
+            "UPDATE payments SET state = $3, \
+             settling_value = COALESCE(settling_value, $4), \
+             error_code = $5, error_detail = $6, \
+             next_attempt_at = COALESCE($7, next_attempt_at), \
+             lease_owner = CASE WHEN $8 THEN NULL ELSE lease_owner END, \
+             lease_expires_at = CASE WHEN $8 THEN NULL ELSE COALESCE($9, lease_expires_at) END, \
+             updated_at = $10 \
+             WHERE id = $1 AND lease_owner = $2",
+        )
+        .bind(D::uuid(id))
+        .bind(owner)
+        .bind(update.state.as_str())
+        .bind(update.settling_value.as_deref())
+        .bind(error_code)
+        .bind(error_detail)
+        .bind(update.retry_at.map(D::time).transpose()?)
+        .bind(released)
+        .bind(update.lease_until.map(D::time).transpose()?)
+        .bind(D::time(now)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if D::rows_affected(&updated) == 0 {
+            return Ok(false);
+        }
+        add_payment_event::<D>(&mut tx, id, update.state, now, &update.erp_answer).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
+    }
+
+    async fn retry_payment(&self, id: uuid::Uuid, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let updated = sqlx::query(
+            "UPDATE payments SET state = 'pending', error_code = NULL, error_detail = NULL, \
+             next_attempt_at = $2, retry_since = $2, lease_owner = NULL, \
+             lease_expires_at = NULL, updated_at = $2 WHERE id = $1 AND state = 'failed'",
+        )
+        .bind(D::uuid(id))
+        .bind(D::time(now)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if D::rows_affected(&updated) == 0 {
+            return Ok(false);
+        }
+        add_payment_event::<D>(
+            &mut tx,
+            id,
+            PaymentState::Pending,
+            now,
+            &serde_json::json!({"retried_by": "operator"}),
+        )
+        .await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
     }
 }

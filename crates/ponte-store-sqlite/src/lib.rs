@@ -44,6 +44,8 @@ impl Dialect for SqliteDialect {
     type Uuid = String;
     type Json = String;
 
+    const SKIP_LOCKED: &'static str = "";
+
     async fn open(url: &str) -> Result<SqlitePool, StoreError> {
         // sqlx would read any other text as a file name; a Postgres URL must not silently
         // become a SQLite file called "postgres:".

@@ -95,6 +95,8 @@ async fn demo(args: &DemoArgs) -> anyhow::Result<()> {
         .collect();
 
     let ponte = Arc::new(provision::service(store, RecordingPolicy::default())?);
+    // Payments (`POST /v1/payments`) are settled by the workers, as under `ponte serve`.
+    let settling = tokio::spawn(ponte.clone().run_payment_workers());
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], args.port)))
         .await
         .context("cannot listen for Ponte")?;
@@ -107,7 +109,9 @@ async fn demo(args: &DemoArgs) -> anyhow::Result<()> {
     let state = ponte_http::AppState::new(ponte)
         .with_admin_token(SecretString::from(admin_token))
         .with_tools(&tools)?;
-    ponte_http::serve(listener, state, crate::shutdown_signal()).await?;
+    let served = ponte_http::serve(listener, state, crate::shutdown_signal()).await;
+    settling.abort();
+    served?;
     erp.shutdown().await;
     drop(dir);
     Ok(())

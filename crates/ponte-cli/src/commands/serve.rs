@@ -39,7 +39,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let master = config::resolve_secret(reference, &loaded.base, "security.master_key")?;
         let store = provision::open_store(&loaded.database_url(), &master).await?;
         let recording = loaded.config.executions.recording()?;
-        let ponte = Arc::new(provision::service(store.clone(), recording)?);
+        let payments = loaded.config.payments.settings()?;
+        let ponte =
+            Arc::new(provision::service(store.clone(), recording)?.with_payment_settings(payments));
         provision::sync(&store, &ponte, &prepared).await?;
         drop(prepared);
         // Load what calls read now, so a database problem stops the start instead of the first
@@ -70,8 +72,13 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let pruning = loaded.config.executions.retention().map(|keep| {
             tokio::spawn(ponte.clone().keep_pruning_executions(keep, PRUNE_EVERY))
         });
+        // Payments stored before a crash or by another process are taken up from here on.
+        let settling = tokio::spawn(ponte.clone().run_payment_workers());
         tracing::info!(address = %listener.local_addr()?, "ponte is serving");
         let served = ponte_http::serve(listener, state, crate::shutdown_signal()).await;
+        // A payment a worker holds stays leased; whichever process takes it next verifies the
+        // invoice again before writing anything off.
+        settling.abort();
         if let Some(pruning) = pruning {
             pruning.abort();
         }

@@ -9,6 +9,7 @@ mod api_key;
 mod automation;
 mod execution;
 mod integration;
+mod payment;
 mod settings;
 
 pub use api_key::{API_KEY_PREFIX, ApiKey, ApiKeyHash, ApiKeyId, IssuedApiKey, PlainApiKey};
@@ -18,6 +19,9 @@ pub use execution::{
     MAX_EXECUTION_PAGE, parse_statuses, statuses_text,
 };
 pub use integration::{Integration, IntegrationId, InvalidName, validate_secret_name};
+pub use payment::{
+    Payment, PaymentError, PaymentEvent, PaymentQuery, PaymentState, PaymentUpdate, request_sha256,
+};
 pub use settings::{
     BreakerSettings, CacheSettings, IntegrationSettings, LimitSettings, OrderProcedure,
     PendencyMatch, PendencyRule, PixReceiver, PrivacySettings, TimeoutSettings,

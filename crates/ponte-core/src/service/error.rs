@@ -34,6 +34,8 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// The client sent more requests than its rate allows.
     RateLimited,
+    /// A payment's transaction id was already used with different data.
+    TransactionConflict,
     /// The ERP answered that the thing the inputs name does not exist.
     NotFoundInErp,
     /// The integration has no automation for the function.
@@ -66,7 +68,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 25] = [
         ErrorCode::InvalidJson,
         ErrorCode::InvalidParameter,
         ErrorCode::UnsupportedMediaType,
@@ -78,6 +80,7 @@ impl ErrorCode {
         ErrorCode::MethodNotAllowed,
         ErrorCode::PayloadTooLarge,
         ErrorCode::RateLimited,
+        ErrorCode::TransactionConflict,
         ErrorCode::FunctionNotConfigured,
         ErrorCode::IntegrationInactive,
         ErrorCode::ErpUnavailable,
@@ -106,6 +109,7 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::TransactionConflict => "transaction_conflict",
             ErrorCode::NotFoundInErp => "not_found_in_erp",
             ErrorCode::FunctionNotConfigured => "function_not_configured",
             ErrorCode::IntegrationInactive => "integration_inactive",
@@ -130,6 +134,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => 401,
             ErrorCode::UnknownFunction | ErrorCode::NotFound | ErrorCode::NotFoundInErp => 404,
             ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::TransactionConflict => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::RateLimited => 429,
             ErrorCode::UnsupportedMediaType => 415,
@@ -161,6 +166,7 @@ impl ErrorCode {
             ErrorCode::NotFound => "No such resource",
             ErrorCode::MethodNotAllowed => "The method is not allowed on this path",
             ErrorCode::RateLimited => "Too many requests",
+            ErrorCode::TransactionConflict => "The transaction id was used with other data",
             ErrorCode::NotFoundInErp => "The ERP has no such record",
             ErrorCode::FunctionNotConfigured => "The function is not configured",
             ErrorCode::IntegrationInactive => "The integration is inactive",
@@ -229,6 +235,12 @@ impl ErrorCode {
                  `not_found`. `automation_code` holds the automation's own code \
                  (`boleto_not_found`...), `execution_id` names the run. Asking again with the \
                  same inputs gives the same answer."
+            }
+            ErrorCode::TransactionConflict => {
+                "`POST /v1/payments` with a `transaction.id` this integration already used for \
+                 a payment with different data (another boleto, amount, customer or any other \
+                 field). Nothing was stored or called; the first payment is untouched. A repeat \
+                 with the same data is not an error: it answers the first payment."
             }
             ErrorCode::FunctionNotConfigured => {
                 "The caller's integration has no automation bound to this function (or its \

@@ -17,6 +17,7 @@ mod compiled;
 mod error;
 mod files;
 mod metrics;
+mod payments;
 mod presets;
 mod recorder;
 mod recording;
@@ -38,6 +39,7 @@ pub use admin::{Admin, admin_token_matches, check_admin_token};
 pub use error::{CallError, ErrorCode, errors_markdown};
 pub use files::FileAutomation;
 pub use metrics::{METRICS_CONTENT_TYPE, Metrics};
+pub use payments::{PaymentSettings, PaymentView, Submitted};
 pub use presets::{InMemoryPresets, PresetSource};
 pub use recording::{KeptTraces, RecordingPolicy};
 pub use snapshot::privacy_rules;
@@ -139,6 +141,7 @@ pub struct Ponte {
     recording: RecordingPolicy,
     recorder: Recorder,
     metrics: Metrics,
+    payments: Arc<payments::Payments>,
 }
 
 impl Ponte {
@@ -171,6 +174,7 @@ impl Ponte {
             snapshots: Snapshots::default(),
             gates: Gates::default(),
             breakers: Breakers::default(),
+            payments: Arc::default(),
         }
     }
 

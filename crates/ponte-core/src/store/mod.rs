@@ -16,6 +16,7 @@ use crate::crypto::CryptoError;
 use crate::model::{
     ApiKey, ApiKeyHash, ApiKeyId, AutomationRef, AutomationVersion, ExecutionId, ExecutionPage,
     ExecutionQuery, ExecutionRecord, Integration, IntegrationId, InvalidName, IssuedApiKey,
+    Payment, PaymentEvent, PaymentQuery, PaymentUpdate,
 };
 
 #[cfg(feature = "contract-tests")]
@@ -210,6 +211,52 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         before: OffsetDateTime,
         limit: u32,
     ) -> Result<u64, StoreError>;
+
+    /// Stores a new settlement with its first history entry (`pending`), in one transaction,
+    /// and answers it with `true`; when the integration already has one with this transaction
+    /// id, stores nothing and answers that one with `false` (the caller compares the hashes).
+    async fn insert_payment(&self, payment: &Payment) -> Result<(Payment, bool), StoreError>;
+
+    /// One settlement by its integration and transaction id, or `None`.
+    async fn get_payment(
+        &self,
+        integration: &IntegrationId,
+        transaction_id: &str,
+    ) -> Result<Option<Payment>, StoreError>;
+
+    /// A settlement's history, oldest first.
+    async fn payment_history(&self, id: uuid::Uuid) -> Result<Vec<PaymentEvent>, StoreError>;
+
+    /// Settlements, oldest first.
+    async fn list_payments(&self, query: &PaymentQuery) -> Result<Vec<Payment>, StoreError>;
+
+    /// Takes up to `limit` settlements that are not final, due at `now` and not leased (or
+    /// whose lease expired): each is leased to `owner` until `lease_until` and its `attempts`
+    /// grows by one. Two callers never take the same settlement while its lease runs (on
+    /// PostgreSQL, `FOR UPDATE SKIP LOCKED`).
+    async fn claim_payments(
+        &self,
+        owner: &str,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<Payment>, StoreError>;
+
+    /// Applies `update` to a settlement `owner` holds, and records it in the history, in one
+    /// transaction. Answers `false`, changing nothing, when `owner` no longer holds it (its
+    /// lease expired and another worker took it): the caller must stop working on it.
+    async fn update_payment(
+        &self,
+        id: uuid::Uuid,
+        owner: &str,
+        update: &PaymentUpdate,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+
+    /// The operator's retry: a `failed` settlement becomes `pending`, due now, its error
+    /// cleared and its retry period restarted (recorded in the history). Answers `false` when
+    /// it is not `failed`.
+    async fn retry_payment(&self, id: uuid::Uuid, now: OffsetDateTime) -> Result<bool, StoreError>;
 }
 
 /// An integration as the configuration file declares it, for [`Store::provision`].

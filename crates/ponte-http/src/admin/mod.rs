@@ -3,11 +3,13 @@
 //! integration's API key; with no `security.admin_token` configured the admin API is off.
 //!
 //! [`integrations`]: integrations as configured, their API keys. [`executions`]: execution
-//! records with their traces, and test runs. No answer carries a secret value, a key hash or
+//! records with their traces, and test runs. [`payments`]: settlements, the failed ones and
+//! their retry. No answer carries a secret value, a key hash or
 //! the admin token; the only plain API key ever shown is the one just created.
 
 pub mod executions;
 pub mod integrations;
+pub mod payments;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -18,10 +20,11 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(integrations::routes())
         .merge(executions::routes())
+        .merge(payments::routes())
 }
 
 /// Formats a timestamp as RFC 3339, the way every admin answer writes them.
-fn rfc3339(at: time::OffsetDateTime) -> String {
+pub(crate) fn rfc3339(at: time::OffsetDateTime) -> String {
     at.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| at.to_string())
 }

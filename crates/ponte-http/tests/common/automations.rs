@@ -171,5 +171,15 @@ pub fn sources() -> Vec<(FunctionId, String)> {
                 "output: '{success: true, message: \"\", unlocked_until: \"\", api_response: \"\"}'\n",
             ),
         ),
+        // Serves payments (`POST /v1/payments`); the tests of this harness run no payment
+        // worker, so it is never called.
+        (
+            FunctionId::SettleBoleto,
+            automation(
+                "settle_boleto",
+                "  - id: refuse\n    fail:\n      code: not_called\n      message: \"no worker runs\"\n",
+                "output: '{success: false, api_response: \"\"}'\n",
+            ),
+        ),
     ]
 }

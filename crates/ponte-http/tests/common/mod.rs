@@ -240,6 +240,16 @@ impl TestApp {
         }
         read(request.send().await.unwrap()).await
     }
+
+    /// `POST path` with a JSON body and an API key.
+    pub async fn post_json(&self, key: &str, path: &str, body: Value) -> Answer {
+        let request = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(key)
+            .json(&body);
+        read(request.send().await.unwrap()).await
+    }
 }
 
 impl Drop for TestApp {

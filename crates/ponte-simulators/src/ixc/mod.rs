@@ -73,12 +73,14 @@ pub use wire::JSON_CONTENT_TYPE;
 
 /// The IXC routes alone, without the control API and fault middleware. Besides
 /// `/webservice/v1/...` they include two IXC-specific control routes: `GET /__sim/fixtures`
-/// (the fixture customer ids, the credential and the date), `POST /__sim/reset` (seed the
-/// data again, dropping every change) and `POST /__sim/today {"today":"2026-04-01"}` (move
+/// (the fixture customer ids, the credential and the date), `GET /__sim/writeoffs` (the
+/// write-off ledger: every write-off applied, with its boleto, and how many each boleto has),
+/// `POST /__sim/reset` (seed the data again, dropping every change) and `POST /__sim/today {"today":"2026-04-01"}` (move
 /// the clock; see [`IxcState::set_today`]).
 pub fn api(state: IxcState) -> Router {
     Router::new()
         .route("/__sim/fixtures", get(fixtures))
+        .route("/__sim/writeoffs", get(writeoffs))
         .route("/__sim/reset", post(reset))
         .route("/__sim/today", post(set_today))
         .route(PREFIX, any(dispatch::handle))
@@ -96,6 +98,33 @@ async fn fixtures(State(state): State<IxcState>) -> Json<serde_json::Value> {
         "today": values::iso(state.today()),
         "seed": config.seed,
     }))
+}
+
+/// The write-off ledger: `{"writeoffs": [{id, boleto_id, valor_total_recebido, historico,
+/// documento, data}], "counts": {"<boleto id>": n}}`, in the order they were applied. A test
+/// reads it to prove each payment reached the ERP exactly once.
+async fn writeoffs(State(state): State<IxcState>) -> Json<serde_json::Value> {
+    let rows = state.rows("fn_areceber_baixas");
+    let mut counts = serde_json::Map::new();
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let field = |key: &str| row.get(key).cloned().unwrap_or_default();
+        let boleto = field("id_receber");
+        let seen = counts
+            .get(&boleto)
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
+        counts.insert(boleto.clone(), serde_json::json!(seen + 1));
+        entries.push(serde_json::json!({
+            "id": field("id"),
+            "boleto_id": boleto,
+            "valor_total_recebido": field("valor_total_recebido"),
+            "historico": field("historico"),
+            "documento": field("documento"),
+            "data": field("data"),
+        }));
+    }
+    Json(serde_json::json!({"writeoffs": entries, "counts": counts}))
 }
 
 async fn set_today(

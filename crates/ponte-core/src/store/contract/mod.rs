@@ -11,6 +11,7 @@
 mod config;
 mod integrations;
 mod keys;
+mod payments;
 mod runs;
 mod secrets;
 
@@ -27,6 +28,7 @@ use crate::model::{Integration, IntegrationId};
 pub use config::*;
 pub use integrations::*;
 pub use keys::*;
+pub use payments::*;
 pub use runs::*;
 pub use secrets::*;
 
@@ -98,6 +100,11 @@ macro_rules! store_contract_tests {
             provisioning_is_a_declarative_upsert,
             provisioning_a_key_of_another_integration_is_a_conflict,
             concurrent_provisioning_of_one_integration_both_succeed,
+            a_payment_is_stored_once_per_transaction_id,
+            a_claimed_payment_is_leased_to_one_worker,
+            payment_updates_keep_history_and_schedule_retries,
+            failed_payments_are_listed_and_retried,
+            concurrent_claims_take_each_payment_once,
         );
     };
     // One case at a time, so the attributes repeat inside one test rather than across cases.
