@@ -75,6 +75,7 @@ fn compile_inner(
         depth: 0,
         extra_variables: BTreeMap::new(),
         extra_secrets: Vec::new(),
+        json_at: None,
     };
     if let Some(fuel) = doc.limits.as_ref().and_then(|l| l.template_fuel) {
         checker.templates = Templates::new(fuel);
@@ -260,6 +261,9 @@ struct Checker<'a> {
     /// Variables (with their defaults) and secrets declared by the shared steps used.
     extra_variables: BTreeMap<String, Option<String>>,
     extra_secrets: Vec<String>,
+    /// While checking a string of a JSON body (which keeps no position of its own): the line
+    /// and 0-based column where its text was found in the source.
+    json_at: Option<(usize, usize)>,
 }
 
 /// How deep shared steps may use other shared steps.
@@ -284,7 +288,13 @@ impl Checker<'_> {
         offset: usize,
         hint: Option<String>,
     ) {
-        let (line, column) = self.locator.at(src, offset);
+        let (line, column) = match self.json_at {
+            Some((line, start)) if !src.value[..offset.min(src.value.len())].contains('\n') => (
+                line,
+                start + src.value[..offset.min(src.value.len())].chars().count() + 1,
+            ),
+            _ => self.locator.at(src, offset),
+        };
         self.diags.push(Diagnostic {
             code,
             message,
@@ -863,6 +873,7 @@ impl Checker<'_> {
             depth: self.depth + 1,
             extra_variables: BTreeMap::new(),
             extra_secrets: Vec::new(),
+            json_at: None,
         };
         let mut seen = HashMap::new();
         let steps: Vec<Step> = doc
@@ -1088,7 +1099,16 @@ impl Checker<'_> {
         match value {
             Value::String(s) if crate::template::is_template(s) => {
                 let src = Src::new(s.clone(), at.referenced, at.defined);
-                match self.template_with(&src, scope, true) {
+                // The body's strings have no position: find the text below the request.
+                let from = usize::try_from(at.referenced.line()).unwrap_or(1);
+                self.json_at = (from..from + 200).find_map(|line| {
+                    let text = self.locator.line(line);
+                    text.find(s.as_str())
+                        .map(|byte| (line, text[..byte].chars().count()))
+                });
+                let compiled = self.template_with(&src, scope, true);
+                self.json_at = None;
+                match compiled {
                     Some((tpl, typed)) => JsonTpl::Template { tpl, typed },
                     None => JsonTpl::Literal(Value::Null),
                 }

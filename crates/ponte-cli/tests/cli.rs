@@ -144,9 +144,9 @@ fn new_writes_an_automation_and_cases_that_check_and_pass_for_every_function() {
     }
     // A file is not replaced without --force.
     let (code, _) = ponte(&["new", "list_invoices", "--dir", &format!("{root}/rest")]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 2);
     let (code, _) = ponte(&["new", "list_invoicez", "--dir", root]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 2);
 }
 
 #[test]
@@ -208,7 +208,11 @@ fn check_reports_a_problem_in_shared_steps_in_the_shared_file_and_at_each_use() 
     // Told once in the shared file, and at each of the two uses.
     assert_eq!(out.matches("error[unknown_filter]").count(), 1, "{out}");
     assert!(
-        out.contains("shared/customer_by_document.yaml:24:"),
+        out.contains("shared/customer_by_document.yaml:24:38"),
+        "{out}"
+    );
+    assert!(
+        out.contains("24 |         query: \"{{ params.document | cpf_cnpj_fromat }}\""),
         "{out}"
     );
     assert!(

@@ -292,7 +292,12 @@ pub fn automation(spec: &FunctionSpec, style: ErpStyle) -> String {
     }
     y.push_str("output: |\n  ");
     let mut body = String::new();
-    mapping(root, root, ".steps.lookup.body.data", 2, &mut body);
+    if is_list {
+        mapping(root, root, ".steps.lookup.body.data", 2, &mut body);
+    } else {
+        body.push_str(".steps.lookup.body.data\n  | ");
+        mapping(root, root, ".", 2, &mut body);
+    }
     y.push_str(&body);
     y.push('\n');
     y
