@@ -112,3 +112,106 @@ fn a_bundle_compiles_like_the_automation_with_its_library() {
     assert_eq!(d[0].code, ponte_automation::Code::UnknownShared);
     assert_eq!((d[0].line, d[0].column), (4, 10));
 }
+
+#[tokio::test]
+async fn a_query_parameter_whose_value_is_none_is_left_out() {
+    let e = erp(Router::new().route(
+        "/invoices",
+        get(|raw: axum::extract::RawQuery| async move {
+            axum::Json(json!({ "query": raw.0.unwrap_or_default() }))
+        }),
+    ))
+    .await;
+    let yaml = r#"function: list_resellers
+variables:
+  base_url: {}
+steps:
+  - id: r
+    request:
+      url: "{{ vars.base_url }}/invoices"
+      query:
+        id_contrato: "{{ input.contract_id or none }}"
+        page: "{{ 1 }}"
+        fixed: "a b"
+output: '[{code: .steps.r.body.query, name: "", taxvat: "", email: ""}]'
+"#;
+    // list_resellers takes no input: the parameter is read from a set step instead.
+    let yaml = yaml.replace("input.contract_id", "steps.c");
+    let yaml = yaml.replace(
+        "steps:\n",
+        "steps:\n  - id: c\n    set: '.vars.contract // \"\"'\n",
+    );
+    let yaml = yaml.replace(
+        "variables:\n",
+        "variables:\n  contract: { default: \"\" }\n",
+    );
+    let a = automation(&yaml);
+    let out = run(&a, json!({}), &env(&e.base)).await;
+    assert_eq!(out.result.unwrap()[0]["code"], "fixed=a+b&page=1");
+    let with = env(&e.base).with_vars(std::collections::BTreeMap::from([
+        ("base_url".to_owned(), e.base.clone()),
+        ("contract".to_owned(), "2309".to_owned()),
+    ]));
+    let out = run(&a, json!({}), &with).await;
+    assert_eq!(
+        out.result.unwrap()[0]["code"],
+        "fixed=a+b&id_contrato=2309&page=1"
+    );
+}
+
+#[test]
+fn a_folder_loads_its_automations_with_their_shared_steps() {
+    let dir = tempfile_dir();
+    std::fs::create_dir_all(dir.join("shared")).unwrap();
+    std::fs::write(dir.join("shared/find.yaml"), FIND).unwrap();
+    std::fs::write(dir.join("contacts.yaml"), USER).unwrap();
+    std::fs::write(
+        dir.join("contacts.test.yaml"),
+        "automation: contacts.yaml\ncases: []\n",
+    )
+    .unwrap();
+    let set = ponte_automation::AutomationSet::load_dir(&dir).unwrap();
+    assert!(set.diagnostics.is_empty(), "{:?}", set.diagnostics);
+    let ids: Vec<_> = set.automations.keys().map(|f| f.as_str()).collect();
+    assert_eq!(ids, ["list_customer_contacts"]);
+    // A second file for the same function: both are refused, each told why.
+    std::fs::write(dir.join("contacts_again.yaml"), USER).unwrap();
+    let set = ponte_automation::AutomationSet::load_dir(&dir).unwrap();
+    assert!(set.automations.is_empty());
+    let codes: Vec<_> = set.diagnostics.iter().map(|d| (d.code, d.line)).collect();
+    assert_eq!(
+        codes,
+        [
+            (ponte_automation::Code::DuplicateFunction, 1),
+            (ponte_automation::Code::DuplicateFunction, 1)
+        ]
+    );
+    // A broken shared file: the automation is refused with the problem in the shared file.
+    std::fs::remove_file(dir.join("contacts_again.yaml")).unwrap();
+    std::fs::write(
+        dir.join("shared/find.yaml"),
+        FIND.replace("params.document", "params.doc"),
+    )
+    .unwrap();
+    let set = ponte_automation::AutomationSet::load_dir(&dir).unwrap();
+    assert!(set.automations.is_empty());
+    assert!(
+        set.diagnostics[0].file.ends_with("shared/find.yaml"),
+        "{:?}",
+        set.diagnostics
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "ponte-set-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
