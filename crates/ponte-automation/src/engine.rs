@@ -124,7 +124,7 @@ impl Engine {
 /// How a sequence of steps ended: a `return`, or its last step.
 enum SeqEnd {
     Returned(Value),
-    Finished(Context),
+    Finished(Box<Context>),
 }
 
 /// Run `steps` in order in `ctx`, each step's value added under its key.
@@ -135,7 +135,7 @@ async fn run_seq(run: &Run<'_>, steps: &[Step], mut ctx: Context) -> Result<SeqE
             Flow::Return(value) => return Ok(SeqEnd::Returned(value)),
         }
     }
-    Ok(SeqEnd::Finished(ctx))
+    Ok(SeqEnd::Finished(Box::new(ctx)))
 }
 
 /// [`run_seq`] for shared steps, boxed: a step may run a sequence that runs steps.

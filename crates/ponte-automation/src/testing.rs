@@ -458,11 +458,11 @@ const TEST_FILE_HINT: &str = "a test file has `automation`, `vars`, `secrets`, `
     `json`, `form`, `body_contains`), `response` and `times` (see docs/automation.md, \
     \"`ponte test` and test files\")";
 
-fn parse_test_file(name: &str, text: &str) -> Result<TestFile, Diagnostic> {
+fn parse_test_file(name: &str, text: &str) -> Result<TestFile, Box<Diagnostic>> {
     crate::parse_yaml(text).map_err(|e| {
         let mut d = crate::check::parse_diagnostic(name, &crate::refs::Locator::new(text), &e);
         d.hint = Some(TEST_FILE_HINT.to_owned());
-        d
+        Box::new(d)
     })
 }
 
@@ -502,7 +502,7 @@ pub fn check_file(path: &Path) -> Vec<Diagnostic> {
     };
     let file = match parse_test_file(&name, &text) {
         Ok(f) => f,
-        Err(d) => return vec![d],
+        Err(d) => return vec![*d],
     };
     let locator = crate::refs::Locator::new(&text);
     let line_of = |needle: &str| {

@@ -129,8 +129,6 @@ pub fn fields(spec: &FunctionSpec) -> Vec<Field> {
         for (name, property) in properties {
             let path = if prefix.is_empty() {
                 name.clone()
-            } else if prefix.ends_with("[]") {
-                format!("{prefix}.{name}")
             } else {
                 format!("{prefix}.{name}")
             };
