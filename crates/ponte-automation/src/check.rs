@@ -49,6 +49,48 @@ pub fn compile_with(
     compile_inner(name, source, library, &identity)
 }
 
+/// Check a shared-steps file on its own (without a use): it parses, and its steps, templates,
+/// jq programs and references are sound. `name` names the file; its shared steps may `use`
+/// those of `library`.
+#[must_use]
+pub fn check_shared(name: &str, source: &str, library: &SharedLibrary) -> Vec<Diagnostic> {
+    let locator = Locator::new(source);
+    let doc: SharedDoc = match crate::parse_yaml(source) {
+        Ok(doc) => doc,
+        Err(e) => return vec![parse_diagnostic(name, &locator, &e)],
+    };
+    let stem = std::path::Path::new(name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(name)
+        .to_owned();
+    let mut checker = Checker {
+        name,
+        locator,
+        diags: Vec::new(),
+        templates: Templates::new(crate::Limits::default().template_fuel),
+        function: None,
+        variables: doc.variables.keys().cloned().collect(),
+        secrets: doc.secrets.clone(),
+        step_ids: doc.steps.iter().map(|s| s.id.value.clone()).collect(),
+        library,
+        shared: Some((stem.clone(), doc.params.keys().cloned().collect())),
+        prefix: format!("{stem}."),
+        depth: 1,
+        extra_variables: BTreeMap::new(),
+        extra_secrets: Vec::new(),
+        json_at: None,
+    };
+    let mut seen = HashMap::new();
+    for (index, step) in doc.steps.iter().enumerate() {
+        drop(checker.step(index, step, &mut seen));
+    }
+    if let Some(result) = &doc.result {
+        drop(checker.jq(result, usize::MAX, false));
+    }
+    checker.diags
+}
+
 fn compile_inner(
     name: &str,
     source: &str,

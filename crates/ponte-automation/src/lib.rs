@@ -45,7 +45,7 @@ pub mod trace;
 pub mod transport;
 
 pub use auth::TokenCache;
-pub use check::{compile, compile_with};
+pub use check::{check_shared, compile, compile_with};
 pub use compiled::CompiledAutomation;
 pub use diagnostics::{Code, Diagnostic};
 pub use engine::Engine;

@@ -222,4 +222,12 @@ fn check_reports_a_problem_in_shared_steps_in_the_shared_file_and_at_each_use() 
     assert!(out.contains("= note: in shared steps used at"), "{out}");
     assert_eq!(out.matches("error[shared_steps]").count(), 2, "{out}");
     assert!(out.contains("3 problem(s)"), "{out}");
+    // Named on its own, a shared-steps file is checked as one.
+    let shared = dir.path().join("shared/customer_by_document.yaml");
+    let (code, out) = ponte(&["check", shared.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error[unknown_filter]"), "{out}");
+    assert!(out.contains("1 file(s) checked, 1 problem(s)"), "{out}");
+    let (code, out) = ponte(&["check", "presets/ixc/shared/customer_by_document.yaml"]);
+    assert_eq!(code, 0, "{out}");
 }
