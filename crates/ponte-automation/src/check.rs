@@ -10,22 +10,93 @@ use sha2::{Digest, Sha256};
 
 use crate::compiled::{
     AuthPlan, Body, CompiledAutomation, ForEach, JsonTpl, LoginPlan, OAuth2Plan, Paginate, Request,
-    RetryPolicy, Step, StepKind,
+    RetryPolicy, Step, StepKind, UseCall,
 };
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::filters;
 use crate::jq::JqProgram;
 use crate::model::{
-    AuthDoc, AutomationDoc, MethodDoc, OnMaxPages, PageStyle, RequestDoc, Src, StepDoc,
+    AuthDoc, AutomationDoc, MethodDoc, OnMaxPages, PageStyle, RequestDoc, SharedDoc, Src, StepDoc,
 };
 use crate::refs::{Locator, Reference, jq_references, template_references};
+use crate::shared::SharedLibrary;
 use crate::template::{Templates, Tpl};
 
-/// Load, check and compile an automation. `name` is how diagnostics name the file.
+/// Load, check and compile an automation. `name` is how diagnostics name the file. The text
+/// may be a bundle of the automation and the shared steps it uses
+/// ([`SharedLibrary::bundle`]); otherwise it can use no shared steps.
 ///
 /// # Errors
 /// Every problem found, each with its code and position.
 pub fn compile(name: &str, source: &str) -> Result<CompiledAutomation, Vec<Diagnostic>> {
+    let (own, library) = SharedLibrary::unbundle(source);
+    compile_inner(name, own, &library, source)
+}
+
+/// Load, check and compile an automation whose `use` steps find their shared steps in
+/// `library`. Problems inside shared steps are reported at their place in the shared file,
+/// naming the use, and once more at the use.
+///
+/// # Errors
+/// Every problem found, each with its code and position.
+pub fn compile_with(
+    name: &str,
+    source: &str,
+    library: &SharedLibrary,
+) -> Result<CompiledAutomation, Vec<Diagnostic>> {
+    // The version identifies the automation together with the shared steps it may use.
+    let identity = library.bundle(source);
+    compile_inner(name, source, library, &identity)
+}
+
+/// Check a shared-steps file on its own (without a use): it parses, and its steps, templates,
+/// jq programs and references are sound. `name` names the file; its shared steps may `use`
+/// those of `library`.
+#[must_use]
+pub fn check_shared(name: &str, source: &str, library: &SharedLibrary) -> Vec<Diagnostic> {
+    let locator = Locator::new(source);
+    let doc: SharedDoc = match crate::parse_yaml(source) {
+        Ok(doc) => doc,
+        Err(e) => return vec![parse_diagnostic(name, &locator, &e)],
+    };
+    let stem = std::path::Path::new(name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(name)
+        .to_owned();
+    let mut checker = Checker {
+        name,
+        locator,
+        diags: Vec::new(),
+        templates: Templates::new(crate::Limits::default().template_fuel),
+        function: None,
+        variables: doc.variables.keys().cloned().collect(),
+        secrets: doc.secrets.clone(),
+        step_ids: doc.steps.iter().map(|s| s.id.value.clone()).collect(),
+        library,
+        shared: Some((stem.clone(), doc.params.keys().cloned().collect())),
+        prefix: format!("{stem}."),
+        depth: 1,
+        extra_variables: BTreeMap::new(),
+        extra_secrets: Vec::new(),
+        json_at: None,
+    };
+    let mut seen = HashMap::new();
+    for (index, step) in doc.steps.iter().enumerate() {
+        drop(checker.step(index, step, &mut seen));
+    }
+    if let Some(result) = &doc.result {
+        drop(checker.jq(result, usize::MAX, false));
+    }
+    checker.diags
+}
+
+fn compile_inner(
+    name: &str,
+    source: &str,
+    library: &SharedLibrary,
+    identity: &str,
+) -> Result<CompiledAutomation, Vec<Diagnostic>> {
     let locator = Locator::new(source);
     let doc: AutomationDoc = match crate::parse_yaml(source) {
         Ok(doc) => doc,
@@ -40,6 +111,13 @@ pub fn compile(name: &str, source: &str) -> Result<CompiledAutomation, Vec<Diagn
         variables: doc.variables.keys().cloned().collect(),
         secrets: doc.secrets.clone(),
         step_ids: doc.steps.iter().map(|s| s.id.value.clone()).collect(),
+        library,
+        shared: None,
+        prefix: String::new(),
+        depth: 0,
+        extra_variables: BTreeMap::new(),
+        extra_secrets: Vec::new(),
+        json_at: None,
     };
     if let Some(fuel) = doc.limits.as_ref().and_then(|l| l.template_fuel) {
         checker.templates = Templates::new(fuel);
@@ -93,6 +171,24 @@ pub fn compile(name: &str, source: &str) -> Result<CompiledAutomation, Vec<Diagn
     else {
         return Err(checker.diags);
     };
+    let mut variable_defaults: BTreeMap<String, String> = checker
+        .extra_variables
+        .iter()
+        .filter_map(|(k, v)| v.clone().map(|d| (k.clone(), d)))
+        .collect();
+    variable_defaults.extend(
+        doc.variables
+            .iter()
+            .filter_map(|(k, v)| v.default.clone().map(|d| (k.clone(), d))),
+    );
+    let mut secret_names = doc.secrets;
+    for s in checker.extra_secrets {
+        if !secret_names.contains(&s) {
+            secret_names.push(s);
+        }
+    }
+    let present_validator = present_schema(function.output_schema())
+        .and_then(|schema| jsonschema::validator_for(&schema).ok());
     Ok(CompiledAutomation {
         name: Arc::from(name),
         function,
@@ -101,15 +197,34 @@ pub fn compile(name: &str, source: &str) -> Result<CompiledAutomation, Vec<Diagn
         steps,
         output,
         output_validator,
+        present_validator,
         limits: doc.limits.unwrap_or_default(),
-        variable_defaults: doc
-            .variables
-            .iter()
-            .filter_map(|(k, v)| v.default.clone().map(|d| (k.clone(), d)))
-            .collect(),
-        secret_names: doc.secrets,
-        sha256: Arc::from(hex_sha256(source)),
+        variable_defaults,
+        secret_names,
+        sha256: Arc::from(hex_sha256(identity)),
     })
+}
+
+/// The schema of the non-null form of an output that may be null (`anyOf` of `null` and one
+/// other form), with the definitions it refers to.
+fn present_schema(schema: &Value) -> Option<Value> {
+    let object = schema.as_object()?;
+    let branches = object
+        .get("anyOf")
+        .or_else(|| object.get("oneOf"))?
+        .as_array()?;
+    let is_null = |b: &Value| b.get("type").and_then(Value::as_str) == Some("null");
+    if branches.len() != 2 || !branches.iter().any(is_null) {
+        return None;
+    }
+    let present = branches.iter().find(|b| !is_null(b))?.as_object()?;
+    let mut out = object.clone();
+    out.remove("anyOf");
+    out.remove("oneOf");
+    for (k, v) in present {
+        out.insert(k.clone(), v.clone());
+    }
+    Some(Value::Object(out))
 }
 
 fn hex_sha256(source: &str) -> String {
@@ -119,7 +234,11 @@ fn hex_sha256(source: &str) -> String {
         .collect()
 }
 
-fn parse_diagnostic(name: &str, locator: &Locator<'_>, e: &serde_saphyr::Error) -> Diagnostic {
+pub(crate) fn parse_diagnostic(
+    name: &str,
+    locator: &Locator<'_>,
+    e: &serde_saphyr::Error,
+) -> Diagnostic {
     let (line, column) = e.location().map_or((1, 1), |l| {
         (
             usize::try_from(l.line()).unwrap_or(1).max(1),
@@ -160,6 +279,7 @@ fn parse_diagnostic(name: &str, locator: &Locator<'_>, e: &serde_saphyr::Error) 
         column,
         snippet: locator.line(line).to_owned(),
         hint,
+        used_at: None,
     }
 }
 
@@ -172,7 +292,24 @@ struct Checker<'a> {
     variables: Vec<String>,
     secrets: Vec<String>,
     step_ids: Vec<String>,
+    /// Where `use` steps find their shared steps.
+    library: &'a SharedLibrary,
+    /// When checking shared steps: their name and parameters.
+    shared: Option<(String, Vec<String>)>,
+    /// Prefix of the step ids as runs show them (`customer.` inside the use `customer`).
+    prefix: String,
+    /// How many `use` this checker is inside.
+    depth: usize,
+    /// Variables (with their defaults) and secrets declared by the shared steps used.
+    extra_variables: BTreeMap<String, Option<String>>,
+    extra_secrets: Vec<String>,
+    /// While checking a string of a JSON body (which keeps no position of its own): the line
+    /// and 0-based column where its text was found in the source.
+    json_at: Option<(usize, usize)>,
 }
+
+/// How deep shared steps may use other shared steps.
+const MAX_USE_DEPTH: usize = 4;
 
 /// Where a program sits, for reference checks: the index of the step it belongs to
 /// (`usize::MAX` for the output), whether `item` is in scope, whether it is a template.
@@ -193,7 +330,13 @@ impl Checker<'_> {
         offset: usize,
         hint: Option<String>,
     ) {
-        let (line, column) = self.locator.at(src, offset);
+        let (line, column) = match self.json_at {
+            Some((line, start)) if !src.value[..offset.min(src.value.len())].contains('\n') => (
+                line,
+                start + src.value[..offset.min(src.value.len())].chars().count() + 1,
+            ),
+            _ => self.locator.at(src, offset),
+        };
         self.diags.push(Diagnostic {
             code,
             message,
@@ -202,6 +345,7 @@ impl Checker<'_> {
             column,
             snippet: self.locator.line(line).to_owned(),
             hint,
+            used_at: None,
         });
     }
 
@@ -217,12 +361,20 @@ impl Checker<'_> {
             Ok(p) => Some(p),
             Err(errors) => {
                 for e in errors {
+                    let hint = e
+                        .message
+                        .strip_prefix("unknown filter `")
+                        .and_then(|rest| rest.split('`').next())
+                        .and_then(|name| {
+                            did_you_mean(name, crate::jq::filter_names())
+                                .map(|s| format!("did you mean `{s}`?"))
+                        });
                     self.push(
                         Code::JqSyntax,
                         format!("jq: {}", e.message),
                         src,
                         e.offset,
-                        None,
+                        hint,
                     );
                 }
                 None
@@ -367,6 +519,40 @@ impl Checker<'_> {
     fn references(&mut self, src: &Src, refs: &[Reference], scope: Scope) {
         for r in refs {
             match r.root.as_str() {
+                "input" if self.shared.is_some() => {
+                    self.push(
+                        Code::UnknownInput,
+                        "shared steps do not see the caller's `input`".to_owned(),
+                        src,
+                        r.offset,
+                        Some("declare a parameter under `params:` and pass the value in the `use` step's `with:`".into()),
+                    );
+                }
+                "params" => {
+                    let Some(name) = &r.name else { continue };
+                    let Some((shared, params)) = &self.shared else {
+                        self.push(
+                            Code::UnknownVariable,
+                            format!("`params.{name}` is only defined inside shared steps"),
+                            src,
+                            r.offset,
+                            None,
+                        );
+                        continue;
+                    };
+                    if !params.contains(name) {
+                        let hint = did_you_mean(name, params.iter().map(String::as_str))
+                            .map(|s| format!("did you mean `{s}`?"))
+                            .or_else(|| Some(format!("declare it under `params:` of `{shared}`")));
+                        self.push(
+                            Code::UnknownVariable,
+                            format!("unknown parameter `params.{name}`"),
+                            src,
+                            r.offset,
+                            hint,
+                        );
+                    }
+                }
                 "input" => {
                     let Some(f) = self.function else { continue };
                     let Some(name) = &r.name else { continue };
@@ -503,6 +689,7 @@ impl Checker<'_> {
             doc.set.is_some(),
             doc.return_.is_some(),
             doc.fail.is_some(),
+            doc.use_.is_some(),
         ];
         let count = kinds.iter().filter(|k| **k).count();
         if count != 1 {
@@ -515,9 +702,25 @@ impl Checker<'_> {
                 },
                 &doc.id,
                 0,
-                Some("give each step exactly one of `request`, `set`, `return` or `fail`".into()),
+                Some(
+                    "give each step exactly one of `request`, `set`, `return`, `fail` or `use`"
+                        .into(),
+                ),
             );
             return None;
+        }
+        if doc.use_.is_none()
+            && let Some((key, _)) = doc.with.first_key_value()
+        {
+            self.push(
+                Code::Schema,
+                format!("step `{id}` has `with` but no `use`"),
+                &doc.id,
+                0,
+                Some(format!(
+                    "`with` gives the arguments of shared steps (`{key}`...)"
+                )),
+            );
         }
         let in_loop = doc.for_each.is_some();
         let when = doc.when.as_ref().and_then(|w| self.jq(w, index, false));
@@ -544,7 +747,9 @@ impl Checker<'_> {
             template: true,
             token: false,
         };
-        let kind = if let Some(r) = &doc.request {
+        let kind = if let Some(u) = &doc.use_ {
+            StepKind::Use(Box::new(self.use_step(&id, u, &doc.with, index, in_loop)?))
+        } else if let Some(r) = &doc.request {
             StepKind::Request(Box::new(self.request(r, scope)?))
         } else if let Some(s) = &doc.set {
             StepKind::Set(self.jq(s, index, in_loop)?)
@@ -575,11 +780,203 @@ impl Checker<'_> {
         // A failed part has left a diagnostic, so compilation fails as a whole; the partial
         // step returned here is never run.
         Some(Step {
-            id: Arc::from(id),
+            id: Arc::from(format!("{}{id}", self.prefix)),
+            key: Arc::from(id),
             when,
             for_each,
             kind,
         })
+    }
+
+    /// A `use` step: its arguments compiled in the caller's scope, the shared steps checked
+    /// and compiled under the step's id.
+    fn use_step(
+        &mut self,
+        id: &str,
+        name: &Src,
+        with: &BTreeMap<String, Src>,
+        index: usize,
+        in_loop: bool,
+    ) -> Option<UseCall> {
+        let before = self.diags.len();
+        let library = self.library;
+        let Some(shared) = library.get(&name.value) else {
+            let hint = did_you_mean(&name.value, library.names())
+                .map(|s| format!("did you mean `{s}`?"))
+                .or_else(|| {
+                    Some(format!(
+                        "shared steps are the files `shared/<name>.yaml` beside the automation{}",
+                        if library.names().next().is_none() {
+                            String::new()
+                        } else {
+                            format!(
+                                "; there are: {}",
+                                library.names().collect::<Vec<_>>().join(", ")
+                            )
+                        }
+                    ))
+                });
+            self.push(
+                Code::UnknownShared,
+                format!("unknown shared steps `{}`", name.value),
+                name,
+                0,
+                hint,
+            );
+            return None;
+        };
+        if self.depth >= MAX_USE_DEPTH {
+            self.push(
+                Code::UnknownShared,
+                format!(
+                    "shared steps `{}` are used more than {MAX_USE_DEPTH} levels deep",
+                    name.value
+                ),
+                name,
+                0,
+                Some("shared steps that use themselves never end".into()),
+            );
+            return None;
+        }
+        let args: Vec<(String, JqProgram)> = with
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), self.jq(v, index, in_loop)?)))
+            .collect();
+        let locator = Locator::new(&shared.source);
+        let doc: SharedDoc = match crate::parse_yaml(&shared.source) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let mut d = parse_diagnostic(&shared.file, &locator, &e);
+                d.used_at = Some(self.place(name));
+                self.diags.push(d);
+                self.use_site(name, 1);
+                return None;
+            }
+        };
+        let params: Vec<String> = doc.params.keys().cloned().collect();
+        for (k, v) in with {
+            if !params.contains(k) {
+                let hint = did_you_mean(k, params.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or_else(|| {
+                        Some(format!(
+                            "`{}` takes: {}",
+                            name.value,
+                            if params.is_empty() {
+                                "no parameter".to_owned()
+                            } else {
+                                params.join(", ")
+                            }
+                        ))
+                    });
+                self.push(
+                    Code::UnknownVariable,
+                    format!("`{}` has no parameter `{k}`", name.value),
+                    v,
+                    0,
+                    hint,
+                );
+            }
+        }
+        let missing: Vec<&str> = params
+            .iter()
+            .filter(|p| !with.contains_key(*p))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            self.push(
+                Code::UnknownVariable,
+                format!(
+                    "`{}` needs {}",
+                    name.value,
+                    missing
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                name,
+                0,
+                Some("give every parameter under `with:`, as a jq program".into()),
+            );
+        }
+        let mut inner = Checker {
+            name: &shared.file,
+            locator,
+            diags: Vec::new(),
+            templates: std::mem::replace(&mut self.templates, Templates::new(0)),
+            function: self.function,
+            variables: doc.variables.keys().cloned().collect(),
+            secrets: doc.secrets.clone(),
+            step_ids: doc.steps.iter().map(|s| s.id.value.clone()).collect(),
+            library,
+            shared: Some((name.value.clone(), params)),
+            prefix: format!("{}{id}.", self.prefix),
+            depth: self.depth + 1,
+            extra_variables: BTreeMap::new(),
+            extra_secrets: Vec::new(),
+            json_at: None,
+        };
+        let mut seen = HashMap::new();
+        let steps: Vec<Step> = doc
+            .steps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| inner.step(i, s, &mut seen))
+            .collect();
+        let result = doc
+            .result
+            .as_ref()
+            .and_then(|r| inner.jq(r, usize::MAX, false));
+        self.templates = std::mem::replace(&mut inner.templates, Templates::new(0));
+        for (k, v) in doc.variables {
+            self.extra_variables.entry(k).or_insert(v.default);
+        }
+        for (k, v) in inner.extra_variables {
+            self.extra_variables.entry(k).or_insert(v);
+        }
+        for s in doc.secrets.into_iter().chain(inner.extra_secrets) {
+            if !self.extra_secrets.contains(&s) {
+                self.extra_secrets.push(s);
+            }
+        }
+        let problems = inner.diags.len();
+        if problems > 0 {
+            let place = self.place(name);
+            for mut d in inner.diags {
+                d.used_at.get_or_insert_with(|| place.clone());
+                self.diags.push(d);
+            }
+            self.use_site(name, problems);
+        }
+        if self.diags.len() != before {
+            return None;
+        }
+        Some(UseCall {
+            args,
+            steps,
+            result,
+        })
+    }
+
+    /// `file:line:column` of a place in this checker's file.
+    fn place(&self, src: &Src) -> String {
+        let (line, column) = self.locator.at(src, 0);
+        format!("{}:{line}:{column}", self.name)
+    }
+
+    /// The diagnostic at a use whose shared steps have problems.
+    fn use_site(&mut self, name: &Src, problems: usize) {
+        self.push(
+            Code::SharedSteps,
+            format!(
+                "the shared steps `{}` used here have {problems} problem(s)",
+                name.value
+            ),
+            name,
+            0,
+            Some("see the problems reported in the shared file".into()),
+        );
     }
 
     fn request(&mut self, doc: &RequestDoc, scope: Scope) -> Option<Request> {
@@ -588,7 +985,10 @@ impl Checker<'_> {
         let query: Vec<_> = doc
             .query
             .iter()
-            .filter_map(|(k, v)| Some((k.clone(), self.template(v, scope)?)))
+            .filter_map(|(k, v)| {
+                let (tpl, typed) = self.template_with(v, scope, true)?;
+                Some((k.clone(), tpl, typed))
+            })
             .collect();
         let headers: Vec<_> = doc
             .headers
@@ -741,7 +1141,16 @@ impl Checker<'_> {
         match value {
             Value::String(s) if crate::template::is_template(s) => {
                 let src = Src::new(s.clone(), at.referenced, at.defined);
-                match self.template_with(&src, scope, true) {
+                // The body's strings have no position: find the text below the request.
+                let from = usize::try_from(at.referenced.line()).unwrap_or(1);
+                self.json_at = (from..from + 200).find_map(|line| {
+                    let text = self.locator.line(line);
+                    text.find(s.as_str())
+                        .map(|byte| (line, text[..byte].chars().count()))
+                });
+                let compiled = self.template_with(&src, scope, true);
+                self.json_at = None;
+                match compiled {
                     Some((tpl, typed)) => JsonTpl::Template { tpl, typed },
                     None => JsonTpl::Literal(Value::Null),
                 }
@@ -850,6 +1259,7 @@ impl Checker<'_> {
             .chain(sets)
             .map(|s| s.value.as_str())
             .collect();
+        self.unknown_output_keys(f, doc, &returns);
         let mut missing = BTreeMap::new();
         for field in f.output_fields() {
             let key = field.rsplit(['.', ']']).next().unwrap_or(&field).to_owned();
@@ -881,6 +1291,107 @@ impl Checker<'_> {
             )),
         );
     }
+}
+
+impl Checker<'_> {
+    /// Keys written in the output mapping or a `return` that the function's output does not
+    /// have: each is reported where it is written, with the field it most likely means.
+    fn unknown_output_keys(&mut self, f: &FunctionSpec, doc: &AutomationDoc, returns: &[&Src]) {
+        let paths = f.output_fields();
+        let fields: Vec<&str> = paths
+            .iter()
+            .flat_map(|p| p.split(['.', '[', ']']))
+            .filter(|s| !s.is_empty())
+            .collect();
+        if fields.is_empty() {
+            return;
+        }
+        let programs: Vec<&Src> = doc.output.iter().chain(returns.iter().copied()).collect();
+        for src in programs {
+            for (key, offset) in object_keys(&src.value) {
+                if fields.contains(&key.as_str()) {
+                    continue;
+                }
+                let hint = did_you_mean(&key, fields.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or_else(|| {
+                        Some(format!(
+                            "`{}` returns {}",
+                            f.id.as_str(),
+                            f.output_fields().join(", ")
+                        ))
+                    });
+                self.push(
+                    Code::OutputFieldUnknown,
+                    format!(
+                        "`{key}` is not a field of the output of `{}`",
+                        f.id.as_str()
+                    ),
+                    src,
+                    offset,
+                    hint,
+                );
+            }
+        }
+    }
+}
+
+/// The keys of the object constructions of a jq program (`{name: ...}`, `{name}` is not
+/// one), with their offsets, outside strings and comments.
+fn object_keys(code: &str) -> Vec<(String, usize)> {
+    let bytes = code.as_bytes();
+    let mut out = Vec::new();
+    // The innermost open delimiter at each point: only keys directly inside `{` count.
+    let mut open: Vec<u8> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+                continue;
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'{' | b'(' | b'[' => open.push(b),
+            b'}' | b')' | b']' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        let starts_ident = (b.is_ascii_alphabetic() || b == b'_')
+            && (i == 0
+                || !(bytes[i - 1].is_ascii_alphanumeric()
+                    || matches!(bytes[i - 1], b'_' | b'$' | b'.' | b'@')));
+        if starts_ident {
+            let len = bytes[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                .count();
+            let mut j = i + len;
+            while j < bytes.len() && bytes[j] == b' ' {
+                j += 1;
+            }
+            if open.last() == Some(&b'{')
+                && bytes.get(j) == Some(&b':')
+                && bytes.get(j + 1) != Some(&b':')
+            {
+                out.push((code[i..i + len].to_owned(), i));
+            }
+            i += len;
+            continue;
+        }
+        i += 1;
+    }
+    out
 }
 
 fn contains_word(text: &str, word: &str) -> bool {

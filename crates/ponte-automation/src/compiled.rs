@@ -25,6 +25,9 @@ pub struct CompiledAutomation {
     pub(crate) steps: Vec<Step>,
     pub(crate) output: Option<JqProgram>,
     pub(crate) output_validator: jsonschema::Validator,
+    /// For an output that may be null: the schema of its non-null form, which names the
+    /// field at fault where the whole schema could only say that no form matched.
+    pub(crate) present_validator: Option<jsonschema::Validator>,
     pub(crate) limits: LimitsDoc,
     pub(crate) variable_defaults: BTreeMap<String, String>,
     pub(crate) secret_names: Vec<String>,
@@ -65,7 +68,10 @@ impl CompiledAutomation {
 
 #[derive(Debug)]
 pub(crate) struct Step {
+    /// The id as runs show it: qualified by the `use` it runs under (`customer.masked`).
     pub id: Arc<str>,
+    /// The id as later steps read it (`steps.masked`).
+    pub key: Arc<str>,
     pub when: Option<JqProgram>,
     pub for_each: Option<ForEach>,
     pub kind: StepKind,
@@ -88,13 +94,25 @@ pub(crate) enum StepKind {
         message: Tpl,
         not_found: bool,
     },
+    Use(Box<UseCall>),
+}
+
+/// A `use` step: the arguments, read in the caller's context, and the shared steps compiled
+/// for this use.
+#[derive(Debug)]
+pub(crate) struct UseCall {
+    pub args: Vec<(String, JqProgram)>,
+    pub steps: Vec<Step>,
+    pub result: Option<JqProgram>,
 }
 
 #[derive(Debug)]
 pub(crate) struct Request {
     pub method: MethodDoc,
     pub url: Tpl,
-    pub query: Vec<(String, Tpl)>,
+    /// Each parameter's template, and whether it is one expression rendered typed: such a
+    /// parameter whose value is `none` is left out of the URL.
+    pub query: Vec<(String, Tpl, bool)>,
     pub headers: Vec<(String, Tpl)>,
     pub body: Body,
     pub success: Option<JqProgram>,

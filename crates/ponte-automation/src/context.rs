@@ -99,6 +99,8 @@ pub(crate) struct EnvForms {
 #[derive(Debug)]
 pub(crate) struct Context {
     env: EnvForms,
+    /// What the input is called: `input` in an automation, `params` in shared steps.
+    root: &'static str,
     input: Lazy,
     steps: Vec<(Arc<str>, Lazy)>,
     /// The MiniJinja form of `steps`, made at its first use after a step was added.
@@ -108,15 +110,30 @@ pub(crate) struct Context {
 
 impl Context {
     pub fn new(input: Value, env: EnvForms) -> Self {
+        Self::with_root("input", input, env)
+    }
+
+    /// The context of shared steps: their arguments as `params`, the same env, no steps yet.
+    pub fn shared(params: Value, env: EnvForms) -> Self {
+        Self::with_root("params", params, env)
+    }
+
+    /// The env's forms this context reads.
+    pub fn env(&self) -> &EnvForms {
+        &self.env
+    }
+
+    fn with_root(root: &'static str, input: Value, env: EnvForms) -> Self {
         let input = Both::from_json(input);
         let jq = JqInput::object([
-            ("input", input.jq.clone()),
+            (root, input.jq.clone()),
             ("vars", env.vars_jq.clone()),
             ("settings", env.settings_jq.clone()),
             ("steps", JqInput::object([])),
         ]);
         Self {
             env,
+            root,
             input: Lazy::new(input),
             steps: Vec::new(),
             steps_for_templates: OnceLock::new(),
@@ -190,6 +207,11 @@ pub(crate) struct Scope<'c> {
 }
 
 impl Scope<'_> {
+    /// The env's forms the context reads.
+    pub fn env(&self) -> &EnvForms {
+        self.ctx.env()
+    }
+
     /// The template context: the context with `item`, `index` and `secrets` set.
     pub fn for_templates(&self) -> minijinja::Value {
         let ctx = self.ctx;
@@ -200,8 +222,14 @@ impl Scope<'_> {
             ),
             None => (None, None),
         };
+        let (input, params) = if ctx.root == "params" {
+            (None, Some(ctx.input.get().clone()))
+        } else {
+            (Some(ctx.input.get().clone()), None)
+        };
         TemplateScope {
-            input: Some(ctx.input.get().clone()),
+            input,
+            params,
             vars: Some(ctx.env.vars_mj.clone()),
             settings: Some(ctx.env.settings_mj.clone()),
             steps: Some(ctx.steps_for_templates()),
@@ -219,6 +247,7 @@ impl Scope<'_> {
 #[derive(Debug, Default)]
 pub(crate) struct TemplateScope {
     pub input: Option<minijinja::Value>,
+    pub params: Option<minijinja::Value>,
     pub vars: Option<minijinja::Value>,
     pub settings: Option<minijinja::Value>,
     pub steps: Option<minijinja::Value>,
@@ -233,9 +262,10 @@ impl TemplateScope {
         minijinja::Value::from_object(self)
     }
 
-    fn entries(&self) -> [(&'static str, Option<&minijinja::Value>); 8] {
+    fn entries(&self) -> [(&'static str, Option<&minijinja::Value>); 9] {
         [
             ("input", self.input.as_ref()),
+            ("params", self.params.as_ref()),
             ("vars", self.vars.as_ref()),
             ("settings", self.settings.as_ref()),
             ("steps", self.steps.as_ref()),

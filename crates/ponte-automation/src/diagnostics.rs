@@ -36,12 +36,20 @@ pub enum Code {
     Pagination,
     /// A required output field is never set.
     OutputFieldMissing,
+    /// The output mapping writes a key the function's output does not have.
+    OutputFieldUnknown,
     /// Neither an `output` mapping nor a `return` step produces the output.
     MissingOutput,
     /// A setting is out of range or contradicts another.
     InvalidSetting,
     /// Secrets may only be used in templates, never in jq or in the output.
     SecretInJq,
+    /// A `use` names shared steps that do not exist (or that use themselves).
+    UnknownShared,
+    /// The shared steps a `use` names have problems (reported in the shared file).
+    SharedSteps,
+    /// Two automations of one folder serve the same function.
+    DuplicateFunction,
 }
 
 impl Code {
@@ -64,9 +72,13 @@ impl Code {
             Self::UnboundedLoop => "unbounded_loop",
             Self::Pagination => "pagination",
             Self::OutputFieldMissing => "output_field_missing",
+            Self::OutputFieldUnknown => "output_field_unknown",
             Self::MissingOutput => "missing_output",
             Self::InvalidSetting => "invalid_setting",
             Self::SecretInJq => "secret_in_jq",
+            Self::UnknownShared => "unknown_shared",
+            Self::SharedSteps => "shared_steps",
+            Self::DuplicateFunction => "duplicate_function",
         }
     }
 }
@@ -89,6 +101,9 @@ pub struct Diagnostic {
     /// How to fix it, when there is something to say.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// For a problem in shared steps: the use it was found through (`file:line:column`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used_at: Option<String>,
 }
 
 impl std::fmt::Display for Diagnostic {
@@ -115,6 +130,9 @@ impl std::fmt::Display for Diagnostic {
         }
         if let Some(hint) = &self.hint {
             writeln!(f, "  = hint: {hint}")?;
+        }
+        if let Some(used_at) = &self.used_at {
+            writeln!(f, "  = note: in shared steps used at {used_at}")?;
         }
         Ok(())
     }

@@ -121,13 +121,37 @@ impl Engine {
     }
 }
 
-async fn run_steps(run: &Run<'_>, mut ctx: Context) -> Result<Value, RunError> {
-    for step in &run.automation.steps {
+/// How a sequence of steps ended: a `return`, or its last step.
+enum SeqEnd {
+    Returned(Value),
+    Finished(Box<Context>),
+}
+
+/// Run `steps` in order in `ctx`, each step's value added under its key.
+async fn run_seq(run: &Run<'_>, steps: &[Step], mut ctx: Context) -> Result<SeqEnd, RunError> {
+    for step in steps {
         match step_flow(run, step, &ctx).await? {
-            Flow::Continue(value) => ctx.add_step(&step.id, value),
-            Flow::Return(value) => return Ok(value),
+            Flow::Continue(value) => ctx.add_step(&step.key, value),
+            Flow::Return(value) => return Ok(SeqEnd::Returned(value)),
         }
     }
+    Ok(SeqEnd::Finished(Box::new(ctx)))
+}
+
+/// [`run_seq`] for shared steps, boxed: a step may run a sequence that runs steps.
+fn run_seq_boxed<'r>(
+    run: &'r Run<'_>,
+    steps: &'r [Step],
+    ctx: Context,
+) -> futures::future::BoxFuture<'r, Result<SeqEnd, RunError>> {
+    Box::pin(run_seq(run, steps, ctx))
+}
+
+async fn run_steps(run: &Run<'_>, ctx: Context) -> Result<Value, RunError> {
+    let ctx = match run_seq(run, &run.automation.steps, ctx).await? {
+        SeqEnd::Returned(value) => return Ok(value),
+        SeqEnd::Finished(ctx) => ctx,
+    };
     match &run.automation.output {
         Some(program) => program
             .first_on(ctx.jq())
@@ -243,6 +267,27 @@ async fn step_once(
                 not_found: *not_found,
             });
         }
+        StepKind::Use(call) => {
+            let mut params = serde_json::Map::new();
+            for (name, program) in &call.args {
+                let value = program
+                    .first_on(&scope.jq)
+                    .map_err(|e| RunError::Automation {
+                        step: step.id.to_string(),
+                        message: format!("with.{name}: {}", e.0),
+                    })?;
+                params.insert(name.clone(), value);
+            }
+            let shared = Context::shared(Value::Object(params), scope.env().clone());
+            let value = match run_seq_boxed(run, &call.steps, shared).await? {
+                SeqEnd::Returned(value) => Both::from_json(value),
+                SeqEnd::Finished(ctx) => match &call.result {
+                    Some(p) => Both::from_jq(p.first_jq(ctx.jq()).map_err(invalid)?),
+                    None => Both::from_json(Value::Null),
+                },
+            };
+            Flow::Continue(value)
+        }
         StepKind::Request(req) => {
             let result = request(run, &step.id, req, scope, &mut record).await;
             record.duration_ms = elapsed_ms(started);
@@ -261,6 +306,7 @@ fn kind_name(kind: &StepKind) -> &'static str {
         StepKind::Set(_) => "set",
         StepKind::Return(_) => "return",
         StepKind::Fail { .. } => "fail",
+        StepKind::Use(_) => "use",
     }
 }
 
@@ -272,8 +318,13 @@ fn validate_output(automation: &CompiledAutomation, output: Value) -> Result<Val
     if automation.output_validator.is_valid(&output) {
         return Ok(output);
     }
-    let mismatches: Vec<OutputMismatch> = automation
-        .output_validator
+    // An output that may be null is checked against its non-null form, which names the
+    // field at fault.
+    let validator = match &automation.present_validator {
+        Some(present) if !output.is_null() => present,
+        _ => &automation.output_validator,
+    };
+    let mismatches: Vec<OutputMismatch> = validator
         .iter_errors(&output)
         .take(20)
         .map(|e| {
@@ -339,11 +390,22 @@ mod tests {
         }
     }
 
+    fn preset_library() -> crate::SharedLibrary {
+        let mut library = crate::SharedLibrary::new();
+        library.add(
+            "customer_by_document",
+            "presets/ixc/shared/customer_by_document.yaml",
+            include_str!("../../../presets/ixc/shared/customer_by_document.yaml"),
+        );
+        library
+    }
+
     #[tokio::test(flavor = "current_thread")]
     async fn a_run_compiles_no_template_and_no_jq_program() {
-        let automation = crate::compile(
+        let automation = crate::compile_with(
             "presets/ixc/list_invoices.yaml",
             include_str!("../../../presets/ixc/list_invoices.yaml"),
+            &preset_library(),
         )
         .unwrap();
         let engine = Engine::new(Arc::new(Ixc));
@@ -382,9 +444,10 @@ mod tests {
             "a run compiled something"
         );
         // The counter does count: compiling the automation again is seen.
-        drop(crate::compile(
+        drop(crate::compile_with(
             "presets/ixc/list_invoices.yaml",
             include_str!("../../../presets/ixc/list_invoices.yaml"),
+            &preset_library(),
         ));
         assert!(crate::compile_count::so_far() > before);
     }

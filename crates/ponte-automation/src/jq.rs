@@ -274,6 +274,121 @@ fn ponte_funs() -> Vec<Fun<Data>> {
     ]
 }
 
+/// Filters defined natively by jaq (not in its jq-written library), for "did you mean" hints.
+const NATIVE: &[&str] = &[
+    "abs",
+    "add",
+    "all",
+    "any",
+    "arrays",
+    "ascii_downcase",
+    "ascii_upcase",
+    "booleans",
+    "ceil",
+    "contains",
+    "debug",
+    "del",
+    "empty",
+    "endswith",
+    "error",
+    "explode",
+    "first",
+    "flatten",
+    "floor",
+    "fromjson",
+    "getpath",
+    "gsub",
+    "has",
+    "implode",
+    "indices",
+    "input",
+    "inside",
+    "join",
+    "keys",
+    "keys_unsorted",
+    "last",
+    "length",
+    "limit",
+    "ltrimstr",
+    "map",
+    "map_values",
+    "match",
+    "max",
+    "max_by",
+    "min",
+    "min_by",
+    "not",
+    "now",
+    "nulls",
+    "numbers",
+    "objects",
+    "path",
+    "paths",
+    "range",
+    "recurse",
+    "reverse",
+    "round",
+    "rtrimstr",
+    "scalars",
+    "select",
+    "setpath",
+    "sort",
+    "sort_by",
+    "split",
+    "splits",
+    "sqrt",
+    "startswith",
+    "strings",
+    "sub",
+    "test",
+    "to_entries",
+    "from_entries",
+    "with_entries",
+    "tojson",
+    "tonumber",
+    "tostring",
+    "trim",
+    "ltrim",
+    "rtrim",
+    "type",
+    "unique",
+    "unique_by",
+    "group_by",
+    "utf8bytelength",
+    "values",
+    "walk",
+    "capture",
+    "scan",
+    "todate",
+    "fromdate",
+    "strftime",
+    "strptime",
+    "mktime",
+    "gmtime",
+    "tostream",
+    "isempty",
+    "ascii",
+    "env",
+    "halt",
+    "input",
+    "splits",
+    "iterables",
+];
+
+/// Every filter name a program may call: jaq's, its library's and Ponte's.
+#[must_use]
+pub fn filter_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = NATIVE
+        .iter()
+        .copied()
+        .chain(prepare::prelude().iter().map(|d| d.name))
+        .chain(crate::filters::NAMES.iter().copied())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 impl JqProgram {
     /// Compile a jq program with jq's standard library and Ponte's filters.
     ///
@@ -407,10 +522,28 @@ fn build(
                     }
                     jaq_core::load::Error::Lex(items) => {
                         for (expect, at) in items {
-                            out.push(JqSyntaxError {
-                                message: format!("expected {}", expect.as_str()),
-                                offset: offset_in(source, at),
-                            });
+                            // An unclosed delimiter is shown where it opens: the end of the
+                            // program says nothing about which one is missing its closing.
+                            let (message, offset) = match expect {
+                                jaq_core::load::lex::Expect::Delim(open) => {
+                                    let close = match open {
+                                        "(" => ")",
+                                        "[" => "]",
+                                        "{" => "}",
+                                        "\"" => "\"",
+                                        _ => "its closing",
+                                    };
+                                    (
+                                        format!("`{open}` is never closed: expected `{close}`"),
+                                        offset_in(source, open),
+                                    )
+                                }
+                                other => (
+                                    format!("expected {}", other.as_str()),
+                                    offset_in(source, at),
+                                ),
+                            };
+                            out.push(JqSyntaxError { message, offset });
                         }
                     }
                     jaq_core::load::Error::Parse(items) => {
@@ -548,10 +681,15 @@ mod tests {
     #[test]
     fn reports_syntax_errors_with_offsets() {
         let errs = JqProgram::compile(".a | ( .b").unwrap_err();
-        assert!(!errs.is_empty());
+        assert_eq!(errs[0].message, "`(` is never closed: expected `)`");
+        assert_eq!(errs[0].offset, 5);
+        let errs = JqProgram::compile("[.a, {b: (.c | length}]").unwrap_err();
+        assert_eq!(errs[0].offset, 9, "{errs:?}");
         let errs = JqProgram::compile(".a | nosuchfn").unwrap_err();
         assert_eq!(errs[0].message, "unknown filter `nosuchfn`");
         assert_eq!(errs[0].offset, 5);
+        assert!(filter_names().contains(&"type"));
+        assert!(filter_names().contains(&"money"));
     }
 
     #[test]

@@ -36,6 +36,8 @@ mod refs;
 mod render;
 mod request;
 mod send;
+mod set;
+pub mod shared;
 mod state;
 pub mod template;
 pub mod testing;
@@ -43,7 +45,7 @@ pub mod trace;
 pub mod transport;
 
 pub use auth::TokenCache;
-pub use check::compile;
+pub use check::{check_shared, compile, compile_with};
 pub use compiled::CompiledAutomation;
 pub use diagnostics::{Code, Diagnostic};
 pub use engine::Engine;
@@ -53,6 +55,8 @@ pub use limits::Limits;
 pub use privacy::{Category, PrivacyRules};
 pub use record::{RequestSummary, RunOutcome, RunSummary};
 pub use redact::Redactor;
+pub use set::AutomationSet;
+pub use shared::SharedLibrary;
 pub use trace::Trace;
 pub use transport::{
     InboundResponse, OutboundRequest, ReqwestTransport, Transport, TransportError, is_internal,
@@ -69,6 +73,12 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(source: &str) -> Result<T, ser
     options.strict_booleans = true;
     options.with_snippet = false;
     serde_saphyr::from_str_with_options(source, options)
+}
+
+/// The JSON Schema of a shared-steps file (`shared/<name>.yaml`), for editors.
+#[must_use]
+pub fn shared_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(model::SharedDoc)).unwrap_or_default()
 }
 
 /// The JSON Schema of the automation document, for editors' YAML completion.

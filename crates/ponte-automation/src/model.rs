@@ -58,7 +58,7 @@ pub struct VariableDecl {
     pub default: Option<String>,
 }
 
-/// One step. Exactly one of `request`, `set`, `return` and `fail` must be given.
+/// One step. Exactly one of `request`, `set`, `return`, `fail` and `use` must be given.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepDoc {
@@ -86,6 +86,55 @@ pub struct StepDoc {
     /// End the run now with an error.
     #[serde(default)]
     pub fail: Option<FailDoc>,
+    /// Run the shared steps of this name (a file `shared/<name>.yaml` beside the automation)
+    /// with the arguments of `with`; the step's result is their `result`.
+    #[serde(default, rename = "use")]
+    #[schemars(with = "Option<String>")]
+    pub use_: Option<Src>,
+    /// Arguments of a `use` step: parameter name → jq program on the caller's context.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub with: BTreeMap<String, Src>,
+}
+
+/// Shared steps: a named sequence of steps with parameters, kept in `shared/<name>.yaml`
+/// beside the automations that use it, and run from a step with `use: <name>`.
+///
+/// Its steps see `params` (the arguments), `vars`, `settings`, `secrets` (templates only) and
+/// their own earlier steps as `steps`; not the caller's `input` nor the caller's steps. A
+/// `return` step ends the shared steps with its value as their result; a `fail` step fails
+/// the run.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SharedDoc {
+    /// What these steps do, for people reading them.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The parameters, each given by every `use` of these steps in `with`.
+    #[serde(default)]
+    pub params: BTreeMap<String, ParamDecl>,
+    /// Integration variables these steps read (`vars.NAME`); declared for every automation
+    /// that uses them.
+    #[serde(default)]
+    pub variables: BTreeMap<String, VariableDecl>,
+    /// Names of the integration secrets these steps read (templates only).
+    #[serde(default)]
+    pub secrets: Vec<String>,
+    /// The steps, run in order.
+    pub steps: Vec<StepDoc>,
+    /// jq mapping from the shared context to the value the `use` step keeps. Default: null.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub result: Option<Src>,
+}
+
+/// Declaration of a parameter of shared steps.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParamDecl {
+    /// What the parameter means.
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 /// A bounded loop.

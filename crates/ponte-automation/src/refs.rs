@@ -19,7 +19,7 @@ pub struct Reference {
 }
 
 const ROOTS: &[&str] = &[
-    "input", "vars", "steps", "secrets", "settings", "item", "index",
+    "input", "vars", "steps", "secrets", "settings", "item", "index", "params",
 ];
 
 fn ident_len(s: &[u8]) -> usize {
@@ -150,7 +150,15 @@ impl<'a> Locator<'a> {
         match indicator {
             Some('|' | '>') => {
                 let abs = line + 1 + line_in_value;
-                let indent = self.line(abs).chars().take_while(|c| *c == ' ').count();
+                // The block's indentation is its first non-blank line's: lines indented
+                // further keep their extra spaces in the value.
+                let indent = (line + 1..=abs)
+                    .map(|l| self.line(l))
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or_default()
+                    .chars()
+                    .take_while(|c| *c == ' ')
+                    .count();
                 (abs, indent + col_in_line + 1)
             }
             Some('"' | '\'') => (line + line_in_value, column + 1 + col_in_line),

@@ -75,8 +75,17 @@ pub(crate) fn render(
         .map_err(|e| fail(format!("`{}` is not a URL: {e}", run.redact(&url_text))))?;
     if !req.query.is_empty() {
         let mut pairs = Vec::with_capacity(req.query.len());
-        for (k, v) in &req.query {
-            pairs.push((k.as_str(), t.render_with(v, tctx, fuel).map_err(&fail)?));
+        for (k, v, typed) in &req.query {
+            if !*typed {
+                pairs.push((k.as_str(), t.render_with(v, tctx, fuel).map_err(&fail)?));
+                continue;
+            }
+            // A parameter that is one expression giving `none` is left out.
+            match t.render_json(v, true, tctx, fuel).map_err(&fail)? {
+                Value::Null => {}
+                Value::String(s) => pairs.push((k.as_str(), s)),
+                other => pairs.push((k.as_str(), other.to_string())),
+            }
         }
         url.query_pairs_mut().extend_pairs(pairs);
     }

@@ -213,8 +213,40 @@ impl Templates {
                 .unwrap_or(&self.env)
                 .get_template(name)
                 .and_then(|t| t.render(ctx.clone()))
-                .map_err(|e| describe(&e)),
+                .map_err(|e| match e.kind() {
+                    ErrorKind::UndefinedError => {
+                        self.missing(tpl, ctx).unwrap_or_else(|| describe(&e))
+                    }
+                    _ => describe(&e),
+                }),
         }
+    }
+
+    /// After a rendering failed on an undefined value: the first value the template reads
+    /// that the context does not have, named for the person who must set it.
+    fn missing(&self, tpl: &Tpl, ctx: &minijinja::Value) -> Option<String> {
+        self.references(tpl).into_iter().find_map(|dotted| {
+            let mut parts = dotted.split('.');
+            let root = parts.next()?;
+            let mut value = ctx.get_attr(root).ok()?;
+            let mut path = vec![root];
+            for part in parts {
+                if value.is_undefined() {
+                    break;
+                }
+                value = value.get_attr(part).ok()?;
+                path.push(part);
+            }
+            if !value.is_undefined() {
+                return None;
+            }
+            let rest = path[1..].join(".");
+            Some(match root {
+                "vars" if path.len() == 2 => format!("variable `{rest}` is not set"),
+                "secrets" if path.len() == 2 => format!("secret `{rest}` is not set"),
+                _ => format!("undefined value: `{}` is not set", path.join(".")),
+            })
+        })
     }
 
     /// Render a typed template into JSON.

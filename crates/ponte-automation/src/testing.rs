@@ -18,6 +18,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::diagnostics::{Code, Diagnostic};
 use crate::engine::Engine;
 use crate::env::RunEnv;
 use crate::limits::Limits;
@@ -450,6 +451,131 @@ pub fn files_under(paths: &[PathBuf], keep: impl Fn(&Path) -> bool) -> Vec<PathB
     out
 }
 
+/// What a test file may hold, for hints.
+const TEST_FILE_HINT: &str = "a test file has `automation`, `vars`, `secrets`, `settings`, \
+    `allowed_hosts`, `limits` and `cases`; a case has `name`, `input`, `exchanges`, `output` \
+    and `error`; an exchange has `request` (`method`, `url`, `query`, `headers`, \
+    `json`, `form`, `body_contains`), `response` and `times` (see docs/automation.md, \
+    \"`ponte test` and test files\")";
+
+fn parse_test_file(name: &str, text: &str) -> Result<TestFile, Box<Diagnostic>> {
+    crate::parse_yaml(text).map_err(|e| {
+        let mut d = crate::check::parse_diagnostic(name, &crate::refs::Locator::new(text), &e);
+        d.hint = Some(TEST_FILE_HINT.to_owned());
+        Box::new(d)
+    })
+}
+
+/// True when the text is a test file rather than an automation: it names an `automation`
+/// and has `cases`.
+#[must_use]
+pub fn looks_like_test_file(path: &Path, text: &str) -> bool {
+    path.to_string_lossy().ends_with(".test.yaml")
+        || (text.lines().any(|l| l.starts_with("automation:"))
+            && text.lines().any(|l| l.starts_with("cases:")))
+}
+
+/// Check a test file without running it: it is a valid test file, its automation compiles
+/// (with the shared steps beside it), and every case's input is valid for the function.
+#[must_use]
+pub fn check_file(path: &Path) -> Vec<Diagnostic> {
+    let name = path.display().to_string();
+    let at_start = |code: Code, message: String, hint: Option<String>| Diagnostic {
+        code,
+        message,
+        file: name.clone(),
+        line: 1,
+        column: 1,
+        snippet: String::new(),
+        hint,
+        used_at: None,
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            return vec![at_start(
+                Code::YamlSyntax,
+                format!("cannot read: {e}"),
+                None,
+            )];
+        }
+    };
+    let file = match parse_test_file(&name, &text) {
+        Ok(f) => f,
+        Err(d) => return vec![*d],
+    };
+    let locator = crate::refs::Locator::new(&text);
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map_or(1, |n| n + 1)
+    };
+    let base = path.parent().unwrap_or(Path::new("."));
+    let automation_path = base.join(&file.automation);
+    let Ok(source) = std::fs::read_to_string(&automation_path) else {
+        let line = line_of("automation:");
+        return vec![Diagnostic {
+            code: Code::Schema,
+            message: format!("cannot read the automation `{}`", file.automation),
+            file: name.clone(),
+            line,
+            column: 1,
+            snippet: locator.line(line).to_owned(),
+            hint: Some("`automation` is the automation's path, relative to the test file".into()),
+            used_at: None,
+        }];
+    };
+    let library = match crate::SharedLibrary::beside(&automation_path) {
+        Ok(l) => l,
+        Err(e) => {
+            return vec![at_start(
+                Code::YamlSyntax,
+                format!("cannot read the shared steps: {e}"),
+                None,
+            )];
+        }
+    };
+    let automation =
+        match crate::compile_with(&automation_path.display().to_string(), &source, &library) {
+            Ok(a) => a,
+            Err(d) => return d,
+        };
+    let mut out = Vec::new();
+    for case in &file.cases {
+        if let Err(e) = ponte_catalog::validate_input(automation.function().id, &case.input) {
+            let line = line_of(&case.name);
+            out.push(Diagnostic {
+                code: Code::UnknownInput,
+                message: format!("case `{}`: the input is not valid: {e}", case.name),
+                file: name.clone(),
+                line,
+                column: 1,
+                snippet: locator.line(line).to_owned(),
+                hint: Some(format!(
+                    "`{}` takes: {}",
+                    automation.function().id.as_str(),
+                    automation.function().input_fields().join(", ")
+                )),
+                used_at: None,
+            });
+        }
+        if case.output.is_some() && case.error.is_some() {
+            let line = line_of(&case.name);
+            out.push(Diagnostic {
+                code: Code::Schema,
+                message: format!("case `{}` expects both an output and an error", case.name),
+                file: name.clone(),
+                line,
+                column: 1,
+                snippet: locator.line(line).to_owned(),
+                hint: Some("a run ends with one of them; keep `output` or `error`".into()),
+                used_at: None,
+            });
+        }
+    }
+    out
+}
+
 /// Run every case of a test file. A file that cannot be read or whose automation does not
 /// compile yields one failed report saying so.
 pub async fn run_file(path: &Path) -> Vec<CaseReport> {
@@ -465,14 +591,9 @@ pub async fn run_file(path: &Path) -> Vec<CaseReport> {
         Ok(t) => t,
         Err(e) => return fail(format!("cannot read: {e}")),
     };
-    let file: TestFile = match crate::parse_yaml(&text) {
+    let file: TestFile = match parse_test_file(&file_name, &text) {
         Ok(f) => f,
-        Err(e) => {
-            return fail(format!(
-                "not a test file: {}",
-                e.to_string().lines().next().unwrap_or_default()
-            ));
-        }
+        Err(d) => return fail(format!("not a valid test file:\n{d}")),
     };
     let base = path.parent().unwrap_or(Path::new("."));
     let automation_path = base.join(&file.automation);
@@ -485,15 +606,20 @@ pub async fn run_file(path: &Path) -> Vec<CaseReport> {
             ));
         }
     };
-    let automation = match crate::compile(&automation_path.display().to_string(), &source) {
-        Ok(a) => a,
-        Err(diags) => {
-            return fail(format!(
-                "the automation does not compile:\n{}",
-                diags.iter().map(ToString::to_string).collect::<String>()
-            ));
-        }
+    let library = match crate::SharedLibrary::beside(&automation_path) {
+        Ok(l) => l,
+        Err(e) => return fail(format!("cannot read the shared steps: {e}")),
     };
+    let automation =
+        match crate::compile_with(&automation_path.display().to_string(), &source, &library) {
+            Ok(a) => a,
+            Err(diags) => {
+                return fail(format!(
+                    "the automation does not compile:\n{}",
+                    diags.iter().map(ToString::to_string).collect::<String>()
+                ));
+            }
+        };
     let mut reports = Vec::new();
     for case in &file.cases {
         reports.push(run_case(&file, case, &automation, base, &file_name).await);

@@ -24,7 +24,9 @@ fn example_automations(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();
         let name = path.to_string_lossy().into_owned();
-        if path.is_dir() {
+        if path.is_dir() && path.file_name().is_some_and(|n| n == "shared") {
+            // Shared steps have their own schema.
+        } else if path.is_dir() {
             example_automations(&path, out);
         } else if name.ends_with(".yaml") && !name.ends_with(".test.yaml") {
             out.push(path);
@@ -42,6 +44,33 @@ fn the_committed_editor_schema_is_the_generated_one() {
         "docs/automation.schema.json is out of date with the automation document types; \
          regenerate it with `{REGENERATE}`"
     );
+}
+
+const REGENERATE_SHARED: &str =
+    "cargo run -p ponte-cli -- schema shared > docs/automation-shared.schema.json";
+
+#[test]
+fn the_committed_shared_steps_schema_is_the_generated_one_and_the_presets_satisfy_it() {
+    let path = repo_root().join("docs/automation-shared.schema.json");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    let generated =
+        serde_json::to_string_pretty(&ponte_automation::shared_schema()).unwrap() + "\n";
+    assert!(
+        committed == generated,
+        "docs/automation-shared.schema.json is out of date; regenerate it with `{REGENERATE_SHARED}`"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let dir = repo_root().join("presets/ixc/shared");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let doc: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", entry.path().display());
+        count += 1;
+    }
+    assert!(count >= 1);
 }
 
 #[test]

@@ -34,7 +34,7 @@ fn check_reports_a_broken_automation_with_positions_and_exits_1() {
         out.contains("= hint: did you mean `customer_document_number`?"),
         "{out}"
     );
-    assert!(out.contains("9 problem(s)"), "{out}");
+    assert!(out.contains("10 problem(s)"), "{out}");
 
     let (code, json) = ponte(&[
         "check",
@@ -106,4 +106,128 @@ fn payment_commands_answer_json_with_their_exit_codes() {
     assert_eq!(code, 1);
     let (code, _) = ponte(&["boleto"]);
     assert_eq!(code, 2);
+}
+
+#[test]
+fn new_writes_an_automation_and_cases_that_check_and_pass_for_every_function() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    for function in ponte_catalog::FunctionId::ALL {
+        for style in ["rest", "ixc"] {
+            let sub = format!("{root}/{style}");
+            let (code, out) = ponte(&[
+                "new",
+                function.as_str(),
+                "--erp-style",
+                style,
+                "--dir",
+                &sub,
+            ]);
+            assert_eq!(code, 0, "{function} {style}: {out}");
+        }
+    }
+    let yaml = std::fs::read_to_string(format!("{root}/rest/list_invoices.yaml")).unwrap();
+    assert!(
+        yaml.contains("valor_final: (.valor_final // \"\" | money),  # money"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("vencimento: (.vencimento // \"\" | date),  # date"),
+        "{yaml}"
+    );
+    for style in ["rest", "ixc"] {
+        let (code, out) = ponte(&["check", &format!("{root}/{style}")]);
+        assert_eq!(code, 0, "{style}: {out}");
+        let (code, out) = ponte(&["test", &format!("{root}/{style}")]);
+        assert_eq!(code, 0, "{style}: {out}");
+        assert!(out.contains(", 0 failed"), "{out}");
+    }
+    // A file is not replaced without --force.
+    let (code, _) = ponte(&["new", "list_invoices", "--dir", &format!("{root}/rest")]);
+    assert_eq!(code, 2);
+    let (code, _) = ponte(&["new", "list_invoicez", "--dir", root]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn schema_catalog_of_one_function_shows_an_example_and_each_field_format() {
+    let (code, out) = ponte(&["schema", "catalog", "list_invoices"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("example ("), "{out}");
+    assert!(out.contains("[].valor_final: money: \"1234.50\""), "{out}");
+    assert!(out.contains("[].vencimento: date: \"YYYY-MM-DD\""), "{out}");
+    assert!(out.contains("[].linha_digitavel:"), "{out}");
+}
+
+#[test]
+fn check_recognises_a_test_file_and_shows_its_mistakes_with_a_snippet_and_hint() {
+    let (code, out) = ponte(&["check", "examples/ixc/list_invoices.test.yaml"]);
+    assert_eq!(code, 0, "{out}");
+    let dir = tempfile::tempdir().unwrap();
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/ixc");
+    std::fs::copy(
+        format!("{root}/list_invoices.yaml"),
+        dir.path().join("list_invoices.yaml"),
+    )
+    .unwrap();
+    let cases = std::fs::read_to_string(format!("{root}/list_invoices.test.yaml"))
+        .unwrap()
+        .replacen("    exchanges:", "    exchange:", 1);
+    let file = dir.path().join("list_invoices.test.yaml");
+    std::fs::write(&file, cases).unwrap();
+    let (code, out) = ponte(&["check", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("error[schema]: unknown field `exchange`"),
+        "{out}"
+    );
+    assert!(out.contains("|     exchange:"), "{out}");
+    assert!(
+        out.contains("= hint: a test file has `automation`"),
+        "{out}"
+    );
+    let (code, out) = ponte(&["test", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("|     exchange:"), "{out}");
+}
+
+#[test]
+fn check_reports_a_problem_in_shared_steps_in_the_shared_file_and_at_each_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let preset = concat!(env!("CARGO_MANIFEST_DIR"), "/../../presets/ixc");
+    std::fs::create_dir(dir.path().join("shared")).unwrap();
+    for file in ["list_invoices.yaml", "get_invoice.yaml"] {
+        std::fs::copy(format!("{preset}/{file}"), dir.path().join(file)).unwrap();
+    }
+    let shared = std::fs::read_to_string(format!("{preset}/shared/customer_by_document.yaml"))
+        .unwrap()
+        .replace("| cpf_cnpj_format }}", "| cpf_cnpj_fromat }}");
+    std::fs::write(dir.path().join("shared/customer_by_document.yaml"), shared).unwrap();
+    let (code, out) = ponte(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    // Told once in the shared file, and at each of the two uses.
+    assert_eq!(out.matches("error[unknown_filter]").count(), 1, "{out}");
+    assert!(
+        out.contains("shared/customer_by_document.yaml:24:38"),
+        "{out}"
+    );
+    assert!(
+        out.contains("24 |         query: \"{{ params.document | cpf_cnpj_fromat }}\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("= hint: did you mean `cpf_cnpj_format`?"),
+        "{out}"
+    );
+    assert!(out.contains("= note: in shared steps used at"), "{out}");
+    assert_eq!(out.matches("error[shared_steps]").count(), 2, "{out}");
+    assert!(out.contains("3 problem(s)"), "{out}");
+    // Named on its own, a shared-steps file is checked as one.
+    let shared = dir.path().join("shared/customer_by_document.yaml");
+    let (code, out) = ponte(&["check", shared.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error[unknown_filter]"), "{out}");
+    assert!(out.contains("1 file(s) checked, 1 problem(s)"), "{out}");
+    let (code, out) = ponte(&["check", "presets/ixc/shared/customer_by_document.yaml"]);
+    assert_eq!(code, 0, "{out}");
 }

@@ -48,6 +48,13 @@ static AUTOMATIONS: [(FunctionId, &str, &str); 21] = [
     automation!(GetFiscalNotePdf, "get_fiscal_note_pdf.yaml"),
 ];
 
+/// The shared steps, `presets/ixc/shared/<name>.yaml`: name, file and source.
+static SHARED: [(&str, &str, &str); 1] = [(
+    "customer_by_document",
+    "presets/ixc/shared/customer_by_document.yaml",
+    include_str!("../../../presets/ixc/shared/customer_by_document.yaml"),
+)];
+
 static COVERAGE: [Coverage; 21] = [
     Coverage {
         function: FunctionId::CreateOrder,
@@ -163,4 +170,5 @@ pub(crate) static IXC: Preset = Preset {
     automations: &AUTOMATIONS,
     coverage: &COVERAGE,
     readme: include_str!("../../../presets/ixc/README.md"),
+    shared: &SHARED,
 };

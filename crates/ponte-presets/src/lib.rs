@@ -26,6 +26,8 @@ pub struct Preset {
     pub coverage: &'static [Coverage],
     /// The preset's README: the variables and secrets it needs.
     pub readme: &'static str,
+    /// The shared steps its automations `use`: name, file and YAML source.
+    pub shared: &'static [(&'static str, &'static str, &'static str)],
 }
 
 /// Whether a preset serves one function of the catalog.
@@ -40,13 +42,25 @@ pub struct Coverage {
 }
 
 impl Preset {
-    /// The YAML source of the automation serving `function`, if the preset has one.
+    /// The automation serving `function`, if the preset has one, bundled with the preset's
+    /// shared steps (see [`ponte_automation::SharedLibrary::bundle`]): one text that
+    /// [`ponte_automation::compile`] reads back whole.
     #[must_use]
-    pub fn automation(&self, function: FunctionId) -> Option<&'static str> {
+    pub fn automation(&self, function: FunctionId) -> Option<String> {
         self.automations
             .iter()
             .find(|(id, _, _)| *id == function)
-            .map(|(_, _, yaml)| *yaml)
+            .map(|(_, _, yaml)| self.library().bundle(yaml))
+    }
+
+    /// The shared steps of the preset, for [`ponte_automation::compile_with`].
+    #[must_use]
+    pub fn library(&self) -> ponte_automation::SharedLibrary {
+        let mut library = ponte_automation::SharedLibrary::new();
+        for (name, file, source) in self.shared {
+            library.add(name, file, source);
+        }
+        library
     }
 
     /// `COVERAGE.md` as it must read: a title and one table row per catalog function.
@@ -104,6 +118,6 @@ pub struct Embedded;
 impl ponte_core::service::PresetSource for Embedded {
     fn automation(&self, preset: &str, function: FunctionId) -> Option<(String, String)> {
         let yaml = self::preset(preset)?.automation(function)?;
-        Some((format!("presets/{preset}/{function}.yaml"), yaml.to_owned()))
+        Some((format!("presets/{preset}/{function}.yaml"), yaml))
     }
 }

@@ -38,7 +38,7 @@ fn every_embedded_automation_compiles_and_serves_the_function_it_is_filed_under(
             if *file != format!("{}.yaml", id.as_str()) {
                 problems.push(format!("{}/{file}: should be named {id}.yaml", p.name));
             }
-            match ponte_automation::compile(file, yaml) {
+            match ponte_automation::compile_with(file, yaml, &p.library()) {
                 Ok(compiled) if compiled.function().id == *id => {}
                 Ok(compiled) => problems.push(format!(
                     "{}/{file}: serves `{}`, filed under `{id}`",
@@ -57,6 +57,38 @@ fn every_embedded_automation_compiles_and_serves_the_function_it_is_filed_under(
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_embedded_shared_steps_are_exactly_the_shared_files_on_disk() {
+    for p in all() {
+        let dir = presets_dir().join(p.name).join("shared");
+        let on_disk = ponte_automation::SharedLibrary::load(&dir)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+        let names: Vec<&str> = on_disk.names().collect();
+        let embedded: Vec<&str> = p.shared.iter().map(|(name, _, _)| *name).collect();
+        assert_eq!(names, embedded, "presets/{}/shared", p.name);
+        for (name, file, source) in p.shared {
+            assert_eq!(on_disk.get(name).map(|s| s.source.as_str()), Some(*source));
+            assert_eq!(*file, format!("presets/{}/shared/{name}.yaml", p.name));
+        }
+    }
+}
+
+/// The text the service receives is the automation with the shared steps: it compiles alone.
+#[test]
+fn every_bundled_automation_compiles_alone() {
+    for p in all() {
+        for (id, file, _) in p.automations {
+            let text = p.automation(*id).expect("the preset serves it");
+            if let Err(d) = ponte_automation::compile(file, &text) {
+                panic!(
+                    "{file}: {}",
+                    d.iter().map(ToString::to_string).collect::<String>()
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -159,7 +191,7 @@ fn declared_variables(yaml: &str) -> Vec<String> {
 fn every_readme_names_every_variable_and_secret_its_automations_declare() {
     for p in all() {
         for (_, file, yaml) in p.automations {
-            let Ok(compiled) = ponte_automation::compile(file, yaml) else {
+            let Ok(compiled) = ponte_automation::compile_with(file, yaml, &p.library()) else {
                 continue;
             };
             let variables = declared_variables(yaml);

@@ -20,6 +20,9 @@ use serde_json::{Value, json};
 
 pub const SOURCE: &str = include_str!("../../../../examples/ixc/list_invoices.yaml");
 pub const PRESET: &str = include_str!("../../../../presets/ixc/list_invoices.yaml");
+/// The shared steps the preset uses.
+pub const CUSTOMER_BY_DOCUMENT: &str =
+    include_str!("../../../../presets/ixc/shared/customer_by_document.yaml");
 
 /// A loop: the 30 invoices listed, then one request per invoice (as the IXC preset asks for
 /// each invoice's PIX code), four at a time. What a loop iteration costs over a context that
@@ -149,7 +152,13 @@ pub fn compile_loop() -> CompiledAutomation {
 }
 
 pub fn compile_preset() -> CompiledAutomation {
-    ponte_automation::compile("presets/ixc/list_invoices.yaml", PRESET)
+    let mut library = ponte_automation::SharedLibrary::new();
+    library.add(
+        "customer_by_document",
+        "presets/ixc/shared/customer_by_document.yaml",
+        CUSTOMER_BY_DOCUMENT,
+    );
+    ponte_automation::compile_with("presets/ixc/list_invoices.yaml", PRESET, &library)
         .expect("the preset compiles")
 }
 

@@ -9,5 +9,6 @@ mod output;
 mod pagination;
 mod privacy;
 mod resilience;
+mod shared;
 mod support;
 mod trace;

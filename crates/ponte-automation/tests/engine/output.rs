@@ -146,3 +146,67 @@ steps:
         "platform fields pass through: {body}"
     );
 }
+
+#[tokio::test]
+async fn an_output_that_may_be_null_names_the_field_at_fault() {
+    let yaml = r#"function: get_customer_info
+steps:
+  - id: s
+    set: '{nome_completo: "Maria", aniversario: "16/04/1987", data_registro: "", ativo: true,
+           id_remoto: "1", id_contrato: "", rua_endereco: "", numero_endereco: "",
+           cep_endereco: "", cidade_endereco: "", complemento_endereco: "",
+           bairro_endereco: "", estado_endereco: ""}'
+output: .steps.s
+"#;
+    let err = run(
+        &automation(yaml),
+        json!({"customer_document_number": "52998224725"}),
+        &env("http://127.0.0.1:9"),
+    )
+    .await
+    .result
+    .unwrap_err();
+    let ponte_automation::RunError::OutputInvalid(list) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0].path, "/aniversario");
+    assert_eq!(list[0].got, "\"16/04/1987\"");
+    assert!(!list[0].expected.contains("anyOf"), "{list:?}");
+    // null itself is still a valid answer.
+    let yaml = yaml.replace("steps:\n", "steps:\n  - id: none\n    return: 'null'\n");
+    let out = run(
+        &automation(&yaml),
+        json!({"customer_document_number": "52998224725"}),
+        &env("http://127.0.0.1:9"),
+    )
+    .await;
+    assert_eq!(out.result.unwrap(), serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn a_variable_missing_at_run_time_is_named() {
+    let yaml = r#"function: list_resellers
+variables:
+  base_url: {}
+  ixc_user_id: {}
+secrets: [token]
+auth:
+  basic:
+    username: "{{ vars.ixc_user_id }}"
+    password: "{{ secrets.token }}"
+steps:
+  - id: r
+    request: { url: "{{ vars.base_url }}/r" }
+output: '[{code: "1", name: "", taxvat: "", email: ""}]'
+"#;
+    let err = run(&automation(yaml), json!({}), &env("http://127.0.0.1:9"))
+        .await
+        .result
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("auth: variable `ixc_user_id` is not set"),
+        "{err}"
+    );
+}

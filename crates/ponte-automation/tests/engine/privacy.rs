@@ -53,7 +53,7 @@ async fn a_customers_password_email_phone_name_and_address_never_reach_the_trace
     let sim = simulator().await;
     let customer = rich_customer(&sim);
     let password = customer.row["senha"].clone();
-    let a = automation(GET_CUSTOMER_INFO);
+    let a = preset_automation(GET_CUSTOMER_INFO);
     let env = ixc_env(&sim);
     let out = run(
         &a,
@@ -156,7 +156,7 @@ output: '[] | map({type: "email", value: .})'
 async fn an_integration_can_name_its_own_personal_fields() {
     let sim = simulator().await;
     let customer = rich_customer(&sim);
-    let a = automation(GET_CUSTOMER_INFO);
+    let a = preset_automation(GET_CUSTOMER_INFO);
     // `obs` and `id_vendedor` are no personal data by default; this integration says
     // `id_vendedor` is.
     let rules = PrivacyRules::default().with(Category::Personal, ["ID_VENDEDOR"]);

@@ -39,6 +39,23 @@ pub fn automation(yaml: &str) -> CompiledAutomation {
     }
 }
 
+/// Compile an automation of the IXC preset with the preset's shared steps.
+pub fn preset_automation(yaml: &str) -> CompiledAutomation {
+    let mut library = ponte_automation::SharedLibrary::new();
+    library.add(
+        "customer_by_document",
+        "presets/ixc/shared/customer_by_document.yaml",
+        include_str!("../../../../presets/ixc/shared/customer_by_document.yaml"),
+    );
+    match ponte_automation::compile_with("test.yaml", yaml, &library) {
+        Ok(a) => a,
+        Err(d) => panic!(
+            "automation does not compile:\n{}",
+            d.iter().map(ToString::to_string).collect::<String>()
+        ),
+    }
+}
+
 pub fn engine() -> Engine {
     Engine::new(Arc::new(ReqwestTransport::new(false).unwrap()))
 }

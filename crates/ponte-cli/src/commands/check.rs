@@ -18,7 +18,9 @@ pub enum Format {
 /// Check automations: templates parse, jq compiles, references exist, the output is covered.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Automation files or folders (every `*.yaml` that is not a `*.test.yaml`).
+    /// Automation files or folders (every `*.yaml` that is not a `*.test.yaml`). A test file
+    /// named here is checked as a test file: it parses, its automation compiles, its inputs
+    /// are valid.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -26,12 +28,35 @@ pub struct CheckArgs {
     pub format: Format,
 }
 
-/// Automation files under the given paths (every `*.yaml`/`*.yml` that is not a test file).
+/// Automation files under the given paths (every `*.yaml`/`*.yml` that is not a test file);
+/// those in a `shared/` folder are shared steps, checked on their own and through their uses.
 fn automation_files(paths: &[PathBuf]) -> Vec<PathBuf> {
     ponte_automation::testing::files_under(paths, |p| {
         let name = p.to_string_lossy();
         (name.ends_with(".yaml") || name.ends_with(".yml")) && !name.ends_with(".test.yaml")
     })
+}
+
+/// Add the diagnostics not already there: a problem in shared steps used by several
+/// automations is told once in the shared file; each use still gets its own line.
+fn push_new(diagnostics: &mut Vec<Diagnostic>, new: Vec<Diagnostic>) {
+    for d in new {
+        if !diagnostics.iter().any(|seen| {
+            seen.file == d.file
+                && seen.line == d.line
+                && seen.column == d.column
+                && seen.message == d.message
+        }) {
+            diagnostics.push(d);
+        }
+    }
+}
+
+/// A file in a `shared/` folder: shared steps.
+fn is_shared(path: &std::path::Path) -> bool {
+    path.parent()
+        .and_then(|d| d.file_name())
+        .is_some_and(|d| d == "shared")
 }
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
@@ -45,9 +70,24 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     for file in &files {
         let name = file.display().to_string();
         match std::fs::read_to_string(file) {
+            Ok(source) if is_shared(file) => {
+                let library = ponte_automation::SharedLibrary::load(
+                    file.parent().unwrap_or(std::path::Path::new(".")),
+                )
+                .map_err(|e| anyhow::anyhow!("cannot read the shared steps beside {name}: {e}"))?;
+                push_new(
+                    &mut diagnostics,
+                    ponte_automation::check_shared(&name, &source, &library),
+                );
+            }
+            Ok(source) if ponte_automation::testing::looks_like_test_file(file, &source) => {
+                diagnostics.extend(ponte_automation::testing::check_file(file));
+            }
             Ok(source) => {
-                if let Err(mut d) = ponte_automation::compile(&name, &source) {
-                    diagnostics.append(&mut d);
+                let library = ponte_automation::SharedLibrary::beside(file)
+                    .map_err(|e| anyhow::anyhow!("cannot read the shared steps of {name}: {e}"))?;
+                if let Err(d) = ponte_automation::compile_with(&name, &source, &library) {
+                    push_new(&mut diagnostics, d);
                 }
             }
             Err(e) => anyhow::bail!("cannot read {name}: {e}"),
@@ -67,13 +107,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                 crate::output::line(d);
             }
             if diagnostics.is_empty() {
-                crate::output::line(format!(
-                    "{} automation(s) checked, no problems",
-                    files.len()
-                ));
+                crate::output::line(format!("{} file(s) checked, no problems", files.len()));
             } else {
                 crate::output::line(format!(
-                    "{} automation(s) checked, {} problem(s)",
+                    "{} file(s) checked, {} problem(s)",
                     files.len(),
                     diagnostics.len()
                 ));

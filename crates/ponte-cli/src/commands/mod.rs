@@ -10,6 +10,7 @@ pub mod check;
 pub mod config;
 pub mod demo;
 pub mod keygen;
+pub mod new;
 pub mod run;
 pub mod schema;
 pub mod serve;
@@ -55,8 +56,10 @@ pub enum Command {
     Keygen(keygen::KeygenArgs),
     /// Configuration commands (`ponte config check`).
     Config(config::ConfigArgs),
-    /// Print JSON Schemas: the automation document, or the function catalog.
+    /// Print JSON Schemas: the automation document, shared steps, or the function catalog.
     Schema(schema::SchemaArgs),
+    /// Write a new automation for a catalog function, and its test file.
+    New(new::NewArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -67,6 +70,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::New(args) => new::run(&args),
         Command::Config(args) => config::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Simulate(args) => simulate::run(&args),
