@@ -576,6 +576,45 @@ impl Store for Counting {
     ) -> Result<u64, StoreError> {
         self.inner.delete_executions_before(before, limit).await
     }
+    async fn claim_order(
+        &self,
+        i: &IntegrationId,
+        order: &str,
+        fingerprint: &str,
+        stale_before: time::OffsetDateTime,
+    ) -> Result<ponte_core::model::OrderClaim, StoreError> {
+        self.inner
+            .claim_order(i, order, fingerprint, stale_before)
+            .await
+    }
+    async fn complete_order(
+        &self,
+        i: &IntegrationId,
+        order: &str,
+        answer: &Value,
+    ) -> Result<(), StoreError> {
+        self.inner.complete_order(i, order, answer).await
+    }
+    async fn release_order(&self, i: &IntegrationId, order: &str) -> Result<(), StoreError> {
+        self.inner.release_order(i, order).await
+    }
+    async fn set_associations(
+        &self,
+        i: &IntegrationId,
+        kind: ponte_core::model::AssociationKind,
+        associations: &[ponte_core::model::Association],
+    ) -> Result<(), StoreError> {
+        self.read().set_associations(i, kind, associations).await
+    }
+    async fn associations(
+        &self,
+        i: &IntegrationId,
+    ) -> Result<
+        BTreeMap<ponte_core::model::AssociationKind, Vec<ponte_core::model::Association>>,
+        StoreError,
+    > {
+        self.read().associations(i).await
+    }
 }
 
 #[tokio::test]

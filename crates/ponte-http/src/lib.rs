@@ -3,7 +3,7 @@
 //!
 //! Handlers only translate: they extract (through [`extract`], which turns every malformed
 //! request into `application/problem+json`), call [`ponte_core::service::Ponte`], and map the
-//! answer. Each resource owns its routes: [`functions`], [`admin`], [`health`], [`tools`],
+//! answer. Each resource owns its routes: [`functions`], [`flows`], [`invoices`], [`admin`], [`health`], [`tools`],
 //! [`reference`].
 //!
 //! The app is built by [`app`] and served by [`serve`], so tests bind port 0 and need no
@@ -11,8 +11,10 @@
 
 pub mod admin;
 pub mod extract;
+pub mod flows;
 pub mod functions;
 pub mod health;
+pub mod invoices;
 mod logging;
 pub mod problem;
 pub mod reference;
@@ -91,6 +93,8 @@ impl AppState {
 pub(crate) fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(reference::base_document())
         .merge(functions::routes())
+        .merge(flows::routes())
+        .merge(invoices::routes())
         .merge(admin::routes())
         .merge(health::routes())
         .merge(tools::routes())

@@ -44,9 +44,11 @@ Errors are `application/problem+json` with a stable `code`.",
     ),
     tags(
         (name = "functions", description = "Call the catalog's functions"),
+        (name = "flows", description = "The platform flows: orders routed and idempotent, a \
+customer's pendency judged by the integration's rules"),
         (name = "catalog", description = "One entry per catalog function, with its exact schemas"),
         (name = "admin", description = "The operator's API: integrations, API keys, executions \
-and their traces, test runs. Authenticate with the admin token (`security.admin_token`)"),
+and their traces, test runs, the catalog cache and associations. Authenticate with the admin token (`security.admin_token`)"),
         (name = "health", description = "Liveness and readiness"),
         (name = "tools", description = "Boletos, PIX BR Codes, CPF/CNPJ, barcodes and QR codes, \
 without an ERP. Rate-limited per client address (`429` with `Retry-After`); an API key is \

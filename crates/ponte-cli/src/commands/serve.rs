@@ -36,7 +36,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let store = provision::open_store(&loaded.database_url(), &master).await?;
         provision::sync(&store, &loaded).await?;
         let recording = loaded.config.executions.recording()?;
-        let ponte = Arc::new(provision::service(store, recording)?);
+        let links = links(&loaded, &master)?;
+        let ponte = Arc::new(provision::service(store, recording)?.with_links(links));
         // Load what calls read now, so a database problem stops the start instead of the first
         // call; then follow changes other processes make.
         ponte
@@ -70,6 +71,29 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The signer of the invoices' links: the configured key, or one derived from the master key.
+fn links(
+    loaded: &config::Loaded,
+    master: &SecretString,
+) -> anyhow::Result<ponte_core::service::LinkSigner> {
+    use secrecy::ExposeSecret;
+    let config = &loaded.config.links;
+    let key = match config.key.as_deref() {
+        Some(reference) => config::resolve_secret(reference, &loaded.base, "links.key")?
+            .expose_secret()
+            .as_bytes()
+            .to_vec(),
+        None => {
+            ponte_core::service::LinkSigner::derive_key(master.expose_secret().as_bytes()).to_vec()
+        }
+    };
+    Ok(ponte_core::service::LinkSigner::new(
+        &key,
+        std::time::Duration::from_secs(config.ttl_seconds.max(1)),
+        &config.base_url,
+    ))
 }
 
 /// The admin token `security.admin_token` refers to, checked; `None` when none is configured,

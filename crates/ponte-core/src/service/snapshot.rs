@@ -18,7 +18,7 @@
 //!
 //! A snapshot that cannot be loaded leaves the previous one serving; the failure is logged.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
@@ -29,7 +29,10 @@ use tokio::sync::Mutex;
 use super::compiled::CompiledCache;
 use super::presets::PresetSource;
 use super::{CallError, ErrorCode};
-use crate::model::{ApiKeyHash, AutomationRef, Integration, IntegrationId, PrivacySettings};
+use crate::model::{
+    ApiKeyHash, Association, AssociationKind, AutomationRef, Integration, IntegrationId,
+    PrivacySettings,
+};
 use crate::store::{Store, StoreError};
 
 /// An integration ready to serve calls.
@@ -43,6 +46,8 @@ pub(super) struct Served {
     pub(super) env: RunEnv,
     /// What serves each catalog function.
     automations: HashMap<FunctionId, Binding>,
+    /// The platform codes associated with the ERP's, by kind (kinds without any are absent).
+    pub(super) associations: BTreeMap<AssociationKind, Vec<Association>>,
 }
 
 /// What serves one function of an integration.
@@ -172,8 +177,8 @@ async fn load(sources: &Sources<'_>, version: i64) -> Result<Snapshot, StoreErro
     for integration in store.list_integrations().await? {
         let secrets = store.secrets_for(&integration.id).await?;
         let automations = bind(sources, &integration).await?;
-        let settings_json = serde_json::to_value(&integration.settings)
-            .map_err(|err| StoreError::Corrupt(format!("settings do not encode: {err}")))?;
+        let associations = store.associations(&integration.id).await?;
+        let settings_json = automation_settings(&integration, &associations)?;
         let env = RunEnv::new(integration.id.as_str())
             .with_vars(integration.variables.clone())
             .with_secrets(secrets)
@@ -184,6 +189,7 @@ async fn load(sources: &Sources<'_>, version: i64) -> Result<Snapshot, StoreErro
             env,
             automations,
             integration,
+            associations,
         };
         by_id.insert(served.integration.id.clone(), Arc::new(served));
     }
@@ -196,6 +202,29 @@ async fn load(sources: &Sources<'_>, version: i64) -> Result<Snapshot, StoreErro
         by_key,
         by_id,
     })
+}
+
+/// The settings as automations read them (`settings.payment.company_id`...), with the
+/// associations added as `settings.associations.<kind>`: a list of `{platform_code, erp_code,
+/// label}` for each of `products`, `resellers`, `due_dates` and `origins` (empty when none).
+fn automation_settings(
+    integration: &Integration,
+    associations: &BTreeMap<AssociationKind, Vec<Association>>,
+) -> Result<serde_json::Value, StoreError> {
+    let mut settings = serde_json::to_value(&integration.settings)
+        .map_err(|err| StoreError::Corrupt(format!("settings do not encode: {err}")))?;
+    let by_kind: serde_json::Map<String, serde_json::Value> = AssociationKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let list = associations.get(&kind).map_or(&[][..], Vec::as_slice);
+            let value = serde_json::to_value(list).unwrap_or_default();
+            (kind.as_str().to_owned(), value)
+        })
+        .collect();
+    if let serde_json::Value::Object(map) = &mut settings {
+        map.insert("associations".to_owned(), by_kind.into());
+    }
+    Ok(settings)
 }
 
 /// The default privacy rules with the integration's own field names added.

@@ -3,9 +3,11 @@
 //! integration's API key; with no `security.admin_token` configured the admin API is off.
 //!
 //! [`integrations`]: integrations as configured, their API keys. [`executions`]: execution
-//! records with their traces, and test runs. No answer carries a secret value, a key hash or
+//! records with their traces, and test runs. [`catalogs`]: the catalog cache and the
+//! associations. No answer carries a secret value, a key hash or
 //! the admin token; the only plain API key ever shown is the one just created.
 
+pub mod catalogs;
 pub mod executions;
 pub mod integrations;
 
@@ -18,6 +20,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(integrations::routes())
         .merge(executions::routes())
+        .merge(catalogs::routes())
 }
 
 /// Formats a timestamp as RFC 3339, the way every admin answer writes them.

@@ -5,6 +5,7 @@
 
 pub mod automations;
 pub mod erp;
+pub mod ixc;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -250,7 +251,7 @@ impl Drop for TestApp {
     }
 }
 
-async fn read(response: reqwest::Response) -> Answer {
+pub async fn read(response: reqwest::Response) -> Answer {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let text = response.text().await.unwrap();
