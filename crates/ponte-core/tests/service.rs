@@ -73,6 +73,8 @@ async fn fixture(exchanges: Value, bind: &[(&str, AutomationRef)]) -> Fixture {
         .variables
         .insert("base_url".into(), "https://erp.example.com".into());
     integration.settings.allowed_hosts = vec!["erp.example.com".into()];
+    // These tests count runs of `list_products`; the catalog cache would answer the repeats.
+    integration.settings.cache.lists_ttl_seconds = 0;
     integration.bindings = bind
         .iter()
         .map(|(f, r)| ((*f).to_owned(), r.clone()))

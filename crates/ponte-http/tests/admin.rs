@@ -68,6 +68,15 @@ fn routes() -> Vec<(Method, &'static str)> {
             Method::POST,
             "/admin/v1/integrations/acme/test-runs/list_products",
         ),
+        (Method::DELETE, "/admin/v1/integrations/acme/cache"),
+        (
+            Method::GET,
+            "/admin/v1/integrations/acme/associations/products",
+        ),
+        (
+            Method::PUT,
+            "/admin/v1/integrations/acme/associations/products",
+        ),
     ]
 }
 

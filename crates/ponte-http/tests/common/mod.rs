@@ -131,6 +131,8 @@ impl TestApp {
             .insert("base_url".into(), erp.base_url());
         integration.settings.timeouts.request_ms = 500;
         integration.settings.timeouts.function_ms = 3_000;
+        // The fake ERPs count what they receive; the catalog cache is off unless a test asks.
+        integration.settings.cache.lists_ttl_seconds = 0;
         for function in ponte_catalog::catalog() {
             integration.bindings.insert(
                 function.id.as_str().to_owned(),
