@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod config;
+mod flows;
 mod integrations;
 mod keys;
 mod runs;
@@ -25,6 +26,7 @@ use super::Store;
 use crate::model::{Integration, IntegrationId};
 
 pub use config::*;
+pub use flows::*;
 pub use integrations::*;
 pub use keys::*;
 pub use runs::*;
@@ -98,6 +100,8 @@ macro_rules! store_contract_tests {
             provisioning_is_a_declarative_upsert,
             provisioning_a_key_of_another_integration_is_a_conflict,
             concurrent_provisioning_of_one_integration_both_succeed,
+            an_order_is_claimed_once_and_completed_or_released,
+            associations_are_replaced_per_kind_and_move_the_config_version,
         );
     };
     // One case at a time, so the attributes repeat inside one test rather than across cases.
