@@ -50,6 +50,9 @@ pub struct Config {
     /// The payment workers: how many, how often they look, how they retry.
     #[serde(default)]
     pub payments: PaymentsConfig,
+    /// The signed links of invoices (PDF, barcode, QR code).
+    #[serde(default)]
+    pub links: LinksConfig,
     /// Integrations provisioned from this file, synced into the store at start.
     #[serde(default)]
     pub integrations: Vec<IntegrationConfig>,
@@ -171,6 +174,31 @@ pub struct SecurityConfig {
     pub master_key: Option<String>,
     /// Reference to the admin API's bearer token.
     pub admin_token: Option<String>,
+}
+
+/// `[links]`: the signed links of `GET /v1/customers/{document}/invoices`, which work
+/// without the API key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinksConfig {
+    /// Reference to the key links are signed with; without one it is derived from the master
+    /// key, so every node sharing the database accepts the others' links.
+    pub key: Option<String>,
+    /// How long a link works, in seconds (24 hours by default).
+    pub ttl_seconds: u64,
+    /// Ponte's public address, prefixed to the links (`https://ponte.example.com`); empty
+    /// gives paths, which the platform resolves against the address it calls.
+    pub base_url: String,
+}
+
+impl Default for LinksConfig {
+    fn default() -> Self {
+        Self {
+            key: None,
+            ttl_seconds: 24 * 60 * 60,
+            base_url: String::new(),
+        }
+    }
 }
 
 /// `[executions]`

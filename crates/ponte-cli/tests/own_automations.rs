@@ -265,7 +265,7 @@ async fn an_own_file_serves_one_function_the_preset_the_rest_and_a_reload_keeps_
     let preset = listed(&listing, "get_customer_info");
     assert_eq!(
         preset["automation"],
-        json!({"source": "preset", "preset": "ixc", "sha256": sha256(ponte_presets::preset("ixc").unwrap().automation(ponte_catalog::FunctionId::GetCustomerInfo).unwrap())}),
+        json!({"source": "preset", "preset": "ixc", "sha256": sha256(&ponte_presets::preset("ixc").unwrap().automation(ponte_catalog::FunctionId::GetCustomerInfo).unwrap())}),
     );
     // So does the admin API.
     let admin: Value = client

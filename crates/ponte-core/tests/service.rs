@@ -73,6 +73,8 @@ async fn fixture(exchanges: Value, bind: &[(&str, AutomationRef)]) -> Fixture {
         .variables
         .insert("base_url".into(), "https://erp.example.com".into());
     integration.settings.allowed_hosts = vec!["erp.example.com".into()];
+    // These tests count runs of `list_products`; the catalog cache would answer the repeats.
+    integration.settings.cache.lists_ttl_seconds = 0;
     integration.bindings = bind
         .iter()
         .map(|(f, r)| ((*f).to_owned(), r.clone()))
@@ -627,6 +629,46 @@ impl Store for Counting {
         now: time::OffsetDateTime,
     ) -> Result<bool, StoreError> {
         self.inner.retry_payment(id, now).await
+    }
+
+    async fn claim_order(
+        &self,
+        i: &IntegrationId,
+        order: &str,
+        fingerprint: &str,
+        stale_before: time::OffsetDateTime,
+    ) -> Result<ponte_core::model::OrderClaim, StoreError> {
+        self.inner
+            .claim_order(i, order, fingerprint, stale_before)
+            .await
+    }
+    async fn complete_order(
+        &self,
+        i: &IntegrationId,
+        order: &str,
+        answer: &Value,
+    ) -> Result<(), StoreError> {
+        self.inner.complete_order(i, order, answer).await
+    }
+    async fn release_order(&self, i: &IntegrationId, order: &str) -> Result<(), StoreError> {
+        self.inner.release_order(i, order).await
+    }
+    async fn set_associations(
+        &self,
+        i: &IntegrationId,
+        kind: ponte_core::model::AssociationKind,
+        associations: &[ponte_core::model::Association],
+    ) -> Result<(), StoreError> {
+        self.read().set_associations(i, kind, associations).await
+    }
+    async fn associations(
+        &self,
+        i: &IntegrationId,
+    ) -> Result<
+        BTreeMap<ponte_core::model::AssociationKind, Vec<ponte_core::model::Association>>,
+        StoreError,
+    > {
+        self.read().associations(i).await
     }
 }
 

@@ -60,6 +60,18 @@ impl<S: Send + Sync> FromRequestParts<S> for BearerKey {
     }
 }
 
+/// The bearer credential when one is sent, for routes that also take a signed link instead.
+#[derive(Debug)]
+pub struct MaybeBearer(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeBearer {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeBearer(bearer(parts).map(str::to_owned)))
+    }
+}
+
 /// The caller of an integration's route, its API key checked against the store: a missing,
 /// malformed, unknown or revoked key is `unauthorized` before the request's body is read.
 #[derive(Debug)]

@@ -3,16 +3,18 @@
 //!
 //! Handlers only translate: they extract (through [`extract`], which turns every malformed
 //! request into `application/problem+json`), call [`ponte_core::service::Ponte`], and map the
-//! answer. Each resource owns its routes: [`functions`], [`payments`], [`admin`], [`health`], [`tools`],
-//! [`reference`].
+//! answer. Each resource owns its routes: [`functions`], [`flows`], [`invoices`], [`payments`],
+//! [`admin`], [`health`], [`tools`], [`reference`].
 //!
 //! The app is built by [`app`] and served by [`serve`], so tests bind port 0 and need no
 //! process.
 
 pub mod admin;
 pub mod extract;
+pub mod flows;
 pub mod functions;
 pub mod health;
+pub mod invoices;
 mod logging;
 pub mod payments;
 pub mod problem;
@@ -93,6 +95,8 @@ pub(crate) fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(reference::base_document())
         .merge(functions::routes())
         .merge(payments::routes())
+        .merge(flows::routes())
+        .merge(invoices::routes())
         .merge(admin::routes())
         .merge(health::routes())
         .merge(tools::routes())

@@ -46,9 +46,12 @@ Errors are `application/problem+json` with a stable `code`.",
         (name = "functions", description = "Call the catalog's functions"),
         (name = "payments", description = "Settle a paid boleto exactly once, and follow the \
 settlement: stored before any ERP call, verified with the ERP, written off once, whatever fails"),
+        (name = "flows", description = "The platform flows: orders routed and idempotent, a \
+customer's pendency judged by the integration's rules"),
         (name = "catalog", description = "One entry per catalog function, with its exact schemas"),
         (name = "admin", description = "The operator's API: integrations, API keys, executions \
-and their traces, test runs, failed payments and their retry. Authenticate with the admin token (`security.admin_token`)"),
+and their traces, test runs, failed payments and their retry, the catalog cache and \
+associations. Authenticate with the admin token (`security.admin_token`)"),
         (name = "health", description = "Liveness and readiness"),
         (name = "tools", description = "Boletos, PIX BR Codes, CPF/CNPJ, barcodes and QR codes, \
 without an ERP. Rate-limited per client address (`429` with `Retry-After`); an API key is \

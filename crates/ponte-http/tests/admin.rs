@@ -70,6 +70,15 @@ fn routes() -> Vec<(Method, &'static str)> {
         ),
         (Method::GET, "/admin/v1/payments?state=failed"),
         (Method::POST, "/admin/v1/payments/tx-1/retry"),
+        (Method::DELETE, "/admin/v1/integrations/acme/cache"),
+        (
+            Method::GET,
+            "/admin/v1/integrations/acme/associations/products",
+        ),
+        (
+            Method::PUT,
+            "/admin/v1/integrations/acme/associations/products",
+        ),
     ]
 }
 

@@ -633,6 +633,66 @@ async fn a_failing_database_is_internal_with_no_details() {
     assert_eq!(app.get(None, "/readyz").await.status, 503);
 }
 
+/// The flows' own codes, against the IXC simulator (`flows.rs` has the full cases).
+#[tokio::test]
+async fn the_flows_answer_order_conflict_association_missing_and_pendency_rules_invalid() {
+    use common::ixc::IxcApp;
+    use ponte_core::model::{PendencyMatch, PendencyRule};
+    let app = IxcApp::start(|i| {
+        i.settings.skip_customer_check = true;
+        i.settings.pendency_rules = vec![PendencyRule {
+            label: "broken".into(),
+            kind: PendencyMatch::Regex,
+            pattern: "[".into(),
+        }];
+    })
+    .await;
+    let order = |price: &str| {
+        json!({"message": "Pedido 1", "order": {
+            "id": "1",
+            "customer": {"name": "Ana", "document_number": CPF, "phone": "(47) 99123-4567"},
+            "items": [{"product_id": "p-1", "name": "FIBRA", "price": price, "quantity": 1}]
+        }})
+    };
+    let placed = app.post("/v1/orders", order("10.00")).await;
+    assert_eq!(placed.status, 200, "{}", placed.text);
+    let body = app.post("/v1/orders", order("11.00")).await.problem(409);
+    assert_eq!(body["code"], "order_conflict");
+    assert_clean(&body, &app.ixc().key);
+
+    let set = app
+        .admin(
+            reqwest::Method::PUT,
+            "/admin/v1/integrations/ixc/associations/products",
+            Some(json!([{"platform_code": "p-2", "erp_code": "5"}])),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.text);
+    let mut other = order("10.00");
+    other["order"]["id"] = json!("2");
+    let body = app.post("/v1/orders", other).await.problem(422);
+    assert_eq!(body["code"], "association_missing");
+    assert_eq!(body["errors"][0]["path"], "/order/items/0/product_id");
+
+    let body = app
+        .get(&format!("/v1/customers/{CPF_BARE}/pendency"))
+        .await
+        .problem(500);
+    assert_eq!(body["code"], "pendency_rules_invalid");
+    assert_clean(&body, &app.ixc().key);
+
+    // Signed links: past their time, and changed.
+    let past = time::OffsetDateTime::now_utc() - time::Duration::days(2);
+    let url = app
+        .ponte
+        .links()
+        .link("/v1/invoices/5/barcode.svg", "ixc", "1", past);
+    let body = app.get(&url).await.problem(403);
+    assert_eq!(body["code"], "link_expired");
+    let body = app.get(&format!("{url}0")).await.problem(403);
+    assert_eq!(body["code"], "link_invalid");
+}
+
 #[tokio::test]
 async fn every_code_of_the_table_is_produced_by_a_test_in_this_file() {
     let source = include_str!("errors.rs");

@@ -122,3 +122,88 @@ async fn an_integration_never_has_more_calls_in_flight_than_its_limit() {
     );
     assert!(erp.most_in_flight() >= 1);
 }
+
+/// Two integrations on two IXC simulators: while A's ERP hangs, B's calls keep their normal
+/// latency, and once A's circuit is open A's calls fail at once instead of waiting out the
+/// timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn while_one_ixc_hangs_the_other_keeps_its_latency_and_the_hanging_one_fails_fast() {
+    use std::time::{Duration, Instant};
+
+    use common::ixc::IxcApp;
+    use ponte_simulators::faults::{Fault, FaultRule};
+
+    let mut app = IxcApp::empty().await;
+    let a = app
+        .add("isp-a", |i| {
+            i.settings.timeouts.request_ms = 400;
+            i.settings.timeouts.function_ms = 800;
+            i.settings.limits.breaker.failures = 3;
+            i.settings.limits.breaker.open_ms = 60_000;
+        })
+        .await;
+    let b = app.add("isp-b", |_| {}).await;
+    let input = |erp: &common::ixc::IxcErp| {
+        let state = erp.state();
+        let id = state.fixtures().active.clone();
+        json!({"customer_document_number": state.customer(&id).unwrap().document})
+    };
+    let (input_a, input_b) = (input(&app.erps[a]), input(&app.erps[b]));
+    let (key_a, key_b) = (app.erps[a].key.clone(), app.erps[b].key.clone());
+    let call_b = || async {
+        let started = Instant::now();
+        let answer = app
+            .post_as(&key_b, "/v1/functions/get_customer_info", input_b.clone())
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        started.elapsed()
+    };
+    // B's normal latency, warmed up.
+    call_b().await;
+    let mut normal = Duration::ZERO;
+    for _ in 0..5 {
+        normal = normal.max(call_b().await);
+    }
+
+    app.erps[a].erp.faults().add(FaultRule::always(Fault::Hang));
+    let hanging = (0..3).map(|_| {
+        let (app, key, input) = (&app, key_a.clone(), input_a.clone());
+        async move {
+            let answer = app
+                .post_as(&key, "/v1/functions/get_customer_info", input)
+                .await;
+            answer.problem(504)["code"].clone()
+        }
+    });
+    let during_b = async {
+        let mut slowest = Duration::ZERO;
+        for _ in 0..8 {
+            slowest = slowest.max(call_b().await);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        slowest
+    };
+    let (codes, slowest) = tokio::join!(futures::future::join_all(hanging), during_b);
+    assert!(codes.iter().all(|code| code == "erp_timeout"), "{codes:?}");
+    assert!(
+        slowest < normal * 3 + Duration::from_millis(100),
+        "B took {slowest:?} while A hung; normally {normal:?}"
+    );
+
+    // A's circuit is open: refused at once, without reaching its ERP.
+    let requests = app.erps[a].erp.requests().total();
+    let started = Instant::now();
+    let answer = app
+        .post_as(&key_a, "/v1/functions/get_customer_info", input_a.clone())
+        .await;
+    let refused_in = started.elapsed();
+    assert_eq!(answer.problem(503)["code"], "erp_circuit_open");
+    assert!(answer.header("retry-after").is_some());
+    assert!(
+        refused_in < Duration::from_millis(200),
+        "refused in {refused_in:?}"
+    );
+    assert_eq!(app.erps[a].erp.requests().total(), requests);
+    // B is still served.
+    call_b().await;
+}

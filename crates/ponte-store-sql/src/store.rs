@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use ponte_core::crypto::{open_secret, seal_secret};
 use ponte_core::model::{
-    ApiKey, ApiKeyHash, ApiKeyId, AutomationRef, AutomationVersion, ExecutionCursor, ExecutionId,
-    ExecutionOutcome, ExecutionPage, ExecutionQuery, ExecutionRecord, Integration, IntegrationId,
-    IssuedApiKey, Payment, PaymentEvent, PaymentQuery, PaymentState, PaymentUpdate, source_sha256,
-    statuses_text, validate_secret_name,
+    ApiKey, ApiKeyHash, ApiKeyId, Association, AssociationKind, AutomationRef, AutomationVersion,
+    ExecutionCursor, ExecutionId, ExecutionOutcome, ExecutionPage, ExecutionQuery, ExecutionRecord,
+    Integration, IntegrationId, IssuedApiKey, OrderClaim, Payment, PaymentEvent, PaymentQuery,
+    PaymentState, PaymentUpdate, StoredOrder, source_sha256, statuses_text, validate_secret_name,
 };
 use ponte_core::store::{Provisioned, Store, StoreError, integration_not_found, now_micros};
 use secrecy::SecretString;
@@ -1026,5 +1026,182 @@ where
         .await?;
         tx.commit().await.map_err(backend)?;
         Ok(true)
+    }
+
+    async fn claim_order(
+        &self,
+        integration: &IntegrationId,
+        order_id: &str,
+        fingerprint: &str,
+        stale_before: OffsetDateTime,
+    ) -> Result<OrderClaim, StoreError> {
+        let now = D::time(now_micros())?;
+        let inserted = sqlx::query(
+            "INSERT INTO orders (integration_id, order_id, fingerprint, answer, claimed_at) \
+             VALUES ($1, $2, $3, '', $4) ON CONFLICT (integration_id, order_id) DO NOTHING",
+        )
+        .bind(integration.as_str())
+        .bind(order_id)
+        .bind(fingerprint)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(|err| db_error(err, || format!("integration `{integration}`")))?;
+        if D::rows_affected(&inserted) == 1 {
+            return Ok(OrderClaim::Claimed);
+        }
+        let (stored_fingerprint, answer, claimed_at): (String, String, D::Time) = sqlx::query_as(
+            "SELECT fingerprint, answer, claimed_at FROM orders \
+             WHERE integration_id = $1 AND order_id = $2",
+        )
+        .bind(integration.as_str())
+        .bind(order_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|err| db_error(err, || format!("order `{order_id}`")))?;
+        let claimed_at = D::read_time(claimed_at)?;
+        if answer.is_empty() && stored_fingerprint == fingerprint && claimed_at < stale_before {
+            // The request that claimed it died mid-way: take the claim over, unless another
+            // request has just done so (then `claimed_at` moved and nothing is updated).
+            let taken = sqlx::query(
+                "UPDATE orders SET claimed_at = $1 \
+                 WHERE integration_id = $2 AND order_id = $3 AND answer = '' \
+                   AND claimed_at = $4",
+            )
+            .bind(D::time(now_micros())?)
+            .bind(integration.as_str())
+            .bind(order_id)
+            .bind(D::time(claimed_at)?)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+            if D::rows_affected(&taken) == 1 {
+                return Ok(OrderClaim::Claimed);
+            }
+        }
+        let answer = if answer.is_empty() {
+            None
+        } else {
+            Some(
+                serde_json::from_str(&answer)
+                    .map_err(|err| StoreError::Corrupt(format!("order answer: {err}")))?,
+            )
+        };
+        Ok(OrderClaim::Existing(StoredOrder {
+            fingerprint: stored_fingerprint,
+            answer,
+            claimed_at,
+        }))
+    }
+
+    async fn complete_order(
+        &self,
+        integration: &IntegrationId,
+        order_id: &str,
+        answer: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let updated = sqlx::query(
+            "UPDATE orders SET answer = $1 WHERE integration_id = $2 AND order_id = $3",
+        )
+        .bind(answer.to_string())
+        .bind(integration.as_str())
+        .bind(order_id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        if D::rows_affected(&updated) == 0 {
+            return Err(StoreError::NotFound(format!("order `{order_id}`")));
+        }
+        Ok(())
+    }
+
+    async fn release_order(
+        &self,
+        integration: &IntegrationId,
+        order_id: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "DELETE FROM orders WHERE integration_id = $1 AND order_id = $2 AND answer = ''",
+        )
+        .bind(integration.as_str())
+        .bind(order_id)
+        .execute(&self.pool)
+        .await
+        .map(drop)
+        .map_err(backend)
+    }
+
+    async fn set_associations(
+        &self,
+        integration: &IntegrationId,
+        kind: AssociationKind,
+        associations: &[Association],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        // Lock the integration's row first, so it cannot vanish under the new rows, and an
+        // unknown integration is told apart from an empty set.
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM integrations WHERE id = $1")
+            .bind(integration.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if found.is_none() {
+            return Err(integration_not_found(integration));
+        }
+        sqlx::query("DELETE FROM associations WHERE integration_id = $1 AND kind = $2")
+            .bind(integration.as_str())
+            .bind(kind.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        for association in associations {
+            sqlx::query(
+                "INSERT INTO associations \
+                 (integration_id, kind, platform_code, erp_code, label) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(integration.as_str())
+            .bind(kind.as_str())
+            .bind(association.platform_code.as_str())
+            .bind(association.erp_code.as_str())
+            .bind(association.label.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(|err| {
+                db_error(err, || {
+                    format!(
+                        "association of platform code `{}`",
+                        association.platform_code
+                    )
+                })
+            })?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn associations(
+        &self,
+        integration: &IntegrationId,
+    ) -> Result<BTreeMap<AssociationKind, Vec<Association>>, StoreError> {
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT kind, platform_code, erp_code, label FROM associations \
+             WHERE integration_id = $1 ORDER BY kind, platform_code",
+        )
+        .bind(integration.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        let mut by_kind: BTreeMap<AssociationKind, Vec<Association>> = BTreeMap::new();
+        for (kind, platform_code, erp_code, label) in rows {
+            let kind = kind
+                .parse()
+                .map_err(|err| StoreError::Corrupt(format!("association kind `{kind}`: {err}")))?;
+            by_kind.entry(kind).or_default().push(Association {
+                platform_code,
+                erp_code,
+                label,
+            });
+        }
+        Ok(by_kind)
     }
 }

@@ -40,8 +40,12 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let store = provision::open_store(&loaded.database_url(), &master).await?;
         let recording = loaded.config.executions.recording()?;
         let payments = loaded.config.payments.settings()?;
-        let ponte =
-            Arc::new(provision::service(store.clone(), recording)?.with_payment_settings(payments));
+        let links = links(&loaded, &master)?;
+        let ponte = Arc::new(
+            provision::service(store.clone(), recording)?
+                .with_payment_settings(payments)
+                .with_links(links),
+        );
         provision::sync(&store, &ponte, &prepared).await?;
         drop(prepared);
         // Load what calls read now, so a database problem stops the start instead of the first
@@ -149,6 +153,29 @@ async fn reload(path: Option<&std::path::Path>, store: &Arc<dyn Store>, ponte: &
         ),
         Err(err) => tracing::error!(error = %err, "the reloaded configuration could not be loaded"),
     }
+}
+
+/// The signer of the invoices' links: the configured key, or one derived from the master key.
+fn links(
+    loaded: &config::Loaded,
+    master: &SecretString,
+) -> anyhow::Result<ponte_core::service::LinkSigner> {
+    use secrecy::ExposeSecret;
+    let config = &loaded.config.links;
+    let key = match config.key.as_deref() {
+        Some(reference) => config::resolve_secret(reference, &loaded.base, "links.key")?
+            .expose_secret()
+            .as_bytes()
+            .to_vec(),
+        None => {
+            ponte_core::service::LinkSigner::derive_key(master.expose_secret().as_bytes()).to_vec()
+        }
+    };
+    Ok(ponte_core::service::LinkSigner::new(
+        &key,
+        std::time::Duration::from_secs(config.ttl_seconds.max(1)),
+        &config.base_url,
+    ))
 }
 
 /// The admin token `security.admin_token` refers to, checked; `None` when none is configured,

@@ -1,5 +1,5 @@
 //! The records Ponte keeps: integrations with their settings and bindings, API keys, automation
-//! versions and execution records.
+//! versions, execution records, and the records of the flows (orders, associations).
 //!
 //! Everything here is plain data with serde support; the store crates persist it and the HTTP
 //! layer shows it. Secret values are deliberately absent: they live only in the store, sealed by
@@ -8,6 +8,7 @@
 mod api_key;
 mod automation;
 mod execution;
+mod flows;
 mod integration;
 mod payment;
 mod settings;
@@ -18,6 +19,7 @@ pub use execution::{
     ExecutionCursor, ExecutionId, ExecutionOutcome, ExecutionPage, ExecutionQuery, ExecutionRecord,
     MAX_EXECUTION_PAGE, parse_statuses, statuses_text,
 };
+pub use flows::{Association, AssociationKind, OrderClaim, StoredOrder, UnknownAssociationKind};
 pub use integration::{Integration, IntegrationId, InvalidName, validate_secret_name};
 pub use payment::{
     Payment, PaymentError, PaymentEvent, PaymentQuery, PaymentState, PaymentUpdate, request_sha256,

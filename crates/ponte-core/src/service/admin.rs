@@ -114,7 +114,7 @@ impl TestRun {
 /// The admin use cases over one [`Ponte`].
 #[derive(Debug, Clone, Copy)]
 pub struct Admin<'a> {
-    ponte: &'a Ponte,
+    pub(super) ponte: &'a Ponte,
 }
 
 impl Ponte {
@@ -287,7 +287,7 @@ impl Admin<'_> {
         })
     }
 
-    async fn find_integration(&self, id: &str) -> Result<Integration, CallError> {
+    pub(super) async fn find_integration(&self, id: &str) -> Result<Integration, CallError> {
         let unknown = || CallError::new(ErrorCode::NotFound, format!("No integration `{id}`."));
         let id = IntegrationId::parse(id).map_err(|_| unknown())?;
         match self.ponte.store.get_integration(&id).await {

@@ -62,13 +62,23 @@ pub enum ErrorCode {
     AutomationError,
     /// The body is larger than the server accepts.
     PayloadTooLarge,
+    /// An order id was already used for an order with other content.
+    OrderConflict,
+    /// An order names a platform code that has no association with an ERP code.
+    AssociationMissing,
+    /// The integration's pendency rules cannot be used (a regular expression does not parse).
+    PendencyRulesInvalid,
+    /// A signed link whose signature does not match what it names.
+    LinkInvalid,
+    /// A signed link past its time.
+    LinkExpired,
     /// Something failed inside Ponte.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [ErrorCode; 25] = [
+    pub const ALL: [ErrorCode; 30] = [
         ErrorCode::InvalidJson,
         ErrorCode::InvalidParameter,
         ErrorCode::UnsupportedMediaType,
@@ -93,6 +103,11 @@ impl ErrorCode {
         ErrorCode::HostNotAllowed,
         ErrorCode::LimitExceeded,
         ErrorCode::AutomationError,
+        ErrorCode::OrderConflict,
+        ErrorCode::AssociationMissing,
+        ErrorCode::PendencyRulesInvalid,
+        ErrorCode::LinkInvalid,
+        ErrorCode::LinkExpired,
         ErrorCode::Internal,
     ];
 
@@ -123,6 +138,11 @@ impl ErrorCode {
             ErrorCode::LimitExceeded => "limit_exceeded",
             ErrorCode::AutomationError => "automation_error",
             ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::OrderConflict => "order_conflict",
+            ErrorCode::AssociationMissing => "association_missing",
+            ErrorCode::PendencyRulesInvalid => "pendency_rules_invalid",
+            ErrorCode::LinkInvalid => "link_invalid",
+            ErrorCode::LinkExpired => "link_expired",
             ErrorCode::Internal => "internal",
         }
     }
@@ -132,14 +152,18 @@ impl ErrorCode {
         match self {
             ErrorCode::InvalidJson | ErrorCode::InvalidParameter => 400,
             ErrorCode::Unauthorized => 401,
+            ErrorCode::LinkInvalid | ErrorCode::LinkExpired => 403,
             ErrorCode::UnknownFunction | ErrorCode::NotFound | ErrorCode::NotFoundInErp => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::TransactionConflict => 409,
+            ErrorCode::OrderConflict => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::RateLimited => 429,
             ErrorCode::UnsupportedMediaType => 415,
-            ErrorCode::InvalidInput | ErrorCode::InvalidDocument => 422,
-            ErrorCode::Internal => 500,
+            ErrorCode::InvalidInput
+            | ErrorCode::InvalidDocument
+            | ErrorCode::AssociationMissing => 422,
+            ErrorCode::Internal | ErrorCode::PendencyRulesInvalid => 500,
             ErrorCode::FunctionNotConfigured => 501,
             ErrorCode::ErpUnavailable
             | ErrorCode::ErpRejected
@@ -180,6 +204,11 @@ impl ErrorCode {
             ErrorCode::LimitExceeded => "The automation reached a limit",
             ErrorCode::AutomationError => "The automation failed",
             ErrorCode::PayloadTooLarge => "The body is too large",
+            ErrorCode::OrderConflict => "The order id was used for another order",
+            ErrorCode::AssociationMissing => "A platform code has no ERP association",
+            ErrorCode::PendencyRulesInvalid => "The pendency rules cannot be used",
+            ErrorCode::LinkInvalid => "The link's signature is not valid",
+            ErrorCode::LinkExpired => "The link has expired",
             ErrorCode::Internal => "Internal error",
         }
     }
@@ -292,6 +321,32 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => {
                 "The request body is larger than the server accepts (1 MiB by default); it was \
                  refused before being read whole."
+            }
+            ErrorCode::OrderConflict => {
+                "`POST /v1/orders` with an `order.id` already used for an order whose content \
+                 differs (the same content answers the first answer again, calling nothing), \
+                 or while another request is still placing the order with that id. Nothing \
+                 was called."
+            }
+            ErrorCode::AssociationMissing => {
+                "The integration has associations of a kind (products, resellers, due dates, \
+                 origins) and the order names a platform code without one. `errors` names the \
+                 field (`path`) and the code (`got`). Nothing was called; add the association \
+                 with `PUT /admin/v1/integrations/{id}/associations/{kind}`."
+            }
+            ErrorCode::PendencyRulesInvalid => {
+                "A pendency rule of the integration's `pendency_rules` is a regular expression \
+                 that does not parse; `detail` names the rule's label. The operator must fix \
+                 the settings."
+            }
+            ErrorCode::LinkInvalid => {
+                "A signed link (an invoice's `pdf_url`, `barcode_svg_url`, `pix_qr_svg_url`) \
+                 was changed, is incomplete, or was signed with another key. Nothing was \
+                 called; ask for the invoices again for fresh links."
+            }
+            ErrorCode::LinkExpired => {
+                "A signed link is past its lifetime (`links.ttl_seconds`, 24 hours by \
+                 default). Ask for the invoices again for fresh links."
             }
             ErrorCode::Internal => {
                 "Something failed inside Ponte (for example its database). The body carries no \

@@ -16,6 +16,7 @@ mod breaker;
 mod compiled;
 mod error;
 mod files;
+mod flows;
 mod metrics;
 mod payments;
 mod presets;
@@ -38,6 +39,10 @@ use crate::store::Store;
 pub use admin::{Admin, admin_token_matches, check_admin_token};
 pub use error::{CallError, ErrorCode, errors_markdown};
 pub use files::FileAutomation;
+pub use flows::{
+    DEFAULT_LINK_TTL, LinkSigner, OrderPath, OrderPlaced, Pay, PayProblem, Pendency, PendencyFound,
+    barcode_path, pdf_path, pix_qr_path,
+};
 pub use metrics::{METRICS_CONTENT_TYPE, Metrics};
 pub use payments::{PaymentSettings, PaymentView, Submitted};
 pub use presets::{InMemoryPresets, PresetSource};
@@ -47,6 +52,7 @@ pub use snapshot::privacy_rules;
 use breaker::Breakers;
 use compiled::CompiledCache;
 use files::FileAutomations;
+use flows::catalogs::{CatalogCache, is_catalog};
 use recorder::{Recorder, RecorderCounters};
 use run::{Gates, Ran, RunMode};
 use snapshot::{Served, Snapshots, Sources};
@@ -142,6 +148,8 @@ pub struct Ponte {
     recorder: Recorder,
     metrics: Metrics,
     payments: Arc<payments::Payments>,
+    catalogs: CatalogCache,
+    links: LinkSigner,
 }
 
 impl Ponte {
@@ -175,6 +183,8 @@ impl Ponte {
             gates: Gates::default(),
             breakers: Breakers::default(),
             payments: Arc::default(),
+            catalogs: CatalogCache::default(),
+            links: LinkSigner::random(),
         }
     }
 
@@ -183,6 +193,14 @@ impl Ponte {
     #[must_use]
     pub fn with_insecure_tls_engine(mut self, engine: Engine) -> Self {
         self.insecure_engine = Some(engine);
+        self
+    }
+
+    /// The signer of the invoices' links (PDF, barcode, QR code). Without one, links are signed
+    /// with a key of this process, valid here only.
+    #[must_use]
+    pub fn with_links(mut self, links: LinkSigner) -> Self {
+        self.links = links;
         self
     }
 
@@ -217,18 +235,40 @@ impl Ponte {
         function: &str,
         input: Value,
     ) -> Result<CallOutcome, CallError> {
-        let served = &caller.0;
+        self.call_served(&caller.0, function, input).await
+    }
+
+    /// A platform's call of `function` for an integration, from a function route or a flow:
+    /// the catalog lists come from the cache while fresh, everything else runs; every call is
+    /// counted in the metrics.
+    async fn call_served(
+        &self,
+        served: &Served,
+        function: &str,
+        input: Value,
+    ) -> Result<CallOutcome, CallError> {
         let started = Instant::now();
-        let result = self
-            .call_for(served, function, input, RunMode::Call)
-            .await
-            .and_then(|(spec, ran)| {
-                let output = ran.result?;
-                Ok(CallOutcome {
-                    output: output_of(spec, output),
-                    execution_id: ran.execution_id,
-                })
-            });
+        let result = match self.cached_catalog(served, function, &input) {
+            Some(hit) => Ok(hit),
+            None => self
+                .call_for(served, function, input, RunMode::Call)
+                .await
+                .and_then(|(spec, ran)| {
+                    let output = ran.result?;
+                    if is_catalog(spec.id) {
+                        self.catalogs.put(
+                            &served.integration.id,
+                            spec.id,
+                            &output,
+                            ran.execution_id,
+                        );
+                    }
+                    Ok(CallOutcome {
+                        output: output_of(spec, output),
+                        execution_id: ran.execution_id,
+                    })
+                }),
+        };
         let outcome = match &result {
             Ok(_) => "ok",
             Err(error) => error.code(),
@@ -236,6 +276,30 @@ impl Ponte {
         self.metrics
             .observe_call(&served.integration.id, function, outcome, started.elapsed());
         result
+    }
+
+    /// A catalog list kept within the integration's `cache.lists_ttl_seconds`, when the call
+    /// would run at all (active integration, bound function, valid input); `None` otherwise.
+    fn cached_catalog(
+        &self,
+        served: &Served,
+        function: &str,
+        input: &Value,
+    ) -> Option<CallOutcome> {
+        let spec = ponte_catalog::function(function)?;
+        let integration = &served.integration;
+        let ttl = integration.settings.cache.lists_ttl_seconds;
+        if !is_catalog(spec.id) || ttl == 0 || !integration.active || !served.serves(spec.id) {
+            return None;
+        }
+        spec.validate_input(input).ok()?;
+        let (output, execution_id) =
+            self.catalogs
+                .get(&integration.id, spec.id, Duration::from_secs(ttl))?;
+        Some(CallOutcome {
+            output: Some(output),
+            execution_id,
+        })
     }
 
     /// The service's metrics, for `/metrics`.

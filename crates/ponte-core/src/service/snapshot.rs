@@ -18,7 +18,7 @@
 //!
 //! A snapshot that cannot be loaded leaves the previous one serving; the failure is logged.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
@@ -31,7 +31,8 @@ use super::files::FileAutomations;
 use super::presets::PresetSource;
 use super::{AutomationSource, CallError, ErrorCode, ServingAutomation};
 use crate::model::{
-    ApiKeyHash, AutomationRef, Integration, IntegrationId, PrivacySettings, source_sha256,
+    ApiKeyHash, Association, AssociationKind, AutomationRef, Integration, IntegrationId,
+    PrivacySettings, source_sha256,
 };
 use crate::store::{Store, StoreError};
 
@@ -48,6 +49,8 @@ pub(super) struct Served {
     automations: HashMap<FunctionId, Binding>,
     /// Where each bound automation comes from.
     origins: HashMap<FunctionId, ServingAutomation>,
+    /// The platform codes associated with the ERP's, by kind (kinds without any are absent).
+    pub(super) associations: BTreeMap<AssociationKind, Vec<Association>>,
 }
 
 /// What serves one function of an integration.
@@ -190,8 +193,8 @@ async fn load(sources: &Sources<'_>, version: i64) -> Result<Snapshot, StoreErro
     for integration in store.list_integrations().await? {
         let secrets = store.secrets_for(&integration.id).await?;
         let (automations, origins) = bind(sources, &integration).await?;
-        let settings_json = serde_json::to_value(&integration.settings)
-            .map_err(|err| StoreError::Corrupt(format!("settings do not encode: {err}")))?;
+        let associations = store.associations(&integration.id).await?;
+        let settings_json = automation_settings(&integration, &associations)?;
         let env = RunEnv::new(integration.id.as_str())
             .with_vars(integration.variables.clone())
             .with_secrets(secrets)
@@ -203,6 +206,7 @@ async fn load(sources: &Sources<'_>, version: i64) -> Result<Snapshot, StoreErro
             automations,
             origins,
             integration,
+            associations,
         };
         by_id.insert(served.integration.id.clone(), Arc::new(served));
     }
@@ -215,6 +219,29 @@ async fn load(sources: &Sources<'_>, version: i64) -> Result<Snapshot, StoreErro
         by_key,
         by_id,
     })
+}
+
+/// The settings as automations read them (`settings.payment.company_id`...), with the
+/// associations added as `settings.associations.<kind>`: a list of `{platform_code, erp_code,
+/// label}` for each of `products`, `resellers`, `due_dates` and `origins` (empty when none).
+fn automation_settings(
+    integration: &Integration,
+    associations: &BTreeMap<AssociationKind, Vec<Association>>,
+) -> Result<serde_json::Value, StoreError> {
+    let mut settings = serde_json::to_value(&integration.settings)
+        .map_err(|err| StoreError::Corrupt(format!("settings do not encode: {err}")))?;
+    let by_kind: serde_json::Map<String, serde_json::Value> = AssociationKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let list = associations.get(&kind).map_or(&[][..], Vec::as_slice);
+            let value = serde_json::to_value(list).unwrap_or_default();
+            (kind.as_str().to_owned(), value)
+        })
+        .collect();
+    if let serde_json::Value::Object(map) = &mut settings {
+        map.insert("associations".to_owned(), by_kind.into());
+    }
+    Ok(settings)
 }
 
 /// The default privacy rules with the integration's own field names added.

@@ -14,9 +14,9 @@ use time::OffsetDateTime;
 
 use crate::crypto::CryptoError;
 use crate::model::{
-    ApiKey, ApiKeyHash, ApiKeyId, AutomationRef, AutomationVersion, ExecutionId, ExecutionPage,
-    ExecutionQuery, ExecutionRecord, Integration, IntegrationId, InvalidName, IssuedApiKey,
-    Payment, PaymentEvent, PaymentQuery, PaymentUpdate,
+    ApiKey, ApiKeyHash, ApiKeyId, Association, AssociationKind, AutomationRef, AutomationVersion,
+    ExecutionId, ExecutionPage, ExecutionQuery, ExecutionRecord, Integration, IntegrationId,
+    InvalidName, IssuedApiKey, OrderClaim, Payment, PaymentEvent, PaymentQuery, PaymentUpdate,
 };
 
 #[cfg(feature = "contract-tests")]
@@ -257,6 +257,50 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// cleared and its retry period restarted (recorded in the history). Answers `false` when
     /// it is not `failed`.
     async fn retry_payment(&self, id: uuid::Uuid, now: OffsetDateTime) -> Result<bool, StoreError>;
+    /// Claims the order `order_id` of `integration` for a request about to place it, keeping
+    /// `fingerprint` (the request's digest). A new order, or one whose unfinished claim is
+    /// older than `stale_before` (a request that died mid-way) and has the same fingerprint,
+    /// is [`OrderClaim::Claimed`]; otherwise the record found is answered. Two requests never
+    /// both claim the same order.
+    async fn claim_order(
+        &self,
+        integration: &IntegrationId,
+        order_id: &str,
+        fingerprint: &str,
+        stale_before: OffsetDateTime,
+    ) -> Result<OrderClaim, StoreError>;
+
+    /// Records the answer of a claimed order; later requests for it get this answer.
+    async fn complete_order(
+        &self,
+        integration: &IntegrationId,
+        order_id: &str,
+        answer: &serde_json::Value,
+    ) -> Result<(), StoreError>;
+
+    /// Drops an unfinished claim (the ERP refused or failed), so the order can be sent again.
+    /// A completed order is left alone.
+    async fn release_order(
+        &self,
+        integration: &IntegrationId,
+        order_id: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Replaces the integration's associations of one kind with `associations`, in one
+    /// transaction that moves the configuration version.
+    async fn set_associations(
+        &self,
+        integration: &IntegrationId,
+        kind: AssociationKind,
+        associations: &[Association],
+    ) -> Result<(), StoreError>;
+
+    /// Every association of the integration, by kind (kinds without any are absent), each
+    /// list ordered by platform code.
+    async fn associations(
+        &self,
+        integration: &IntegrationId,
+    ) -> Result<BTreeMap<AssociationKind, Vec<Association>>, StoreError>;
 }
 
 /// An integration as the configuration file declares it, for [`Store::provision`].

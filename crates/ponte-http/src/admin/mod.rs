@@ -4,9 +4,11 @@
 //!
 //! [`integrations`]: integrations as configured, their API keys. [`executions`]: execution
 //! records with their traces, and test runs. [`payments`]: settlements, the failed ones and
-//! their retry. No answer carries a secret value, a key hash or
+//! their retry. [`catalogs`]: the catalog cache and the associations. No answer carries a
+//! secret value, a key hash or
 //! the admin token; the only plain API key ever shown is the one just created.
 
+pub mod catalogs;
 pub mod executions;
 pub mod integrations;
 pub mod payments;
@@ -21,6 +23,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(integrations::routes())
         .merge(executions::routes())
         .merge(payments::routes())
+        .merge(catalogs::routes())
 }
 
 /// Formats a timestamp as RFC 3339, the way every admin answer writes them.

@@ -5,6 +5,7 @@
 
 pub mod automations;
 pub mod erp;
+pub mod ixc;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -130,6 +131,8 @@ impl TestApp {
             .insert("base_url".into(), erp.base_url());
         integration.settings.timeouts.request_ms = 500;
         integration.settings.timeouts.function_ms = 3_000;
+        // The fake ERPs count what they receive; the catalog cache is off unless a test asks.
+        integration.settings.cache.lists_ttl_seconds = 0;
         for function in ponte_catalog::catalog() {
             integration.bindings.insert(
                 function.id.as_str().to_owned(),
@@ -260,7 +263,7 @@ impl Drop for TestApp {
     }
 }
 
-async fn read(response: reqwest::Response) -> Answer {
+pub async fn read(response: reqwest::Response) -> Answer {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let text = response.text().await.unwrap();

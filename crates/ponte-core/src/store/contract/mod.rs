@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod config;
+mod flows;
 mod integrations;
 mod keys;
 mod payments;
@@ -26,6 +27,7 @@ use super::Store;
 use crate::model::{Integration, IntegrationId};
 
 pub use config::*;
+pub use flows::*;
 pub use integrations::*;
 pub use keys::*;
 pub use payments::*;
@@ -105,6 +107,8 @@ macro_rules! store_contract_tests {
             payment_updates_keep_history_and_schedule_retries,
             failed_payments_are_listed_and_retried,
             concurrent_claims_take_each_payment_once,
+            an_order_is_claimed_once_and_completed_or_released,
+            associations_are_replaced_per_kind_and_move_the_config_version,
         );
     };
     // One case at a time, so the attributes repeat inside one test rather than across cases.
