@@ -181,6 +181,17 @@ fn compile_inner(
             .iter()
             .filter_map(|(k, v)| v.default.clone().map(|d| (k.clone(), d))),
     );
+    let mut required_variables: Vec<String> = doc
+        .variables
+        .iter()
+        .filter(|(_, v)| v.default.is_none())
+        .map(|(k, _)| k.clone())
+        .collect();
+    for (name, default) in &checker.extra_variables {
+        if default.is_none() && !required_variables.contains(name) {
+            required_variables.push(name.clone());
+        }
+    }
     let mut secret_names = doc.secrets;
     for s in checker.extra_secrets {
         if !secret_names.contains(&s) {
@@ -200,6 +211,7 @@ fn compile_inner(
         present_validator,
         limits: doc.limits.unwrap_or_default(),
         variable_defaults,
+        required_variables,
         secret_names,
         sha256: Arc::from(hex_sha256(identity)),
     })

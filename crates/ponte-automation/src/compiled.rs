@@ -30,6 +30,7 @@ pub struct CompiledAutomation {
     pub(crate) present_validator: Option<jsonschema::Validator>,
     pub(crate) limits: LimitsDoc,
     pub(crate) variable_defaults: BTreeMap<String, String>,
+    pub(crate) required_variables: Vec<String>,
     pub(crate) secret_names: Vec<String>,
     pub(crate) sha256: Arc<str>,
 }
@@ -59,7 +60,14 @@ impl CompiledAutomation {
         &self.variable_defaults
     }
 
-    /// Names of the secrets the automation reads.
+    /// Variables the automation or a shared step it uses declares without a default: the
+    /// integration must set each one.
+    #[must_use]
+    pub fn required_variables(&self) -> &[String] {
+        &self.required_variables
+    }
+
+    /// Names of the secrets the automation reads (its shared steps' included).
     #[must_use]
     pub fn secret_names(&self) -> &[String] {
         &self.secret_names

@@ -2,14 +2,16 @@
 //! `[integrations.functions]`): found, read and checked here, so `ponte config check`,
 //! `ponte serve` and a reload judge them by the same code.
 //!
-//! A file is checked exactly as `ponte check` checks it; its diagnostics keep their file,
-//! line and column. Every automation an integration binds, its own or a preset's, must find
+//! A file is checked exactly as `ponte check` checks it, with the shared steps of the
+//! `shared/` folder beside it; its diagnostics keep their file, line and column (in the shared
+//! file for a problem inside a shared step). What is handed on is the file bundled with those
+//! shared steps, so the service compiles exactly what was checked. Every automation an integration binds, its own or a preset's, must find
 //! each variable it declares without a default and each secret it reads in the integration.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use ponte_automation::model::AutomationDoc;
+use ponte_automation::SharedLibrary;
 use ponte_catalog::FunctionId;
 use ponte_core::service::FileAutomation;
 
@@ -25,11 +27,18 @@ pub struct OwnAutomations {
     pub problems: Vec<String>,
 }
 
-/// Automation files in a folder: every `*.yaml`/`*.yml` that is not a `*.test.yaml`.
+/// Automation files in a folder: every `*.yaml`/`*.yml` that is not a `*.test.yaml` nor a
+/// shared-steps file (those live in `shared/` folders).
 fn automation_files(dir: &Path) -> Vec<PathBuf> {
     ponte_automation::testing::files_under(&[dir.to_owned()], |p| {
         let name = p.to_string_lossy();
-        (name.ends_with(".yaml") || name.ends_with(".yml")) && !name.ends_with(".test.yaml")
+        let shared = p
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|folder| folder == "shared");
+        (name.ends_with(".yaml") || name.ends_with(".yml"))
+            && !name.ends_with(".test.yaml")
+            && !shared
     })
 }
 
@@ -38,10 +47,18 @@ fn compile_file(path: &Path, what: &str) -> Result<(FunctionId, FileAutomation),
     let name = path.display().to_string();
     let source = std::fs::read_to_string(path)
         .map_err(|err| vec![format!("{what}: cannot read {name}: {err}")])?;
-    match ponte_automation::compile(&name, &source) {
+    let library = SharedLibrary::beside(path).map_err(|err| {
+        vec![format!(
+            "{what}: cannot read the shared steps beside {name}: {err}"
+        )]
+    })?;
+    match ponte_automation::compile_with(&name, &source, &library) {
         Ok(compiled) => Ok((
             compiled.function().id,
-            FileAutomation { path: name, source },
+            FileAutomation {
+                path: name,
+                source: library.bundle(&source),
+            },
         )),
         Err(diagnostics) => Err(diagnostics
             .iter()
@@ -110,21 +127,21 @@ pub fn load(entry: &IntegrationConfig, base: &Path) -> OwnAutomations {
     own
 }
 
-/// The variables without a default and the secrets `source` reads that `entry` does not set,
-/// as problems naming each.
+/// The variables without a default and the secrets the automation `source` reads (its shared
+/// steps' included) that `entry` does not set, as problems naming each.
 pub fn missing_values(
     entry: &IntegrationConfig,
     function: FunctionId,
     origin: &str,
     source: &str,
 ) -> Vec<String> {
-    let Ok(doc) = ponte_automation::parse_yaml::<AutomationDoc>(source) else {
-        // It does not parse: its compile diagnostics say why.
+    let Ok(compiled) = ponte_automation::compile(origin, source) else {
+        // It does not compile: its diagnostics say why.
         return Vec::new();
     };
     let mut problems = Vec::new();
-    for (name, decl) in &doc.variables {
-        if decl.default.is_none() && !entry.variables.contains_key(name) {
+    for name in compiled.required_variables() {
+        if !entry.variables.contains_key(name) {
             problems.push(format!(
                 "integration `{}`: `{function}` ({origin}) reads variable `{name}`, which is not \
                  set: add it under [integrations.variables]",
@@ -132,7 +149,7 @@ pub fn missing_values(
             ));
         }
     }
-    for name in &doc.secrets {
+    for name in compiled.secret_names() {
         if !entry.secrets.contains_key(name) {
             problems.push(format!(
                 "integration `{}`: `{function}` ({origin}) reads secret `{name}`, which is not \

@@ -562,3 +562,140 @@ fn run_names_a_missing_variable_before_sending_anything() {
         "{err}"
     );
 }
+
+/// The integrator's shared steps: the customer by its masked document, once.
+const SHARED_CUSTOMER: &str = r#"description: The customer a CPF/CNPJ names, in IXC's `cliente`.
+params:
+  document:
+    description: The customer's CPF or CNPJ, digits only.
+variables:
+  base_url:
+    description: IXC webservice root.
+steps:
+  - id: lookup
+    request:
+      method: POST
+      url: "{{ vars.base_url }}/cliente"
+      headers: { ixcsoft: listar }
+      json:
+        qtype: cliente.cnpj_cpf
+        query: "{{ params.document | cpf_cnpj_format }}"
+        oper: "="
+        page: "1"
+        rp: "1"
+      idempotent: true
+result: '.steps.lookup.body.registros[0]'
+"#;
+
+/// An automation of the integrator's that finds the customer through the shared step.
+const USES_SHARED: &str = r#"function: list_customer_contacts
+description: The customer's e-mail, through the integrator's shared customer lookup.
+variables:
+  ixc_user_id:
+    description: Id of the IXC API user.
+secrets: [ixc_token]
+auth:
+  basic:
+    username: "{{ vars.ixc_user_id }}"
+    password: "{{ secrets.ixc_token }}"
+steps:
+  - id: customer
+    use: customer
+    with: { document: .input.customer_document_number }
+output: '[.steps.customer.email | select(. != null and . != "") | {type: "email", value: .}]'
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_own_file_using_the_integrators_shared_steps_is_served_and_a_broken_shared_step_is_refused()
+ {
+    let (erp, config) = simulator().await;
+    let customer = erp
+        .state()
+        .customer(&erp.state().fixtures().active)
+        .unwrap();
+    let dir = folder(&erp.base_url(), &config.user_id, USES_SHARED);
+    std::fs::create_dir(dir.path().join("automations/shared")).unwrap();
+    std::fs::write(
+        dir.path().join("automations/shared/customer.yaml"),
+        SHARED_CUSTOMER,
+    )
+    .unwrap();
+    let check = ponte(dir.path(), &["config", "check"], &config.token)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let log = dir.path().join("serve.log");
+    let client = reqwest::Client::new();
+    let (server, base) = serve(dir.path(), &config.token, &log);
+    wait_ready(&client, &base, &log).await;
+
+    let input = json!({"customer_document_number": customer.cnpj_cpf});
+    let (status, contacts) = call(&client, &base, "list_customer_contacts", input.clone()).await;
+    assert_eq!(status, 200, "{contacts}");
+    assert_eq!(
+        contacts,
+        json!([{"type": "email", "value": customer.email}])
+    );
+    // The version served covers the shared steps it was checked with.
+    let listing = functions(&client, &base).await;
+    let served = listed(&listing, "list_customer_contacts")["automation"]["sha256"].clone();
+    assert_ne!(served, json!(sha256(USES_SHARED)), "{served}");
+
+    // A mistake inside the shared step is refused at its place in the shared file and at the
+    // use; the version checked before keeps serving.
+    std::fs::write(
+        dir.path().join("automations/shared/customer.yaml"),
+        SHARED_CUSTOMER.replace("params.document", "params.documnt"),
+    )
+    .unwrap();
+    let before = std::fs::read_to_string(&log).unwrap().len();
+    hang_up(&server);
+    let text = wait_for_log(&log, before, "the previous one keeps serving").await;
+    let new = &text[before..];
+    assert!(new.contains("shared/customer.yaml:"), "{new}");
+    assert!(new.contains("automations/contacts.yaml"), "{new}");
+    let listing = functions(&client, &base).await;
+    assert_eq!(
+        listed(&listing, "list_customer_contacts")["automation"]["sha256"],
+        served
+    );
+    let (status, contacts) = call(&client, &base, "list_customer_contacts", input).await;
+    assert_eq!(status, 200, "{contacts}");
+    assert_eq!(
+        contacts,
+        json!([{"type": "email", "value": customer.email}])
+    );
+
+    // The shared file's own variable is checked like the automation's.
+    let unset = std::fs::read_to_string(dir.path().join("ponte.toml"))
+        .unwrap()
+        .replace("base_url = ", "base_url_unused = ");
+    std::fs::write(dir.path().join("ponte.toml"), unset).unwrap();
+    std::fs::write(
+        dir.path().join("automations/shared/customer.yaml"),
+        SHARED_CUSTOMER,
+    )
+    .unwrap();
+    let check = ponte(dir.path(), &["config", "check"], &config.token)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(!check.status.success(), "{said}");
+    // The preset's automations read `base_url` too: the line that matters names the own file.
+    assert!(
+        said.lines()
+            .any(|line| line.contains("`list_customer_contacts`")
+                && line.contains("contacts.yaml")
+                && line.contains("variable `base_url`")),
+        "{said}"
+    );
+}

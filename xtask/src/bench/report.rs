@@ -179,8 +179,19 @@ pub struct Report {
     pub levels: Vec<Level>,
 }
 
+/// Bytes as people read them: whole bytes below 10 KiB (where a per-call budget in bytes is
+/// judged), KiB above.
 fn kib(bytes: Option<f64>) -> String {
-    bytes.map_or_else(|| "?".to_owned(), |b| format!("{:.1} KiB", b / 1024.0))
+    bytes.map_or_else(
+        || "?".to_owned(),
+        |b| {
+            if b < 10.0 * 1024.0 {
+                format!("{b:.0} B")
+            } else {
+                format!("{:.1} KiB", b / 1024.0)
+            }
+        },
+    )
 }
 
 fn mib(kib: Option<u64>) -> String {

@@ -125,6 +125,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let name = args.automation.display().to_string();
     let source =
         std::fs::read_to_string(&args.automation).with_context(|| format!("cannot read {name}"))?;
+    // The automation with the shared steps of the `shared/` folder beside it.
+    let library = ponte_automation::SharedLibrary::beside(&args.automation)
+        .with_context(|| format!("cannot read the shared steps beside {name}"))?;
+    let source = library.bundle(&source);
     let automation = match ponte_automation::compile(&name, &source) {
         Ok(automation) => automation,
         Err(diagnostics) => {
