@@ -33,7 +33,6 @@ pub struct OrderAnswer {
     /// Whether the ERP knows the buyer (`false` when `skip_customer_check` is on).
     pub customer_found: bool,
     /// That function's output (`null` for `create_lead`).
-    #[schema(value_type = Object)]
     pub output: Value,
 }
 

@@ -59,7 +59,6 @@ pub struct PaymentEventAnswer {
     /// When (RFC 3339).
     pub at: String,
     /// What the ERP answered on the way, or `null`.
-    #[schema(value_type = Object)]
     pub erp_answer: Value,
 }
 

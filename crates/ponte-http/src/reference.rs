@@ -109,6 +109,7 @@ pub fn openapi() -> Value {
     optional_bodies(&mut value);
     describe_function_output(&mut value);
     add_catalog(&mut value);
+    describe_flows(&mut value);
     value["x-error-codes"] = ErrorCode::ALL
         .into_iter()
         .map(|code| {
@@ -290,6 +291,59 @@ fn describe_function_output(document: &mut Value) {
         ok["content"]["application/json"]["schema"] = json!({
             "oneOf": [{"type": "object"}, {"type": "array"}, {"type": "null"}]
         });
+    }
+}
+
+/// The flows take the catalog's objects: their bodies and document parameters are described
+/// with the catalog's schemas (hoisted by [`add_catalog`]), so a generated request that the
+/// document calls valid is one Ponte accepts.
+fn describe_flows(document: &mut Value) {
+    let schema = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
+    let Some(document_number) = document
+        .pointer("/components/schemas/settle_boleto_input/properties/customer_document_number")
+        .cloned()
+    else {
+        return;
+    };
+    let message = document
+        .pointer("/components/schemas/create_order_input/properties/message")
+        .cloned()
+        .unwrap_or_else(|| json!({"type": "string", "minLength": 1}));
+    // Unknown fields are refused (`unknown_field`), as the catalog's inputs are.
+    let order_body = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["order", "message"],
+        "properties": {
+            "order": schema("create_order_input.Order"),
+            "message": message,
+            "wda_user": schema("create_order_existing_customer_input.User"),
+        },
+    });
+    let bodies = [
+        ("/paths/~1v1~1orders/post", order_body),
+        ("/paths/~1v1~1payments/post", schema("settle_boleto_input")),
+    ];
+    for (pointer, body) in bodies {
+        if let Some(operation) = document.pointer_mut(pointer) {
+            operation["requestBody"]["required"] = json!(true);
+            operation["requestBody"]["content"]["application/json"]["schema"] = body;
+        }
+    }
+    for path in ["invoices", "pendency"] {
+        let pointer = format!("/paths/~1v1~1customers~1{{document}}~1{path}/get/parameters");
+        if let Some(Value::Array(parameters)) = document.pointer_mut(&pointer) {
+            for parameter in parameters.iter_mut() {
+                if parameter["name"] == "document" && parameter["in"] == "path" {
+                    let mut number = document_number.clone();
+                    if let Some(object) = number.as_object_mut() {
+                        object.remove("description");
+                        object.remove("examples");
+                    }
+                    parameter["schema"] = number;
+                }
+            }
+        }
     }
 }
 

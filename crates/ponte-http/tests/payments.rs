@@ -440,3 +440,26 @@ async fn a_write_off_whose_answer_is_lost_is_settled_once_on_the_next_attempt() 
         assert_eq!(app.writeoffs(&invoice.boleto_id).await, 1, "{fault:?}");
     }
 }
+
+#[tokio::test]
+async fn integer_transaction_ids_key_their_own_settlements() {
+    let app = PayApp::start(quick_settings()).await;
+    let invoices = app.payables(2).await;
+    // Two payments whose ids are integers: each its own settlement, found by its decimal id.
+    for (n, invoice) in invoices.iter().enumerate() {
+        let mut body = payment("unused", invoice, &invoice.amount);
+        body["transaction"]["id"] = json!(9_000 + n);
+        let (status, answer) = app.submit(&body).await;
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(
+            answer["transaction_id"],
+            format!("{}", 9_000 + n),
+            "{answer}"
+        );
+        assert_eq!(answer["state"], "settled", "{answer}");
+        assert_eq!(app.writeoffs(&invoice.boleto_id).await, 1);
+    }
+    let (status, read) = app.get("9001").await;
+    assert_eq!(status, 200, "{read}");
+    assert_eq!(read["state"], "settled");
+}

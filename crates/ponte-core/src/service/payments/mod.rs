@@ -141,11 +141,7 @@ impl Ponte {
             ));
         }
         served.automation(FunctionId::SettleBoleto)?;
-        let transaction_id = input
-            .pointer("/transaction/id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
+        let transaction_id = transaction_id(&input)?;
         let payment = Payment::new(integration.id.clone(), transaction_id, input, now_micros());
         let (stored, created) = self
             .store
@@ -293,4 +289,22 @@ fn payment_not_found(transaction_id: &str) -> CallError {
         ErrorCode::NotFound,
         format!("No payment has transaction id `{transaction_id}`."),
     )
+}
+
+/// The transaction's id as the text payments are keyed by: a string as sent, an integer in
+/// decimal. A number that is no 64-bit integer (the schema's check cannot tell one beyond the
+/// range of a double from one inside it) is refused rather than stored under a wrong key.
+fn transaction_id(input: &Value) -> Result<String, CallError> {
+    match input.pointer("/transaction/id") {
+        Some(Value::String(text)) if !text.is_empty() => Ok(text.clone()),
+        Some(Value::Number(number)) if number.is_i64() => Ok(number.to_string()),
+        _ => Err(CallError::from_input_errors(ponte_catalog::InputErrors(
+            vec![ponte_catalog::InputError {
+                path: "/transaction/id".to_owned(),
+                code: ponte_catalog::InputErrorCode::InvalidValue,
+                expected: "a non-empty string or a 64-bit integer".to_owned(),
+                got: "a number that is not a 64-bit integer".to_owned(),
+            }],
+        ))),
+    }
 }
