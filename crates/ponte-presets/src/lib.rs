@@ -10,6 +10,7 @@
 //! from the coverage data, and every test case passes.
 
 mod ixc;
+mod sgp;
 
 use ponte_catalog::FunctionId;
 
@@ -96,8 +97,8 @@ impl Preset {
     }
 }
 
-static PRESETS: [&Preset; 1] = [&ixc::IXC];
-static NAMES: [&str; 1] = [ixc::IXC.name];
+static PRESETS: [&Preset; 2] = [&ixc::IXC, &sgp::SGP];
+static NAMES: [&str; 2] = [ixc::IXC.name, sgp::SGP.name];
 
 /// The preset called `name` (`"ixc"`), if there is one.
 #[must_use]
