@@ -400,3 +400,32 @@ async fn contacts_and_plans_come_from_the_seeded_customer() {
         .collect();
     assert_eq!(blocked.len(), 1, "one contract at reduced speed: {plans}");
 }
+
+#[tokio::test]
+async fn the_catalogs_are_sgps_pre_registration_lists() {
+    use ponte_simulators::sgp::story::catalog::{DUE_DAYS, PLANS, SELLERS};
+    let app = SgpApp::start().await;
+
+    let products = app.ok("list_products", json!({})).await;
+    let want: Vec<Value> = PLANS
+        .iter()
+        .filter(|p| p.active)
+        .map(|p| json!({"codigo": p.id.to_string(), "nome": p.name}))
+        .collect();
+    assert_eq!(products, Value::Array(want));
+
+    let days = app.ok("list_due_dates", json!({})).await;
+    let want: Vec<Value> = DUE_DAYS
+        .iter()
+        .map(|(id, day)| json!({"code": id.to_string(), "name": day.to_string()}))
+        .collect();
+    assert_eq!(days, Value::Array(want));
+
+    let sellers = app.ok("list_resellers", json!({})).await;
+    let want: Vec<Value> = SELLERS
+        .iter()
+        .filter(|s| s.active)
+        .map(|s| json!({"code": s.id.to_string(), "name": s.name, "taxvat": "", "email": ""}))
+        .collect();
+    assert_eq!(sellers, Value::Array(want));
+}

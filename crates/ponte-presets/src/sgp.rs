@@ -19,7 +19,10 @@ macro_rules! automation {
     };
 }
 
-static AUTOMATIONS: [(FunctionId, &str, &str); 7] = [
+static AUTOMATIONS: [(FunctionId, &str, &str); 10] = [
+    automation!(ListResellers, "list_resellers.yaml"),
+    automation!(ListProducts, "list_products.yaml"),
+    automation!(ListDueDates, "list_due_dates.yaml"),
     automation!(ListInvoices, "list_invoices.yaml"),
     automation!(GetBoletoPdf, "get_boleto_pdf.yaml"),
     automation!(GetCustomerInfo, "get_customer_info.yaml"),
@@ -54,18 +57,18 @@ static COVERAGE: [Coverage; 21] = [
     },
     Coverage {
         function: FunctionId::ListResellers,
-        supported: false,
-        reason: "SGP documents `/api/precadastro/vendedor/list`; not in this preset yet.",
+        supported: true,
+        reason: "The sellers of `/api/precadastro/vendedor/list` (`{id, nome}`); SGP gives no document or e-mail of a seller.",
     },
     Coverage {
         function: FunctionId::ListProducts,
-        supported: false,
-        reason: "SGP documents `/api/precadastro/plano/list`; not in this preset yet.",
+        supported: true,
+        reason: "The plans of `/api/precadastro/plano/list` (`{id, descricao, valor}`).",
     },
     Coverage {
         function: FunctionId::ListDueDates,
-        supported: false,
-        reason: "SGP documents `/api/precadastro/vencimento/list`; not in this preset yet.",
+        supported: true,
+        reason: "The due days of `/api/precadastro/vencimento/list` (`{id, dia}`): the id is the code, the day the name.",
     },
     Coverage {
         function: FunctionId::ListCommercialOrigins,
