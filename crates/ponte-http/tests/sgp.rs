@@ -429,3 +429,32 @@ async fn the_catalogs_are_sgps_pre_registration_lists() {
         .collect();
     assert_eq!(sellers, Value::Array(want));
 }
+
+#[tokio::test]
+async fn get_invoice_answers_one_title_of_the_customer_and_none_of_another() {
+    let app = SgpApp::start().await;
+    let fixtures = app.erp.state().fixtures().clone();
+    let story = app.erp.state().story();
+    let blocked = &fixtures.blocked;
+    let title = story.title(blocked.open_title_ids[0]).unwrap();
+
+    let found = app
+        .ok(
+            "get_invoice",
+            json!({"customer_document_number": blocked.document, "customer_bill_id": title.id.to_string()}),
+        )
+        .await;
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["remote_id"], title.id.to_string());
+    assert_eq!(found[0]["valor_inicial"], money(title.cents));
+    assert_eq!(found[0]["linha_digitavel"], title.linha.as_str());
+
+    // The same title asked for by another customer is not theirs.
+    let other = app
+        .ok(
+            "get_invoice",
+            json!({"customer_document_number": fixtures.active.document, "customer_bill_id": title.id.to_string()}),
+        )
+        .await;
+    assert_eq!(other, json!([]));
+}

@@ -19,12 +19,14 @@ macro_rules! automation {
     };
 }
 
-static AUTOMATIONS: [(FunctionId, &str, &str); 10] = [
+static AUTOMATIONS: [(FunctionId, &str, &str); 12] = [
     automation!(ListResellers, "list_resellers.yaml"),
     automation!(ListProducts, "list_products.yaml"),
     automation!(ListDueDates, "list_due_dates.yaml"),
     automation!(ListInvoices, "list_invoices.yaml"),
+    automation!(GetInvoice, "get_invoice.yaml"),
     automation!(GetBoletoPdf, "get_boleto_pdf.yaml"),
+    automation!(SettleBoleto, "settle_boleto.yaml"),
     automation!(GetCustomerInfo, "get_customer_info.yaml"),
     automation!(ListCustomerContacts, "list_customer_contacts.yaml"),
     automation!(ListCustomerPlans, "list_customer_plans.yaml"),
@@ -82,8 +84,8 @@ static COVERAGE: [Coverage; 21] = [
     },
     Coverage {
         function: FunctionId::GetInvoice,
-        supported: false,
-        reason: "SGP documents `/api/ura/titulos/` with `titulo_id`; not in this preset yet.",
+        supported: true,
+        reason: "One title of `/api/ura/titulos/` (`titulo_id`) whose `clienteId` is the customer's, whatever its status; `valor_final` is `valorCorrigido` while open, else `0.00`.",
     },
     Coverage {
         function: FunctionId::GetBoletoPdf,
@@ -92,8 +94,8 @@ static COVERAGE: [Coverage; 21] = [
     },
     Coverage {
         function: FunctionId::SettleBoleto,
-        supported: false,
-        reason: "SGP documents `/api/banco/titulo/{id}/baixar/`; not in this preset yet: its answers (success, a paid title, an unknown title) are not captured.",
+        supported: true,
+        reason: "`/api/banco/titulo/{id}/baixar/`, after checking the title is the customer's and open; SGP's answers to it are not captured, so `status` 2 is taken as its refusal, like the rest of its API.",
     },
     Coverage {
         function: FunctionId::GetCustomerInfo,
