@@ -3,13 +3,14 @@
 //! linha digitável and PIX, the boleto PDF, and a trust unlock that works once.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use base64::Engine as _;
 use ponte_automation::{Engine, ReqwestTransport};
 use ponte_catalog::FunctionId;
 use ponte_core::crypto::AesGcmCipher;
 use ponte_core::model::{AutomationRef, Integration, IntegrationId};
-use ponte_core::service::{Ponte, PresetSource};
+use ponte_core::service::{PaymentSettings, Ponte, PresetSource};
 use ponte_core::store::Store;
 use ponte_http::AppState;
 use ponte_simulators::sgp::story::model::TitleStatus;
@@ -72,12 +73,26 @@ impl SgpApp {
             .unwrap();
         let key = store.create_api_key(&id).await.unwrap().plain.reveal();
         let transport = ReqwestTransport::new(false).unwrap();
-        let ponte = Ponte::new(store, Engine::new(Arc::new(transport)), Arc::new(Shipped));
+        let settings = PaymentSettings {
+            workers: 1,
+            poll_interval: Duration::from_millis(50),
+            backoff_initial: Duration::from_millis(100),
+            backoff_max: Duration::from_millis(300),
+            max_retry: Duration::from_secs(3_600),
+            lease: Duration::from_secs(1),
+            request_wait: Duration::from_secs(5),
+        };
+        let ponte = Arc::new(
+            Ponte::new(store, Engine::new(Arc::new(transport)), Arc::new(Shipped))
+                .with_payment_settings(settings),
+        );
+        ponte.refresh().await.unwrap();
+        tokio::spawn(ponte.clone().run_payment_workers());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(ponte_http::serve(
             listener,
-            AppState::new(Arc::new(ponte)),
+            AppState::new(ponte),
             std::future::pending(),
         ));
         SgpApp {
@@ -96,6 +111,36 @@ impl SgpApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// Submits a payment and waits for its final state.
+    async fn pay(&self, body: &Value) -> Value {
+        let client = reqwest::Client::new();
+        let answer = client
+            .post(format!("http://{}/v1/payments", self.addr))
+            .bearer_auth(&self.key)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        let transaction = body["transaction"]["id"].as_str().unwrap();
+        for _ in 0..200 {
+            let state: Value = client
+                .get(format!("http://{}/v1/payments/{transaction}", self.addr))
+                .bearer_auth(&self.key)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if state["state"] == "settled" || state["state"] == "failed" {
+                return state;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("payment {transaction} did not end");
     }
 
     /// Calls `function`, checks the answer is 200 and answers its body.
@@ -457,4 +502,75 @@ async fn get_invoice_answers_one_title_of_the_customer_and_none_of_another() {
         )
         .await;
     assert_eq!(other, json!([]));
+}
+
+#[tokio::test]
+async fn a_payment_writes_the_title_off_in_sgp_once_and_a_second_one_is_refused() {
+    let app = SgpApp::start().await;
+    let fixtures = app.erp.state().fixtures().clone();
+    let active = &fixtures.active;
+    let title_id = active.open_title_ids[0];
+    let listed = app
+        .ok(
+            "list_invoices",
+            json!({"customer_document_number": active.document}),
+        )
+        .await;
+    let invoice = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["remote_id"] == title_id.to_string())
+        .expect("the open title is listed")
+        .clone();
+    let today = app.erp.state().today();
+    let paid_at = format!(
+        "{:04}-{:02}-{:02}T10:15:00-03:00",
+        today.year(),
+        u8::from(today.month()),
+        today.day()
+    );
+    let payment = |transaction: &str| {
+        json!({
+            "transaction": {
+                "id": transaction,
+                "method": "pix",
+                "amount": invoice["valor_final"],
+                "paid_at": paid_at,
+                "end_to_end_id": format!("E{transaction}")
+            },
+            "boleto_id": title_id.to_string(),
+            "customer_document_number": active.document
+        })
+    };
+
+    let first = app.pay(&payment("tx-sgp-1")).await;
+    assert_eq!(first["state"], "settled", "{first}");
+    let story = app.erp.state().story();
+    let title = story.title(title_id).unwrap();
+    assert_eq!(title.status, TitleStatus::Paid);
+    assert_eq!(title.payments.len(), 1);
+    assert_eq!(title.payments[0].form, "PIX");
+    // Gone from the open list.
+    let after = app
+        .ok(
+            "list_invoices",
+            json!({"customer_document_number": active.document}),
+        )
+        .await;
+    assert!(
+        after
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["remote_id"] != title_id.to_string()),
+        "{after}"
+    );
+
+    // Another payment of the same title is not written off a second time.
+    let second = app.pay(&payment("tx-sgp-2")).await;
+    assert_eq!(second["state"], "failed", "{second}");
+    assert_eq!(second["error"]["code"], "invoice_not_open", "{second}");
+    let story = app.erp.state().story();
+    assert_eq!(story.title(title_id).unwrap().payments.len(), 1);
 }
