@@ -510,6 +510,7 @@ async fn a_payment_writes_the_title_off_in_sgp_once_and_a_second_one_is_refused(
     let fixtures = app.erp.state().fixtures().clone();
     let active = &fixtures.active;
     let title_id = active.open_title_ids[0];
+    let remote_id = title_id.to_string();
     let listed = app
         .ok(
             "list_invoices",
@@ -520,7 +521,7 @@ async fn a_payment_writes_the_title_off_in_sgp_once_and_a_second_one_is_refused(
         .as_array()
         .unwrap()
         .iter()
-        .find(|i| i["remote_id"] == title_id.to_string())
+        .find(|i| i["remote_id"].as_str() == Some(remote_id.as_str()))
         .expect("the open title is listed")
         .clone();
     let today = app.erp.state().today();
@@ -563,7 +564,7 @@ async fn a_payment_writes_the_title_off_in_sgp_once_and_a_second_one_is_refused(
             .as_array()
             .unwrap()
             .iter()
-            .all(|i| i["remote_id"] != title_id.to_string()),
+            .all(|i| i["remote_id"].as_str() != Some(remote_id.as_str())),
         "{after}"
     );
 
