@@ -55,6 +55,7 @@ impl SgpApp {
         integration.variables = [
             ("base_url".to_owned(), erp.base_url()),
             ("sgp_app".to_owned(), config.app.clone()),
+            ("ticket_occurrence_type".to_owned(), "1".to_owned()),
         ]
         .into();
         let preset = ponte_presets::preset("sgp").unwrap();
@@ -574,4 +575,30 @@ async fn a_payment_writes_the_title_off_in_sgp_once_and_a_second_one_is_refused(
     assert_eq!(second["error"]["code"], "invoice_not_open", "{second}");
     let story = app.erp.state().story();
     assert_eq!(story.title(title_id).unwrap().payments.len(), 1);
+}
+
+#[tokio::test]
+async fn create_ticket_opens_an_occurrence_on_the_customers_contract_in_sgp() {
+    let app = SgpApp::start().await;
+    let fixtures = app.erp.state().fixtures().clone();
+    let active = &fixtures.active;
+    let before = app.erp.state().story().occurrences.len();
+
+    let ticket = app
+        .ok(
+            "create_ticket",
+            json!({
+                "customer_document_number": active.document,
+                "subject": "Sem sinal",
+                "message": "Desde ontem à noite"
+            }),
+        )
+        .await;
+    let story = app.erp.state().story();
+    assert_eq!(story.occurrences.len(), before + 1);
+    let opened = story.occurrences.last().unwrap();
+    assert_eq!(ticket["remote_id"], opened.protocol.as_str(), "{ticket}");
+    assert_eq!(opened.contract_id, active.contract_ids[0]);
+    assert_eq!(opened.type_id, 1);
+    assert!(opened.content.contains("Desde ontem à noite"));
 }

@@ -19,7 +19,7 @@ macro_rules! automation {
     };
 }
 
-static AUTOMATIONS: [(FunctionId, &str, &str); 12] = [
+static AUTOMATIONS: [(FunctionId, &str, &str); 13] = [
     automation!(ListResellers, "list_resellers.yaml"),
     automation!(ListProducts, "list_products.yaml"),
     automation!(ListDueDates, "list_due_dates.yaml"),
@@ -32,6 +32,7 @@ static AUTOMATIONS: [(FunctionId, &str, &str); 12] = [
     automation!(ListCustomerPlans, "list_customer_plans.yaml"),
     automation!(ListCustomerBlockedPlans, "list_customer_blocked_plans.yaml"),
     automation!(TrustUnlock, "trust_unlock.yaml"),
+    automation!(CreateTicket, "create_ticket.yaml"),
 ];
 
 /// The shared steps, `presets/sgp/shared/<name>.yaml`: name, file and source.
@@ -134,8 +135,8 @@ static COVERAGE: [Coverage; 21] = [
     },
     Coverage {
         function: FunctionId::CreateTicket,
-        supported: false,
-        reason: "SGP documents `/api/ura/chamado/` (with a provider-specific `ocorrenciatipo`); not in this preset yet.",
+        supported: true,
+        reason: "An occurrence (`/api/ura/chamado/`) on the given or first live contract, of the provider's type `ticket_occurrence_type` (refused with `ticket_not_configured` while unset).",
     },
     Coverage {
         function: FunctionId::ListFiscalNotes,
