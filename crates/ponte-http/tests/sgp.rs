@@ -56,6 +56,7 @@ impl SgpApp {
             ("base_url".to_owned(), erp.base_url()),
             ("sgp_app".to_owned(), config.app.clone()),
             ("ticket_occurrence_type".to_owned(), "1".to_owned()),
+            ("order_occurrence_type".to_owned(), "3".to_owned()),
         ]
         .into();
         let preset = ponte_presets::preset("sgp").unwrap();
@@ -601,4 +602,32 @@ async fn create_ticket_opens_an_occurrence_on_the_customers_contract_in_sgp() {
     assert_eq!(opened.contract_id, active.contract_ids[0]);
     assert_eq!(opened.type_id, 1);
     assert!(opened.content.contains("Desde ontem à noite"));
+}
+
+#[tokio::test]
+async fn an_order_of_an_existing_customer_is_an_occurrence_of_the_order_type_in_sgp() {
+    let app = SgpApp::start().await;
+    let fixtures = app.erp.state().fixtures().clone();
+    let active = &fixtures.active;
+    let answer = app
+        .ok(
+            "create_order_existing_customer",
+            json!({
+                "message": "Pedido 9010: troca de plano",
+                "customer_document_number": active.document,
+                "wda_user": {"id": "u-881", "document_number": active.document},
+                "order": {
+                    "id": "9010",
+                    "customer": {"name": "Cliente", "document_number": active.document},
+                    "items": [{"name": "FIBRA 600MB"}]
+                }
+            }),
+        )
+        .await;
+    let story = app.erp.state().story();
+    let opened = story.occurrences.last().unwrap();
+    assert_eq!(answer["remote_id"], opened.protocol.as_str(), "{answer}");
+    assert_eq!(opened.type_id, 3);
+    assert_eq!(opened.contract_id, active.contract_ids[0]);
+    assert!(opened.content.starts_with("Pedido da plataforma 9010"));
 }

@@ -19,7 +19,7 @@ macro_rules! automation {
     };
 }
 
-static AUTOMATIONS: [(FunctionId, &str, &str); 13] = [
+static AUTOMATIONS: [(FunctionId, &str, &str); 14] = [
     automation!(ListResellers, "list_resellers.yaml"),
     automation!(ListProducts, "list_products.yaml"),
     automation!(ListDueDates, "list_due_dates.yaml"),
@@ -33,6 +33,10 @@ static AUTOMATIONS: [(FunctionId, &str, &str); 13] = [
     automation!(ListCustomerBlockedPlans, "list_customer_blocked_plans.yaml"),
     automation!(TrustUnlock, "trust_unlock.yaml"),
     automation!(CreateTicket, "create_ticket.yaml"),
+    automation!(
+        CreateOrderExistingCustomer,
+        "create_order_existing_customer.yaml"
+    ),
 ];
 
 /// The shared steps, `presets/sgp/shared/<name>.yaml`: name, file and source.
@@ -50,8 +54,8 @@ static COVERAGE: [Coverage; 21] = [
     },
     Coverage {
         function: FunctionId::CreateOrderExistingCustomer,
-        supported: false,
-        reason: "SGP documents `/api/ura/chamado/` (an occurrence on the contract); not in this preset yet.",
+        supported: true,
+        reason: "An occurrence (`/api/ura/chamado/`) on the customer's first live contract, of the provider's type `order_occurrence_type` (refused with `order_not_configured` while unset).",
     },
     Coverage {
         function: FunctionId::CreateLead,
