@@ -118,7 +118,10 @@ pub fn missing_values(
     origin: &str,
     source: &str,
 ) -> Vec<String> {
-    let Ok(doc) = ponte_automation::parse_yaml::<AutomationDoc>(source) else {
+    // A preset's automation comes bundled with its shared steps: its own declarations are
+    // the part before them.
+    let (own, _) = ponte_automation::SharedLibrary::unbundle(source);
+    let Ok(doc) = ponte_automation::parse_yaml::<AutomationDoc>(own) else {
         // It does not parse: its compile diagnostics say why.
         return Vec::new();
     };
