@@ -231,3 +231,99 @@ fn check_reports_a_problem_in_shared_steps_in_the_shared_file_and_at_each_use() 
     let (code, out) = ponte(&["check", "presets/ixc/shared/customer_by_document.yaml"]);
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn presets_list_names_each_preset_with_the_functions_it_serves() {
+    let (code, out) = ponte(&["presets", "list"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("ixc") && out.contains("serves 21 of 21 functions"),
+        "{out}"
+    );
+    let sgp = ponte_presets::preset("sgp").unwrap();
+    let served = sgp.coverage.iter().filter(|c| c.supported).count();
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("sgp ")
+                && l.contains(&format!("serves {served} of 21 functions"))),
+        "{out}"
+    );
+
+    let (code, out) = ponte(&["presets", "list", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let names: Vec<&str> = list["presets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ponte_presets::names());
+}
+
+#[test]
+fn presets_show_gives_each_function_served_or_why_not_and_its_variables_and_secrets() {
+    let (code, out) = ponte(&["presets", "show", "sgp", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(shown["name"], "sgp");
+    let functions = shown["functions"].as_array().unwrap();
+    assert_eq!(functions.len(), 21);
+    let find = |id: &str| {
+        functions
+            .iter()
+            .find(|f| f["function"] == id)
+            .unwrap_or_else(|| panic!("{id} is listed"))
+    };
+    let origins = find("list_commercial_origins");
+    assert_eq!(origins["supported"], false);
+    assert!(
+        origins["reason"]
+            .as_str()
+            .unwrap()
+            .contains("como conheceu")
+    );
+    assert_eq!(origins["variables"], serde_json::json!([]));
+
+    let boleto = find("get_boleto_pdf");
+    assert_eq!(boleto["supported"], true);
+    assert_eq!(boleto["automation"], "get_boleto_pdf.yaml");
+    assert_eq!(boleto["secrets"], serde_json::json!(["sgp_token"]));
+    let vars = boleto["variables"].as_array().unwrap();
+    let var = |name: &str| vars.iter().find(|v| v["name"] == name).unwrap();
+    assert_eq!(var("base_url")["required"], true);
+    assert_eq!(var("base_url")["default"], serde_json::Value::Null);
+    assert_eq!(var("pdf_link_style")["default"], "replace");
+    assert!(
+        var("pdf_link_style")["description"]
+            .as_str()
+            .unwrap()
+            .contains("Unconfirmed")
+    );
+
+    let (code, text) = ponte(&["presets", "show", "sgp"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("list_commercial_origins: not supported"),
+        "{text}"
+    );
+    assert!(
+        text.contains("var pdf_link_style (default \"replace\")"),
+        "{text}"
+    );
+    assert!(text.contains("var base_url (required)"), "{text}");
+}
+
+#[test]
+fn presets_show_of_an_unknown_preset_is_a_usage_error_with_a_suggestion() {
+    let out = Command::new(env!("CARGO_BIN_EXE_ponte"))
+        .args(["presets", "show", "sgx"])
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown preset `sgx`: did you mean `sgp`?"),
+        "{err}"
+    );
+}

@@ -176,3 +176,63 @@ fn config_check_reports_the_admin_api_and_refuses_a_weak_admin_token_without_sho
     assert!(err.contains("security.admin_token"), "{err}");
     assert!(!err.contains("hunter2"), "{err}");
 }
+
+#[tokio::test]
+async fn an_integration_on_the_sgp_preset_serves_the_functions_sgp_can_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ponte.toml"),
+        r#"
+[database]
+url = "sqlite://data.db"
+
+[security]
+master_key = "env:TEST_MASTER_KEY"
+
+[[integrations]]
+id = "acme-sgp"
+name = "ACME"
+preset = "sgp"
+api_keys = ["env:TEST_PONTE_KEY"]
+
+[integrations.variables]
+base_url = "http://127.0.0.1:9"
+sgp_app = "ponte"
+
+[integrations.secrets]
+sgp_token = "env:TEST_IXC_TOKEN"
+"#,
+    )
+    .unwrap();
+    let client = reqwest::Client::new();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let _server = start(dir.path(), port);
+    wait_ready(&client, &base).await;
+    let listing: Value = client
+        .get(format!("{base}/v1/functions"))
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let served: Vec<&str> = listing["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["served"] == true)
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    let sgp = ponte_presets::preset("sgp").unwrap();
+    let supported: Vec<&str> = sgp
+        .coverage
+        .iter()
+        .filter(|c| c.supported)
+        .map(|c| c.function.as_str())
+        .collect();
+    assert_eq!(served, supported, "{listing}");
+    assert!(served.contains(&"trust_unlock"), "{listing}");
+    assert!(!served.contains(&"list_commercial_origins"), "{listing}");
+}

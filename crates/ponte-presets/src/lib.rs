@@ -10,6 +10,7 @@
 //! from the coverage data, and every test case passes.
 
 mod ixc;
+mod sgp;
 
 use ponte_catalog::FunctionId;
 
@@ -96,8 +97,120 @@ impl Preset {
     }
 }
 
-static PRESETS: [&Preset; 1] = [&ixc::IXC];
-static NAMES: [&str; 1] = [ixc::IXC.name];
+/// A variable an automation of a preset reads from the integration's configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variable {
+    /// Its name, as written under the integration's `vars`.
+    pub name: String,
+    /// What it means, as the automation (or its shared steps) declares it.
+    pub description: String,
+    /// Its default, if it has one; without one the integration must set it.
+    pub default: Option<String>,
+}
+
+/// What one catalog function needs in a preset: whether it is served, and with what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionNeeds {
+    /// The coverage entry: served or not, and how or why not.
+    pub coverage: Coverage,
+    /// The automation file serving it, if served.
+    pub file: Option<&'static str>,
+    /// The variables its automation and the shared steps it uses declare, by name.
+    pub variables: Vec<Variable>,
+    /// The secrets they name, by name.
+    pub secrets: Vec<String>,
+}
+
+/// The `variables` and `secrets` a YAML document declares.
+fn declarations(yaml: &str) -> (Vec<Variable>, Vec<String>) {
+    let Ok(doc) = ponte_automation::parse_yaml::<serde_json::Value>(yaml) else {
+        return (Vec::new(), Vec::new());
+    };
+    let variables = doc
+        .get("variables")
+        .and_then(serde_json::Value::as_object)
+        .map(|vars| {
+            vars.iter()
+                .map(|(name, decl)| Variable {
+                    name: name.clone(),
+                    description: decl
+                        .get("description")
+                        .and_then(serde_json::Value::as_str)
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    default: decl.get("default").map(|d| match d {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    }),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let secrets = doc
+        .get("secrets")
+        .and_then(serde_json::Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(serde_json::Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    (variables, secrets)
+}
+
+impl Preset {
+    /// For each function of the catalog, in the coverage's order: whether the preset serves
+    /// it, and the variables (with descriptions and defaults) and secrets its automation
+    /// needs, its shared steps' included.
+    #[must_use]
+    pub fn needs(&self) -> Vec<FunctionNeeds> {
+        self.coverage
+            .iter()
+            .map(|entry| {
+                let served = self
+                    .automations
+                    .iter()
+                    .find(|(id, _, _)| *id == entry.function);
+                let mut variables: Vec<Variable> = Vec::new();
+                let mut secrets: Vec<String> = Vec::new();
+                if let Some((_, _, yaml)) = served {
+                    let used = self.shared.iter().filter(|(name, _, _)| {
+                        yaml.lines()
+                            .any(|line| line.trim() == format!("use: {name}"))
+                    });
+                    let sources = std::iter::once(*yaml).chain(used.map(|(_, _, source)| *source));
+                    for source in sources {
+                        let (vars, names) = declarations(source);
+                        for var in vars {
+                            if !variables.iter().any(|v| v.name == var.name) {
+                                variables.push(var);
+                            }
+                        }
+                        for name in names {
+                            if !secrets.contains(&name) {
+                                secrets.push(name);
+                            }
+                        }
+                    }
+                }
+                variables.sort_by(|a, b| a.name.cmp(&b.name));
+                secrets.sort();
+                FunctionNeeds {
+                    coverage: *entry,
+                    file: served.map(|(_, file, _)| *file),
+                    variables,
+                    secrets,
+                }
+            })
+            .collect()
+    }
+}
+
+static PRESETS: [&Preset; 2] = [&ixc::IXC, &sgp::SGP];
+static NAMES: [&str; 2] = [ixc::IXC.name, sgp::SGP.name];
 
 /// The preset called `name` (`"ixc"`), if there is one.
 #[must_use]

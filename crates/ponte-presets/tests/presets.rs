@@ -236,3 +236,65 @@ async fn every_test_case_of_every_preset_passes() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn needs_lists_every_function_with_the_variables_and_secrets_of_its_automation_and_shared_steps() {
+    for p in all() {
+        let needs = p.needs();
+        assert_eq!(needs.len(), p.coverage.len(), "{}", p.name);
+        for need in &needs {
+            assert_eq!(need.file.is_some(), need.coverage.supported, "{}", p.name);
+            if need.coverage.supported {
+                assert!(
+                    need.variables
+                        .iter()
+                        .any(|v| v.name == "base_url" && v.default.is_none()),
+                    "{}/{}: base_url is required",
+                    p.name,
+                    need.coverage.function
+                );
+                assert!(
+                    !need.secrets.is_empty(),
+                    "{}/{}",
+                    p.name,
+                    need.coverage.function
+                );
+                for v in &need.variables {
+                    assert!(
+                        !v.description.is_empty(),
+                        "{}: `{}` has no description",
+                        p.name,
+                        v.name
+                    );
+                }
+            } else {
+                assert!(need.variables.is_empty() && need.secrets.is_empty());
+            }
+        }
+    }
+    // A variable only the shared steps declare is listed, with its default.
+    let sgp = preset("sgp").unwrap();
+    let contacts = sgp
+        .needs()
+        .into_iter()
+        .find(|n| n.coverage.function == FunctionId::ListCustomerContacts)
+        .unwrap();
+    let live = contacts
+        .variables
+        .iter()
+        .find(|v| v.name == "live_contract_statuses")
+        .expect("declared by the shared customer lookup");
+    assert_eq!(live.default.as_deref(), Some("1,4,6,7"));
+    assert_eq!(contacts.secrets, ["sgp_token"]);
+    let catalogs = sgp
+        .needs()
+        .into_iter()
+        .find(|n| n.coverage.function == FunctionId::ListProducts)
+        .unwrap();
+    assert!(
+        catalogs
+            .variables
+            .iter()
+            .all(|v| v.name != "live_contract_statuses")
+    );
+}

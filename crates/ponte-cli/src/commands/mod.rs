@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod keygen;
 pub mod new;
+pub mod presets;
 pub mod run;
 pub mod schema;
 pub mod serve;
@@ -60,6 +61,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Write a new automation for a catalog function, and its test file.
     New(new::NewArgs),
+    /// The presets embedded in Ponte: `ponte presets list`, `ponte presets show <name>`.
+    Presets(presets::PresetsArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -71,6 +74,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Test(args) => test::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::New(args) => new::run(&args),
+        Command::Presets(args) => presets::run(&args),
         Command::Config(args) => config::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Simulate(args) => simulate::run(&args),
