@@ -164,6 +164,14 @@ pub fn integration_of(
     integration.preset.clone_from(&entry.preset);
     integration.active = entry.active;
     integration.settings = entry.settings.clone();
+    ponte_core::service::check_pendency_rules(&integration.settings.pendency_rules).map_err(
+        |problem| {
+            anyhow::anyhow!(
+                "integration `{}`: settings.pendency_rules: {problem}",
+                entry.id
+            )
+        },
+    )?;
     integration.variables = entry.variables.clone();
     if let Some(name) = &entry.preset {
         let Some(preset) = ponte_presets::preset(name) else {

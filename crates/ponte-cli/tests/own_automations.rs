@@ -699,3 +699,34 @@ async fn an_own_file_using_the_integrators_shared_steps_is_served_and_a_broken_s
         "{said}"
     );
 }
+
+#[test]
+fn config_check_refuses_a_pendency_rule_that_is_no_regular_expression_naming_its_label() {
+    let dir = folder("http://127.0.0.1:9/webservice/v1", "7", &emails_only());
+    let mut toml = std::fs::read_to_string(dir.path().join("ponte.toml")).unwrap();
+    toml.push_str(
+        "\n[[integrations.settings.pendency_rules]]\nlabel = \"débito\"\nmatch = \"regex\"\npattern = \"d[ée]bito (\"\n",
+    );
+    std::fs::write(dir.path().join("ponte.toml"), &toml).unwrap();
+    let check = ponte(dir.path(), &["config", "check"], "abc")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{err}");
+    assert!(err.contains("settings.pendency_rules"), "{err}");
+    assert!(err.contains("`débito`"), "{err}");
+    // The same rule as a valid expression passes.
+    std::fs::write(
+        dir.path().join("ponte.toml"),
+        toml.replace("d[ée]bito (", "d[ée]bito (em aberto)?"),
+    )
+    .unwrap();
+    let check = ponte(dir.path(), &["config", "check"], "abc")
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}

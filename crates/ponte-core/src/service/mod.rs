@@ -41,7 +41,7 @@ pub use error::{CallError, ErrorCode, errors_markdown};
 pub use files::FileAutomation;
 pub use flows::{
     DEFAULT_LINK_TTL, LinkSigner, OrderPath, OrderPlaced, Pay, PayProblem, Pendency, PendencyFound,
-    barcode_path, pdf_path, pix_qr_path,
+    barcode_path, check_pendency_rules, pdf_path, pix_qr_path,
 };
 pub use metrics::{METRICS_CONTENT_TYPE, Metrics};
 pub use payments::{PaymentSettings, PaymentView, Submitted};

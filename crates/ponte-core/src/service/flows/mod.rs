@@ -18,7 +18,7 @@ mod pendency;
 pub use invoices::{Pay, PayProblem, barcode_path, pdf_path, pix_qr_path};
 pub use links::{DEFAULT_LINK_TTL, LinkSigner};
 pub use orders::{OrderPath, OrderPlaced};
-pub use pendency::{Pendency, PendencyFound};
+pub use pendency::{Pendency, PendencyFound, check_pendency_rules};
 
 use serde_json::Value;
 

@@ -57,6 +57,17 @@ impl Ponte {
     }
 }
 
+/// Checks that every rule compiles, as a start or a settings change does before anything is
+/// stored: the problem names the rule by its label.
+///
+/// # Errors
+/// The first rule whose regular expression does not compile.
+pub fn check_pendency_rules(rules: &[PendencyRule]) -> Result<(), String> {
+    Rules::compile(rules)
+        .map(drop)
+        .map_err(|error| error.detail)
+}
+
 /// The rules, ready to match folded text.
 struct Rules(Vec<(String, Matcher)>);
 
