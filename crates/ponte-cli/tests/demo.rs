@@ -123,8 +123,19 @@ fn read_guide(child: &mut Child, limit: Duration) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_starts_and_every_call_it_prints_works_as_printed() {
+    every_printed_call_works(&[]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sgp_demo_starts_and_every_call_it_prints_works_as_printed() {
+    every_printed_call_works(&["--erp", "sgp"]).await;
+}
+
+/// `ponte demo <args>` started, and every call its guide prints made as printed.
+async fn every_printed_call_works(args: &[&str]) {
     let child = Command::new(env!("CARGO_BIN_EXE_ponte"))
         .args(["demo", "--port", "0"])
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -212,5 +223,125 @@ async fn the_demo_starts_and_every_call_it_prints_works_as_printed() {
     assert!(content_type.starts_with("text/html"), "{content_type}");
     let page = response.text().await.unwrap();
     assert!(page.to_ascii_lowercase().contains("<html"), "an HTML page");
+    drop(demo);
+}
+
+/// `ponte demo <args>` started, its guide read, and the printed `get_customer_info` call made
+/// as printed: the guide's lines and the function's answer (which must be a 200).
+async fn demo_customer(args: &[&str]) -> (KillOnDrop, Vec<String>, String, Value) {
+    let child = Command::new(env!("CARGO_BIN_EXE_ponte"))
+        .arg("demo")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the binary starts");
+    let mut demo = KillOnDrop(child);
+    let lines = tokio::task::block_in_place(|| read_guide(&mut demo.0, Duration::from_secs(60)));
+    let calls = curls(&lines);
+    let call = calls
+        .iter()
+        .find(|c| c.url.ends_with("/v1/functions/get_customer_info"))
+        .unwrap_or_else(|| panic!("a get_customer_info call is printed: {calls:?}"));
+    let body = call.body.clone().expect("with a body");
+    let asked: Value = serde_json::from_str(&body).expect("a JSON body");
+    let document = asked["customer_document_number"]
+        .as_str()
+        .expect("a document")
+        .to_owned();
+    let mut request = reqwest::Client::new().post(&call.url).body(body);
+    for (name, value) in &call.headers {
+        request = request.header(name, value);
+    }
+    let response = request.send().await.expect("the call is answered");
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, 200, "{call:?}: {text}");
+    let answer: Value = serde_json::from_str(&text).expect("JSON");
+    (demo, lines, document, answer)
+}
+
+/// Only the letters and digits of a document, upper case.
+fn bare(document: &str) -> String {
+    document
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_erp_ixc_serves_a_customer_seeded_in_the_ixc_simulator() {
+    let (demo, lines, document, answer) = demo_customer(&["--erp", "ixc"]).await;
+    assert!(
+        lines.iter().any(|l| l.contains("a simulated IXC Provedor")),
+        "{lines:?}"
+    );
+    let erp = printed(&lines, "Simulated IXC:");
+    let root = erp.trim_end_matches("/webservice/v1");
+    let client = reqwest::Client::new();
+    let fixtures: Value = client
+        .get(format!("{root}/__sim/fixtures"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = answer["id_remoto"].as_str().expect("id_remoto").to_owned();
+    // The customer as the simulator itself holds it, asked the way IXC is asked.
+    let listing: Value = client
+        .post(format!("{erp}/cliente"))
+        .basic_auth(
+            fixtures["user_id"].as_str().unwrap(),
+            fixtures["token"].as_str(),
+        )
+        .header("ixcsoft", "listar")
+        .json(&serde_json::json!({
+            "qtype": "cliente.id", "query": id, "oper": "=", "page": "1", "rp": "1"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let seeded = &listing["registros"][0];
+    assert_eq!(seeded["id"], id.as_str(), "{listing}");
+    assert_eq!(
+        bare(seeded["cnpj_cpf"].as_str().unwrap()),
+        bare(&document),
+        "{listing}"
+    );
+    assert_eq!(answer["nome_completo"], seeded["razao"], "{answer}");
+    drop(demo);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_erp_sgp_serves_the_blocked_customer_seeded_in_the_sgp_simulator() {
+    let (demo, lines, document, answer) = demo_customer(&["--erp", "sgp"]).await;
+    assert!(
+        lines.iter().any(|l| l.contains("a simulated SGP")),
+        "{lines:?}"
+    );
+    let erp = printed(&lines, "Simulated SGP:");
+    let fixtures: Value = reqwest::get(format!("{erp}/__sim/fixtures"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let blocked = &fixtures["fixtures"]["blocked"];
+    assert_eq!(blocked["document"], document.as_str(), "{fixtures}");
+    assert_eq!(
+        answer["id_remoto"],
+        blocked["cliente_id"].to_string(),
+        "{answer}"
+    );
+    assert!(
+        !answer["nome_completo"].as_str().unwrap().is_empty(),
+        "{answer}"
+    );
     drop(demo);
 }

@@ -79,6 +79,8 @@ fn routes() -> Vec<(Method, &'static str)> {
             Method::PUT,
             "/admin/v1/integrations/acme/associations/products",
         ),
+        (Method::GET, "/admin/v1/presets"),
+        (Method::GET, "/admin/v1/presets/ixc"),
     ]
 }
 
@@ -676,4 +678,102 @@ fn every_admin_route_is_in_the_openapi_document_behind_the_admin_token() {
         }
     }
     assert_eq!(count, routes().len());
+}
+
+#[tokio::test]
+async fn the_presets_are_listed_each_with_its_erp_and_how_many_functions_it_serves() {
+    let (app, _erp, key) = setup().await;
+    let answer = app.admin_get("/admin/v1/presets").await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let list = answer.json();
+    let presets = list["presets"].as_array().expect("a list");
+    let names: Vec<&str> = presets
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ponte_presets::names());
+    for shown in presets {
+        let preset = ponte_presets::preset(shown["name"].as_str().unwrap()).unwrap();
+        assert_eq!(shown["erp"], preset.erp);
+        assert_eq!(shown["functions"], 21, "{shown}");
+        let served = preset.coverage.iter().filter(|c| c.supported).count();
+        assert_eq!(shown["functions_served"], served, "{shown}");
+    }
+    let sgp = presets.iter().find(|p| p["name"] == "sgp").unwrap();
+    assert_eq!(sgp["functions_served"], 14, "{sgp}");
+    assert_clean(&app, &answer, &[&key]).await;
+}
+
+#[tokio::test]
+async fn a_preset_shows_each_function_served_or_why_not_with_its_variables_and_secrets() {
+    let (app, _erp, key) = setup().await;
+    let answer = app.admin_get("/admin/v1/presets/sgp").await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let shown = answer.json();
+    assert_eq!(shown["name"], "sgp");
+    assert_eq!(shown["functions_served"], 14);
+    let functions = shown["functions"].as_array().unwrap();
+    let ids: Vec<&str> = functions
+        .iter()
+        .map(|f| f["function"].as_str().unwrap())
+        .collect();
+    let catalog: Vec<&str> = ponte_catalog::FunctionId::ALL
+        .iter()
+        .map(|f| f.as_str())
+        .collect();
+    assert_eq!(ids, catalog, "every catalog function, in catalog order");
+    let find = |id: &str| functions.iter().find(|f| f["function"] == id).unwrap();
+    let origins = find("list_commercial_origins");
+    assert_eq!(origins["supported"], false);
+    assert_eq!(origins["automation"], Value::Null);
+    assert!(
+        origins["reason"]
+            .as_str()
+            .unwrap()
+            .contains("como conheceu")
+    );
+    assert_eq!(origins["variables"], json!([]));
+    let boleto = find("get_boleto_pdf");
+    assert_eq!(boleto["supported"], true);
+    assert_eq!(boleto["automation"], "get_boleto_pdf.yaml");
+    assert_eq!(boleto["secrets"], json!(["sgp_token"]));
+    let vars = boleto["variables"].as_array().unwrap();
+    let var = |name: &str| vars.iter().find(|v| v["name"] == name).unwrap();
+    assert_eq!(var("base_url")["required"], true);
+    assert_eq!(var("base_url")["default"], Value::Null);
+    assert_eq!(var("pdf_link_style")["required"], false);
+    assert_eq!(var("pdf_link_style")["default"], "replace");
+    assert_clean(&app, &answer, &[&key]).await;
+
+    let ixc = app.admin_get("/admin/v1/presets/ixc").await.json();
+    assert_eq!(ixc["functions_served"], 21, "{ixc}");
+    assert_eq!(
+        find("list_invoices")["secrets"],
+        json!(["sgp_token"]),
+        "each preset its own secrets"
+    );
+    let ixc_invoices = ixc["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["function"] == "list_invoices")
+        .unwrap();
+    assert_eq!(
+        ixc_invoices["secrets"],
+        json!(["ixc_token"]),
+        "{ixc_invoices}"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_preset_is_not_found_and_names_the_presets() {
+    let (app, _erp, _key) = setup().await;
+    let answer = app.admin_get("/admin/v1/presets/sgpp").await;
+    let body = answer.problem(404);
+    assert_eq!(body["code"], "not_found", "{body}");
+    let detail = body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("sgpp") && detail.contains("ixc, sgp"),
+        "{detail}"
+    );
 }

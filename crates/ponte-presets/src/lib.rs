@@ -224,6 +224,63 @@ pub fn names() -> &'static [&'static str] {
     &NAMES
 }
 
+/// `docs/presets.md` as it must read: a short introduction and the coverage matrix, one row
+/// per catalog function and one column per preset, each cell saying whether that preset
+/// serves the function; the reasons live in each preset's `COVERAGE.md`.
+#[must_use]
+pub fn coverage_matrix_markdown() -> String {
+    let presets: Vec<&Preset> = PRESETS.to_vec();
+    let mut out = String::from(
+        "# Presets: which ERP serves which function\n\n\
+         Generated from the presets embedded in Ponte (`crates/ponte-presets`); do not edit by \
+         hand. Regenerate it with `PONTE_UPDATE_DOCS=1 cargo test -p ponte-presets --test \
+         presets`.\n\n\
+         A preset is a ready-made bundle of automations for one ERP: an integration with \
+         `preset = \"<name>\"` gets every function below marked *served* without writing any \
+         automation. A function marked *unsupported* answers `function_not_configured` (501) \
+         unless the integration brings its own automation for it. Each preset's `COVERAGE.md` \
+         says how it serves each function, or why the ERP cannot; `ponte presets show <name>` \
+         adds the variables and secrets each function needs.\n\n",
+    );
+    out.push_str("| function |");
+    for p in &presets {
+        out.push_str(&format!(
+            " [`{}`](../presets/{}/COVERAGE.md) |",
+            p.name, p.name
+        ));
+    }
+    out.push_str("\n|---|");
+    for _ in &presets {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for function in FunctionId::ALL {
+        out.push_str(&format!("| `{}` |", function.as_str()));
+        for p in &presets {
+            let served = p
+                .coverage
+                .iter()
+                .any(|c| c.function == function && c.supported);
+            out.push_str(if served {
+                " served |"
+            } else {
+                " unsupported |"
+            });
+        }
+        out.push('\n');
+    }
+    out.push_str("| **served** |");
+    for p in &presets {
+        let served = p.coverage.iter().filter(|c| c.supported).count();
+        out.push_str(&format!(" {served} of {} |", FunctionId::ALL.len()));
+    }
+    out.push_str("\n\n");
+    for p in &presets {
+        out.push_str(&format!("- `{}`: {}\n", p.name, p.erp));
+    }
+    out
+}
+
 /// The embedded presets as the service's source of preset automations.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Embedded;

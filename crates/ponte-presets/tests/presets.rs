@@ -298,3 +298,94 @@ fn needs_lists_every_function_with_the_variables_and_secrets_of_its_automation_a
             .all(|v| v.name != "live_contract_statuses")
     );
 }
+
+/// Set this variable to rewrite `docs/presets.md` from the embedded presets.
+const UPDATE_DOCS: &str = "PONTE_UPDATE_DOCS";
+
+#[test]
+fn docs_presets_md_is_the_coverage_matrix_of_the_embedded_presets() {
+    let path = presets_dir().join("../docs/presets.md");
+    let want = ponte_presets::coverage_matrix_markdown();
+    if std::env::var_os(UPDATE_DOCS).is_some() {
+        std::fs::write(&path, &want)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    }
+    let got = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        got == want,
+        "docs/presets.md is not the matrix the presets give; regenerate it with \
+         `{UPDATE_DOCS}=1 cargo test -p ponte-presets --test presets docs_presets_md`"
+    );
+}
+
+/// The cells of one row of a Markdown table, trimmed.
+fn cells(line: &str) -> Vec<String> {
+    line.trim()
+        .trim_matches('|')
+        .split('|')
+        .map(|cell| cell.trim().to_owned())
+        .collect()
+}
+
+#[test]
+fn every_matrix_cell_agrees_with_the_coverage_md_and_the_automations_of_its_preset() {
+    let matrix = ponte_presets::coverage_matrix_markdown();
+    let mut lines = matrix.lines().filter(|line| line.starts_with('|'));
+    let header = cells(lines.next().expect("the matrix has a header row"));
+    let columns: Vec<&'static Preset> = header[1..]
+        .iter()
+        .map(|cell| {
+            let name = cell.split('`').nth(1).unwrap_or_default();
+            preset(name).unwrap_or_else(|| panic!("column `{cell}` names no preset"))
+        })
+        .collect();
+    assert_eq!(
+        columns.iter().map(|p| p.name).collect::<Vec<_>>(),
+        names().to_vec(),
+        "one column per preset, in order"
+    );
+    let rows: Vec<Vec<String>> = lines
+        .skip(1)
+        .map(cells)
+        .filter(|row| row[0].starts_with('`'))
+        .collect();
+    assert_eq!(
+        rows.len(),
+        FunctionId::ALL.len(),
+        "one row per catalog function"
+    );
+    for (row, function) in rows.iter().zip(FunctionId::ALL) {
+        assert_eq!(row[0], format!("`{function}`"));
+        for (cell, p) in row[1..].iter().zip(&columns) {
+            let coverage_md =
+                std::fs::read_to_string(presets_dir().join(p.name).join("COVERAGE.md"))
+                    .unwrap_or_else(|e| panic!("{}: COVERAGE.md: {e}", p.name));
+            let in_coverage_md = coverage_md
+                .lines()
+                .map(cells)
+                .find(|c| c[0] == format!("`{function}`"))
+                .unwrap_or_else(|| panic!("{}: COVERAGE.md has no row for `{function}`", p.name));
+            let served = p.automation(function).is_some();
+            assert_eq!(
+                cell,
+                if served { "served" } else { "unsupported" },
+                "{}: `{function}` in the matrix",
+                p.name
+            );
+            assert_eq!(
+                in_coverage_md[1],
+                if served { "yes" } else { "no" },
+                "{}: `{function}` in COVERAGE.md disagrees with the preset's automations",
+                p.name
+            );
+        }
+    }
+    for p in &columns {
+        let served = p.coverage.iter().filter(|c| c.supported).count();
+        assert!(
+            matrix.contains(&format!("{served} of {}", FunctionId::ALL.len())),
+            "{}: the served count",
+            p.name
+        );
+    }
+}

@@ -1,27 +1,41 @@
-//! `ponte demo`: the IXC simulator and Ponte on free local ports, a fresh SQLite file, one
-//! integration on the IXC preset, and ready-to-paste calls. Nothing to install or configure.
+//! `ponte demo [--erp ixc|sgp]`: an ERP simulator (IXC by default) and Ponte on free local
+//! ports, a fresh SQLite file, one integration on that ERP's preset, and ready-to-paste calls.
+//! Nothing to install or configure.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use clap::Args;
+use clap::{Args, ValueEnum};
 use ponte_core::crypto::AesGcmCipher;
-use ponte_core::service::RecordingPolicy;
+use ponte_core::service::{Ponte, RecordingPolicy};
 use ponte_simulators::ixc::{self, IxcConfig};
+use ponte_simulators::sgp::{self, SgpConfig};
 use secrecy::SecretString;
 
 use crate::config::{IntegrationConfig, LogConfig};
 use crate::provision;
 
-/// Run a demo: a simulated IXC, Ponte in front of it, and calls to try.
+/// The ERPs the demo can simulate, each with its preset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DemoErp {
+    /// IXC Provedor, on the `ixc` preset.
+    Ixc,
+    /// SGP, on the `sgp` preset.
+    Sgp,
+}
+
+/// Run a demo: a simulated ERP (IXC by default), Ponte in front of it, and calls to try.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
+    /// The ERP to simulate; the integration uses its preset.
+    #[arg(long, value_enum, default_value_t = DemoErp::Ixc)]
+    pub erp: DemoErp,
     /// Port for Ponte (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
-    /// Port for the simulated IXC (0 picks a free one).
+    /// Port for the simulated ERP (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     pub erp_port: u16,
     /// Seed of the simulated data (the same seed gives the same customers).
@@ -44,6 +58,9 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn demo(args: &DemoArgs) -> anyhow::Result<()> {
+    if args.erp == DemoErp::Sgp {
+        return demo_sgp(args).await;
+    }
     let erp_config = IxcConfig {
         seed: args.seed,
         ..IxcConfig::default()
@@ -86,22 +103,37 @@ async fn demo(args: &DemoArgs) -> anyhow::Result<()> {
         )
         .await?;
     let key = store.create_api_key(&integration.id).await?.plain.reveal();
-
-    // A fresh admin token per demo, so the admin API (executions, traces, test runs) can be
-    // tried too.
-    let admin_token: String = ponte_core::crypto::random_bytes::<32>()?
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
-
+    let admin_token = admin_token()?;
     let ponte = Arc::new(provision::service(store, RecordingPolicy::default())?);
-    // Payments (`POST /v1/payments`) are settled by the workers, as under `ponte serve`.
-    let settling = tokio::spawn(ponte.clone().run_payment_workers());
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], args.port)))
         .await
         .context("cannot listen for Ponte")?;
     let base = format!("http://{}", listener.local_addr()?);
     print_guide(&base, &key, &admin_token, &erp);
+    serve(ponte, listener, admin_token, args).await?;
+    erp.shutdown().await;
+    drop(dir);
+    Ok(())
+}
+
+/// A fresh admin token per demo, so the admin API (executions, traces, test runs) can be
+/// tried too.
+fn admin_token() -> anyhow::Result<String> {
+    Ok(ponte_core::crypto::random_bytes::<32>()?
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect())
+}
+
+/// Ponte serving on `listener` until Ctrl-C, with the payment workers running.
+async fn serve(
+    ponte: Arc<Ponte>,
+    listener: tokio::net::TcpListener,
+    admin_token: String,
+    args: &DemoArgs,
+) -> anyhow::Result<()> {
+    // Payments (`POST /v1/payments`) are settled by the workers, as under `ponte serve`.
+    let settling = tokio::spawn(ponte.clone().run_payment_workers());
     let mut tools = ponte_http::ToolsConfig::default();
     if let Some(rate) = args.tools_rate {
         tools.requests_per_minute = rate;
@@ -112,9 +144,111 @@ async fn demo(args: &DemoArgs) -> anyhow::Result<()> {
     let served = ponte_http::serve(listener, state, crate::shutdown_signal()).await;
     settling.abort();
     served?;
+    Ok(())
+}
+
+/// The demo on the SGP simulator and the `sgp` preset.
+async fn demo_sgp(args: &DemoArgs) -> anyhow::Result<()> {
+    let erp_config = SgpConfig {
+        seed: args.seed,
+        ..SgpConfig::default()
+    };
+    let erp = sgp::start(
+        erp_config.clone(),
+        SocketAddr::from(([127, 0, 0, 1], args.erp_port)),
+    )
+    .await
+    .context("cannot start the simulated SGP")?;
+
+    let dir = tempfile::tempdir().context("cannot create a temporary folder")?;
+    let db = dir.path().join("ponte-demo.db");
+    let master: SecretString = AesGcmCipher::generate_key_base64()?;
+    let store = provision::open_store(&format!("sqlite://{}", db.display()), &master).await?;
+    let entry = IntegrationConfig {
+        id: "demo-sgp".into(),
+        name: "Provedor Demo (SGP simulado)".into(),
+        preset: Some("sgp".into()),
+        automation_dir: None,
+        functions: Default::default(),
+        active: true,
+        settings: ponte_core::model::IntegrationSettings::default(),
+        variables: [
+            ("base_url".to_owned(), erp.base_url()),
+            ("sgp_app".to_owned(), erp_config.app.clone()),
+        ]
+        .into(),
+        secrets: Default::default(),
+        api_keys: Vec::new(),
+    };
+    let integration = provision::integration_of(&entry, &Default::default())?;
+    store.create_integration(&integration).await?;
+    store
+        .set_secret(
+            &integration.id,
+            "sgp_token",
+            &SecretString::from(erp_config.token.clone()),
+        )
+        .await?;
+    let key = store.create_api_key(&integration.id).await?.plain.reveal();
+    let admin_token = admin_token()?;
+    let ponte = Arc::new(provision::service(store, RecordingPolicy::default())?);
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], args.port)))
+        .await
+        .context("cannot listen for Ponte")?;
+    let base = format!("http://{}", listener.local_addr()?);
+    // The blocked fixture customer has overdue titles and a suspended contract, so every
+    // printed call shows something.
+    let fixtures = erp.state().fixtures();
+    let calls = [
+        ("list_invoices", fixtures.blocked.document.clone()),
+        ("get_customer_info", fixtures.blocked.document.clone()),
+        (
+            "list_customer_blocked_plans",
+            fixtures.blocked.document.clone(),
+        ),
+    ];
+    print_header(
+        &base,
+        &key,
+        &admin_token,
+        "a simulated SGP",
+        &format!("  Simulated SGP:    {}", erp.base_url()),
+    );
+    print_calls(&base, &key, &calls);
+    serve(ponte, listener, admin_token, args).await?;
     erp.shutdown().await;
     drop(dir);
     Ok(())
+}
+
+fn print_header(base: &str, key: &str, admin_token: &str, erp_name: &str, erp_line: &str) {
+    let line = "-".repeat(78);
+    crate::output::line(&line);
+    crate::output::line(format!("Ponte demo: {erp_name} and Ponte in front of it."));
+    crate::output::line(format!("  Ponte:            {base}"));
+    crate::output::line(format!("  API reference:    {base}/docs"));
+    crate::output::line(erp_line);
+    crate::output::line(format!("  API key:          {key}"));
+    crate::output::line(format!("  Admin token:      {admin_token}"));
+    crate::output::line(format!(
+        "  Admin API:        {base}/admin/v1/executions (Authorization: Bearer <admin token>)"
+    ));
+    crate::output::line(&line);
+    crate::output::line("Try these calls:\n");
+}
+
+/// One ready-to-paste call per `(function, document)`, the catalog, and the ready line.
+fn print_calls(base: &str, key: &str, calls: &[(&str, String)]) {
+    for (function, document) in calls {
+        crate::output::line(format!(
+            "curl -s {base}/v1/functions/{function} -H 'Authorization: Bearer {key}' \\\n  -H 'Content-Type: application/json' -d '{{\"customer_document_number\": \"{document}\"}}'\n",
+        ));
+    }
+    crate::output::line(format!(
+        "curl -s {base}/v1/functions -H 'Authorization: Bearer {key}'   # the catalog\n"
+    ));
+    crate::output::line("-".repeat(78));
+    crate::output::line("Ponte is ready. Press Ctrl-C to stop; the demo database is deleted then.");
 }
 
 /// The settlement account the IXC preset needs (it never guesses where money goes).

@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
-use serde_json::{Value, json};
 
 use crate::output::line;
 
@@ -69,18 +68,11 @@ fn list_presets(format: Format) {
         .collect();
     match format {
         Format::Json => {
-            let list: Vec<Value> = presets
-                .iter()
-                .map(|p| {
-                    json!({
-                        "name": p.name,
-                        "erp": p.erp,
-                        "functions_served": served(p),
-                        "functions": p.coverage.len(),
-                    })
-                })
-                .collect();
-            line(serde_json::to_string_pretty(&json!({ "presets": list })).unwrap_or_default());
+            // The same answer as `GET /admin/v1/presets`.
+            line(
+                serde_json::to_string_pretty(&ponte_http::admin::presets::preset_list())
+                    .unwrap_or_default(),
+            );
         }
         Format::Text => {
             for p in presets {
@@ -110,30 +102,10 @@ fn show_preset(name: &str, format: Format) -> anyhow::Result<ExitCode> {
     let needs = preset.needs();
     match format {
         Format::Json => {
-            let functions: Vec<Value> = needs
-                .iter()
-                .map(|n| {
-                    json!({
-                        "function": n.coverage.function.as_str(),
-                        "supported": n.coverage.supported,
-                        "reason": n.coverage.reason,
-                        "automation": n.file,
-                        "variables": n.variables.iter().map(|v| json!({
-                            "name": v.name,
-                            "description": v.description,
-                            "default": v.default,
-                            "required": v.default.is_none(),
-                        })).collect::<Vec<_>>(),
-                        "secrets": n.secrets,
-                    })
-                })
-                .collect();
-            line(serde_json::to_string_pretty(&json!({
-                "name": preset.name,
-                "erp": preset.erp,
-                "functions_served": served(preset),
-                "functions": functions,
-            }))?);
+            // The same answer as `GET /admin/v1/presets/{name}`.
+            line(serde_json::to_string_pretty(
+                &ponte_http::admin::presets::preset_detail(preset),
+            )?);
         }
         Format::Text => {
             line(format!(

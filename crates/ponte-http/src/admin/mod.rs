@@ -4,7 +4,8 @@
 //!
 //! [`integrations`]: integrations as configured, their API keys. [`executions`]: execution
 //! records with their traces, and test runs. [`payments`]: settlements, the failed ones and
-//! their retry. [`catalogs`]: the catalog cache and the associations. No answer carries a
+//! their retry. [`catalogs`]: the catalog cache and the associations. [`presets`]: the
+//! embedded presets. No answer carries a
 //! secret value, a key hash or
 //! the admin token; the only plain API key ever shown is the one just created.
 
@@ -12,6 +13,7 @@ pub mod catalogs;
 pub mod executions;
 pub mod integrations;
 pub mod payments;
+pub mod presets;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -24,6 +26,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(executions::routes())
         .merge(payments::routes())
         .merge(catalogs::routes())
+        .merge(presets::routes())
 }
 
 /// Formats a timestamp as RFC 3339, the way every admin answer writes them.
