@@ -309,12 +309,15 @@ fn check_object(shape: &Shape, object: &mut Map<String, Value>, path: &str, walk
 }
 
 /// JSON Schema counts `1.0` as an integer, and some encoders write whole numbers that way:
-/// a float with no fraction, within 64 bits, becomes the integer it spells.
+/// a float with no fraction becomes the integer it spells, as long as a double spells
+/// integers exactly (within ±2^53). Beyond that a float is not the integer the sender wrote
+/// (`-9223372036854775809` reads as -2^63), so it stays a float and is refused where an
+/// integer is expected.
 fn whole_number(value: &mut Value) -> &Value {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
     if let Some(float) = value.as_f64().filter(|_| value.is_f64())
         && float.fract() == 0.0
-        // The bounds are exact in f64 (±2^63); `as` truncates nothing for values inside them.
-        && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&float)
+        && (-EXACT..=EXACT).contains(&float)
     {
         #[allow(clippy::cast_possible_truncation)]
         let whole = float as i64;

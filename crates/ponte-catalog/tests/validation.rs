@@ -553,3 +553,26 @@ fn whole_numbers_written_as_floats_are_the_integers_they_spell() {
     let input = serde_json::json!({"lead": {"id": 4.5, "name": "Ana"}});
     assert!(ponte_catalog::validate_input(ponte_catalog::FunctionId::CreateLead, &input).is_err());
 }
+
+#[test]
+fn a_whole_number_a_double_cannot_spell_exactly_is_no_id() {
+    // One below the 64-bit minimum: read as a double it is exactly -2^63, which must not
+    // pass as the smallest id.
+    let input: serde_json::Value =
+        serde_json::from_str(r#"{"lead": {"id": -9223372036854775809, "name": "Ana"}}"#).unwrap();
+    let errors = ponte_catalog::validate_input(ponte_catalog::FunctionId::CreateLead, &input)
+        .expect_err("beyond 64 bits");
+    assert_eq!(errors.0[0].path, "/lead/id");
+    assert_eq!(errors.0[0].code, InputErrorCode::WrongType);
+    // Exact integers keep working at the edges of 64 bits and of a double's exact range.
+    for id in [
+        "-9223372036854775808",
+        "9223372036854775807",
+        "9007199254740992.0",
+    ] {
+        let input: serde_json::Value =
+            serde_json::from_str(&format!(r#"{{"lead": {{"id": {id}, "name": "Ana"}}}}"#)).unwrap();
+        ponte_catalog::validate_input(ponte_catalog::FunctionId::CreateLead, &input)
+            .unwrap_or_else(|errors| panic!("{id}: {errors}"));
+    }
+}

@@ -292,8 +292,8 @@ fn payment_not_found(transaction_id: &str) -> CallError {
 }
 
 /// The transaction's id as the text payments are keyed by: a string as sent, an integer in
-/// decimal. A number that is no 64-bit integer (the schema's check cannot tell one beyond the
-/// range of a double from one inside it) is refused rather than stored under a wrong key.
+/// decimal. Validation has already refused anything else; should one come through, it is
+/// refused here too rather than stored under a key that is not its own.
 fn transaction_id(input: &Value) -> Result<String, CallError> {
     match input.pointer("/transaction/id") {
         Some(Value::String(text)) if !text.is_empty() => Ok(text.clone()),
