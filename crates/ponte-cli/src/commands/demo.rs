@@ -72,48 +72,95 @@ async fn demo(args: &DemoArgs) -> anyhow::Result<()> {
     .await
     .context("cannot start the simulated IXC")?;
 
-    let dir = tempfile::tempdir().context("cannot create a temporary folder")?;
-    let db = dir.path().join("ponte-demo.db");
-    let master: SecretString = AesGcmCipher::generate_key_base64()?;
-    let store = provision::open_store(&format!("sqlite://{}", db.display()), &master).await?;
-
-    let entry = IntegrationConfig {
-        id: "demo-ixc".into(),
-        name: "Provedor Demo (IXC simulado)".into(),
-        preset: Some("ixc".into()),
-        automation_dir: None,
-        functions: Default::default(),
-        active: true,
-        settings: demo_settings(),
-        variables: [
-            ("base_url".to_owned(), erp.base_url()),
-            ("ixc_user_id".to_owned(), erp_config.user_id.clone()),
-        ]
-        .into(),
-        secrets: Default::default(),
-        api_keys: Vec::new(),
-    };
-    let integration = provision::integration_of(&entry, &Default::default())?;
-    store.create_integration(&integration).await?;
-    store
-        .set_secret(
-            &integration.id,
-            "ixc_token",
-            &SecretString::from(erp_config.token.clone()),
-        )
-        .await?;
-    let key = store.create_api_key(&integration.id).await?.plain.reveal();
-    let admin_token = admin_token()?;
-    let ponte = Arc::new(provision::service(store, RecordingPolicy::default())?);
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], args.port)))
-        .await
-        .context("cannot listen for Ponte")?;
+    let started = start_ponte(
+        args,
+        DemoIntegration {
+            id: "demo-ixc",
+            name: "Provedor Demo (IXC simulado)",
+            preset: "ixc",
+            settings: demo_settings(),
+            variables: [
+                ("base_url".to_owned(), erp.base_url()),
+                ("ixc_user_id".to_owned(), erp_config.user_id.clone()),
+            ]
+            .into(),
+            secret: ("ixc_token", erp_config.token.clone()),
+        },
+    )
+    .await?;
+    let Started {
+        ponte,
+        listener,
+        key,
+        admin_token,
+        dir,
+    } = started;
     let base = format!("http://{}", listener.local_addr()?);
     print_guide(&base, &key, &admin_token, &erp);
     serve(ponte, listener, admin_token, args).await?;
     erp.shutdown().await;
     drop(dir);
     Ok(())
+}
+
+/// The demo's integration on a preset: its values and its one ERP secret.
+struct DemoIntegration {
+    id: &'static str,
+    name: &'static str,
+    preset: &'static str,
+    settings: ponte_core::model::IntegrationSettings,
+    variables: std::collections::BTreeMap<String, String>,
+    secret: (&'static str, String),
+}
+
+/// What [`start_ponte`] prepared: the service, its listener, the API key and admin token it
+/// prints, and the temporary folder of its database (removed when dropped).
+struct Started {
+    ponte: Arc<Ponte>,
+    listener: tokio::net::TcpListener,
+    key: String,
+    admin_token: String,
+    dir: tempfile::TempDir,
+}
+
+/// A fresh SQLite database in a temporary folder with `integration` on its preset, an API
+/// key, and Ponte listening on the demo's port.
+async fn start_ponte(args: &DemoArgs, integration: DemoIntegration) -> anyhow::Result<Started> {
+    let dir = tempfile::tempdir().context("cannot create a temporary folder")?;
+    let db = dir.path().join("ponte-demo.db");
+    let master: SecretString = AesGcmCipher::generate_key_base64()?;
+    let store = provision::open_store(&format!("sqlite://{}", db.display()), &master).await?;
+    let entry = IntegrationConfig {
+        id: integration.id.into(),
+        name: integration.name.into(),
+        preset: Some(integration.preset.into()),
+        automation_dir: None,
+        functions: Default::default(),
+        active: true,
+        settings: integration.settings,
+        variables: integration.variables,
+        secrets: Default::default(),
+        api_keys: Vec::new(),
+    };
+    let stored = provision::integration_of(&entry, &Default::default())?;
+    store.create_integration(&stored).await?;
+    let (secret, value) = integration.secret;
+    store
+        .set_secret(&stored.id, secret, &SecretString::from(value))
+        .await?;
+    let key = store.create_api_key(&stored.id).await?.plain.reveal();
+    let admin_token = admin_token()?;
+    let ponte = Arc::new(provision::service(store, RecordingPolicy::default())?);
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], args.port)))
+        .await
+        .context("cannot listen for Ponte")?;
+    Ok(Started {
+        ponte,
+        listener,
+        key,
+        admin_token,
+        dir,
+    })
 }
 
 /// A fresh admin token per demo, so the admin API (executions, traces, test runs) can be
@@ -160,41 +207,29 @@ async fn demo_sgp(args: &DemoArgs) -> anyhow::Result<()> {
     .await
     .context("cannot start the simulated SGP")?;
 
-    let dir = tempfile::tempdir().context("cannot create a temporary folder")?;
-    let db = dir.path().join("ponte-demo.db");
-    let master: SecretString = AesGcmCipher::generate_key_base64()?;
-    let store = provision::open_store(&format!("sqlite://{}", db.display()), &master).await?;
-    let entry = IntegrationConfig {
-        id: "demo-sgp".into(),
-        name: "Provedor Demo (SGP simulado)".into(),
-        preset: Some("sgp".into()),
-        automation_dir: None,
-        functions: Default::default(),
-        active: true,
-        settings: ponte_core::model::IntegrationSettings::default(),
-        variables: [
-            ("base_url".to_owned(), erp.base_url()),
-            ("sgp_app".to_owned(), erp_config.app.clone()),
-        ]
-        .into(),
-        secrets: Default::default(),
-        api_keys: Vec::new(),
-    };
-    let integration = provision::integration_of(&entry, &Default::default())?;
-    store.create_integration(&integration).await?;
-    store
-        .set_secret(
-            &integration.id,
-            "sgp_token",
-            &SecretString::from(erp_config.token.clone()),
-        )
-        .await?;
-    let key = store.create_api_key(&integration.id).await?.plain.reveal();
-    let admin_token = admin_token()?;
-    let ponte = Arc::new(provision::service(store, RecordingPolicy::default())?);
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], args.port)))
-        .await
-        .context("cannot listen for Ponte")?;
+    let started = start_ponte(
+        args,
+        DemoIntegration {
+            id: "demo-sgp",
+            name: "Provedor Demo (SGP simulado)",
+            preset: "sgp",
+            settings: ponte_core::model::IntegrationSettings::default(),
+            variables: [
+                ("base_url".to_owned(), erp.base_url()),
+                ("sgp_app".to_owned(), erp_config.app.clone()),
+            ]
+            .into(),
+            secret: ("sgp_token", erp_config.token.clone()),
+        },
+    )
+    .await?;
+    let Started {
+        ponte,
+        listener,
+        key,
+        admin_token,
+        dir,
+    } = started;
     let base = format!("http://{}", listener.local_addr()?);
     // The blocked fixture customer has overdue titles and a suspended contract, so every
     // printed call shows something.
