@@ -473,6 +473,15 @@ impl Settling<'_> {
         Ok(T::from(Step::Done))
     }
 
+    /// An ERP answer as the history keeps it: personal data masked and credentials removed by
+    /// the integration's privacy rules, as a stored trace is.
+    fn masked(&self, answer: &Value) -> Value {
+        if answer.is_null() {
+            return Value::Null;
+        }
+        ponte_automation::Redactor::new(self.served.env.privacy().clone()).value(answer)
+    }
+
     async fn record(
         &self,
         state: PaymentState,
@@ -482,7 +491,7 @@ impl Settling<'_> {
     ) -> Result<bool, crate::store::StoreError> {
         let update = PaymentUpdate {
             state,
-            erp_answer,
+            erp_answer: self.masked(&erp_answer),
             settling_value,
             error: None,
             retry_at: None,
@@ -505,7 +514,7 @@ impl Settling<'_> {
     {
         let update = PaymentUpdate {
             state,
-            erp_answer,
+            erp_answer: self.masked(&erp_answer),
             settling_value: None,
             error,
             retry_at: None,
