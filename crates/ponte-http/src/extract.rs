@@ -20,7 +20,7 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use ponte_catalog::{InputError, InputErrorCode};
-use ponte_core::model::ApiKey;
+use ponte_core::model::{Actor, ApiKey};
 use ponte_core::service::{CallError, Caller, ErrorCode, admin_token_matches};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -92,8 +92,9 @@ impl FromRequestParts<AppState> for Authenticated {
 /// Leave to use the admin API: `Authorization: Bearer <admin token>`, compared with the token
 /// in [`AppState::admin_token`] by their SHA-256 digests. Without a configured token the admin
 /// API is off and every request is `unauthorized`. An integration's API key never passes.
+/// It carries the [`Actor`] the request acts as, which the audit log names.
 #[derive(Debug)]
-pub struct AdminAccess(());
+pub struct AdminAccess(pub Actor);
 
 impl FromRequestParts<AppState> for AdminAccess {
     type Rejection = Problem;
@@ -115,7 +116,9 @@ impl FromRequestParts<AppState> for AdminAccess {
             Some(presented) if ApiKey::lookup_prefix(presented).is_some() => Err(refuse(
                 "An integration's API key does not open the admin API; send the admin token.",
             )),
-            Some(presented) if admin_token_matches(token, presented) => Ok(AdminAccess(())),
+            Some(presented) if admin_token_matches(token, presented) => {
+                Ok(AdminAccess(Actor::admin_token()))
+            }
             Some(_) => Err(refuse("The admin token is not valid.")),
         }
     }

@@ -10,6 +10,7 @@ mod automation;
 mod execution;
 mod flows;
 mod integration;
+mod operator;
 mod payment;
 mod settings;
 
@@ -21,6 +22,7 @@ pub use execution::{
 };
 pub use flows::{Association, AssociationKind, OrderClaim, StoredOrder, UnknownAssociationKind};
 pub use integration::{Integration, IntegrationId, InvalidName, validate_secret_name};
+pub use operator::{Actor, Role};
 pub use payment::{
     Payment, PaymentError, PaymentEvent, PaymentQuery, PaymentState, PaymentUpdate, request_sha256,
 };
