@@ -9,6 +9,7 @@
 //! automation compiles and serves the function it is filed under, `COVERAGE.md` is rendered
 //! from the coverage data, and every test case passes.
 
+mod hubsoft;
 mod ixc;
 mod sgp;
 
@@ -209,8 +210,8 @@ impl Preset {
     }
 }
 
-static PRESETS: [&Preset; 2] = [&ixc::IXC, &sgp::SGP];
-static NAMES: [&str; 2] = [ixc::IXC.name, sgp::SGP.name];
+static PRESETS: [&Preset; 3] = [&ixc::IXC, &sgp::SGP, &hubsoft::HUBSOFT];
+static NAMES: [&str; 3] = [ixc::IXC.name, sgp::SGP.name, hubsoft::HUBSOFT.name];
 
 /// The preset called `name` (`"ixc"`), if there is one.
 #[must_use]
