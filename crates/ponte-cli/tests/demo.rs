@@ -131,6 +131,11 @@ async fn the_sgp_demo_starts_and_every_call_it_prints_works_as_printed() {
     every_printed_call_works(&["--erp", "sgp"]).await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn the_hubsoft_demo_starts_and_every_call_it_prints_works_as_printed() {
+    every_printed_call_works(&["--erp", "hubsoft"]).await;
+}
+
 /// `ponte demo <args>` started, and every call its guide prints made as printed.
 async fn every_printed_call_works(args: &[&str]) {
     let child = Command::new(env!("CARGO_BIN_EXE_ponte"))
@@ -343,5 +348,30 @@ async fn demo_erp_sgp_serves_the_blocked_customer_seeded_in_the_sgp_simulator() 
         !answer["nome_completo"].as_str().unwrap().is_empty(),
         "{answer}"
     );
+    drop(demo);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_erp_hubsoft_serves_the_blocked_customer_seeded_in_the_hubsoft_simulator() {
+    let (demo, lines, document, answer) = demo_customer(&["--erp", "hubsoft"]).await;
+    assert!(
+        lines.iter().any(|l| l.contains("a simulated Hubsoft")),
+        "{lines:?}"
+    );
+    let erp = printed(&lines, "Simulated Hubsoft:");
+    let fixtures: Value = reqwest::get(format!("{erp}/__sim/fixtures"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let blocked = &fixtures["fixtures"]["blocked"];
+    assert_eq!(blocked["document"], document.as_str(), "{fixtures}");
+    assert_eq!(
+        answer["id_remoto"],
+        blocked["id_cliente"].to_string(),
+        "{answer}"
+    );
+    assert_eq!(answer["nome_completo"], blocked["name"], "{answer}");
     drop(demo);
 }

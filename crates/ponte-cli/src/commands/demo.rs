@@ -1,4 +1,4 @@
-//! `ponte demo [--erp ixc|sgp]`: an ERP simulator (IXC by default) and Ponte on free local
+//! `ponte demo [--erp ixc|sgp|hubsoft]`: an ERP simulator (IXC by default) and Ponte on free local
 //! ports, a fresh SQLite file, one integration on that ERP's preset, and ready-to-paste calls.
 //! Nothing to install or configure.
 
@@ -10,6 +10,7 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use ponte_core::crypto::AesGcmCipher;
 use ponte_core::service::{Ponte, RecordingPolicy};
+use ponte_simulators::hubsoft::{self, HubsoftConfig};
 use ponte_simulators::ixc::{self, IxcConfig};
 use ponte_simulators::sgp::{self, SgpConfig};
 use secrecy::SecretString;
@@ -24,6 +25,8 @@ pub enum DemoErp {
     Ixc,
     /// SGP, on the `sgp` preset.
     Sgp,
+    /// Hubsoft, on the `hubsoft` preset.
+    Hubsoft,
 }
 
 /// Run a demo: a simulated ERP (IXC by default), Ponte in front of it, and calls to try.
@@ -61,6 +64,9 @@ async fn demo(args: &DemoArgs) -> anyhow::Result<()> {
     if args.erp == DemoErp::Sgp {
         return demo_sgp(args).await;
     }
+    if args.erp == DemoErp::Hubsoft {
+        return demo_hubsoft(args).await;
+    }
     let erp_config = IxcConfig {
         seed: args.seed,
         ..IxcConfig::default()
@@ -84,7 +90,7 @@ async fn demo(args: &DemoArgs) -> anyhow::Result<()> {
                 ("ixc_user_id".to_owned(), erp_config.user_id.clone()),
             ]
             .into(),
-            secret: ("ixc_token", erp_config.token.clone()),
+            secrets: vec![("ixc_token", erp_config.token.clone())],
         },
     )
     .await?;
@@ -103,14 +109,14 @@ async fn demo(args: &DemoArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The demo's integration on a preset: its values and its one ERP secret.
+/// The demo's integration on a preset: its values and the ERP secrets it needs.
 struct DemoIntegration {
     id: &'static str,
     name: &'static str,
     preset: &'static str,
     settings: ponte_core::model::IntegrationSettings,
     variables: std::collections::BTreeMap<String, String>,
-    secret: (&'static str, String),
+    secrets: Vec<(&'static str, String)>,
 }
 
 /// What [`start_ponte`] prepared: the service, its listener, the API key and admin token it
@@ -144,10 +150,11 @@ async fn start_ponte(args: &DemoArgs, integration: DemoIntegration) -> anyhow::R
     };
     let stored = provision::integration_of(&entry, &Default::default())?;
     store.create_integration(&stored).await?;
-    let (secret, value) = integration.secret;
-    store
-        .set_secret(&stored.id, secret, &SecretString::from(value))
-        .await?;
+    for (secret, value) in integration.secrets {
+        store
+            .set_secret(&stored.id, secret, &SecretString::from(value))
+            .await?;
+    }
     let key = store.create_api_key(&stored.id).await?.plain.reveal();
     let admin_token = admin_token()?;
     let ponte = Arc::new(provision::service(store, RecordingPolicy::default())?);
@@ -219,7 +226,7 @@ async fn demo_sgp(args: &DemoArgs) -> anyhow::Result<()> {
                 ("sgp_app".to_owned(), erp_config.app.clone()),
             ]
             .into(),
-            secret: ("sgp_token", erp_config.token.clone()),
+            secrets: vec![("sgp_token", erp_config.token.clone())],
         },
     )
     .await?;
@@ -248,6 +255,75 @@ async fn demo_sgp(args: &DemoArgs) -> anyhow::Result<()> {
         &admin_token,
         "a simulated SGP",
         &format!("  Simulated SGP:    {}", erp.base_url()),
+    );
+    print_calls(&base, &key, &calls);
+    serve(ponte, listener, admin_token, args).await?;
+    erp.shutdown().await;
+    drop(dir);
+    Ok(())
+}
+
+/// The demo on the Hubsoft simulator and the `hubsoft` preset (OAuth2: a client secret and
+/// the API user's password).
+async fn demo_hubsoft(args: &DemoArgs) -> anyhow::Result<()> {
+    let erp_config = HubsoftConfig {
+        seed: args.seed,
+        ..HubsoftConfig::default()
+    };
+    let erp = hubsoft::start(
+        erp_config.clone(),
+        SocketAddr::from(([127, 0, 0, 1], args.erp_port)),
+    )
+    .await
+    .context("cannot start the simulated Hubsoft")?;
+
+    let started = start_ponte(
+        args,
+        DemoIntegration {
+            id: "demo-hubsoft",
+            name: "Provedor Demo (Hubsoft simulado)",
+            preset: "hubsoft",
+            settings: ponte_core::model::IntegrationSettings::default(),
+            variables: [
+                ("base_url".to_owned(), erp.base_url()),
+                ("client_id".to_owned(), erp_config.client_id.clone()),
+                ("api_user".to_owned(), erp_config.username.clone()),
+                // The simulator's "CAIXA PIX": write-offs need a cash box of the provider.
+                ("cash_box_id".to_owned(), "150".to_owned()),
+            ]
+            .into(),
+            secrets: vec![
+                ("client_secret", erp_config.client_secret.clone()),
+                ("api_password", erp_config.password.clone()),
+            ],
+        },
+    )
+    .await?;
+    let Started {
+        ponte,
+        listener,
+        key,
+        admin_token,
+        dir,
+    } = started;
+    let base = format!("http://{}", listener.local_addr()?);
+    // The blocked fixture customer has overdue invoices and a service suspended for debt, so
+    // every printed call shows something.
+    let fixtures = erp.state().fixtures();
+    let calls = [
+        ("list_invoices", fixtures.blocked.document.clone()),
+        ("get_customer_info", fixtures.blocked.document.clone()),
+        (
+            "list_customer_blocked_plans",
+            fixtures.blocked.document.clone(),
+        ),
+    ];
+    print_header(
+        &base,
+        &key,
+        &admin_token,
+        "a simulated Hubsoft",
+        &format!("  Simulated Hubsoft: {}", erp.base_url()),
     );
     print_calls(&base, &key, &calls);
     serve(ponte, listener, admin_token, args).await?;
