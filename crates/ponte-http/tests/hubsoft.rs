@@ -16,7 +16,7 @@ use ponte_core::service::{PaymentSettings, Ponte, PresetSource};
 use ponte_core::store::Store;
 use ponte_http::AppState;
 use ponte_simulators::faults::{Fault, FaultRule};
-use ponte_simulators::hubsoft::{self, HubsoftConfig};
+use ponte_simulators::hubsoft::{self, HubsoftConfig, UnknownCustomer};
 use ponte_store_sqlite::SqliteStore;
 use secrecy::SecretString;
 use serde_json::{Value, json};
@@ -799,5 +799,48 @@ async fn hubsoft_faults_reach_the_caller_as_ponte_codes() {
     assert!(
         problem["detail"].as_str().unwrap().contains("step `days`"),
         "the detail names the step whose answer could not be read: {problem}"
+    );
+}
+
+#[tokio::test]
+async fn an_instance_that_refuses_unknown_documents_still_answers_nobody() {
+    let config = HubsoftConfig {
+        unknown_customer: UnknownCustomer::Error,
+        ..HubsoftConfig::default()
+    };
+    let app = HubApp::start_with(config, |_| {}).await;
+    let unknown = app.erp.state().fixtures().unknown_document.clone();
+    let input = json!({"customer_document_number": unknown});
+    assert_eq!(
+        app.ok("get_customer_info", input.clone()).await,
+        Value::Null
+    );
+    assert_eq!(app.ok("list_invoices", input.clone()).await, json!([]));
+    assert_eq!(app.ok("list_customer_plans", input).await, json!([]));
+}
+
+#[tokio::test]
+async fn a_business_refusal_is_erp_rejected_with_hubsofts_words() {
+    let app = HubApp::start().await;
+    let prospect = app.erp.state().fixtures().prospect.clone();
+    let (status, problem) = code_of(
+        app.call(
+            "create_order",
+            json!({"message": "Pedido ord-3",
+                   "order": {"id": "ord-3", "customer": {"name": prospect.name, "document_number": prospect.document, "phone": "37999990000"},
+                             "address": {"cep": "35560098", "street": "RUA A", "number": "1", "neighborhood": "CENTRO"},
+                             "items": [{"erp_product_code": "1301", "price": "99.90", "quantity": 1}]}}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 502, "{problem}");
+    assert_eq!(problem["code"], "erp_rejected");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("já foi cadastrado antes no prospecto"),
+        "{problem}"
     );
 }
