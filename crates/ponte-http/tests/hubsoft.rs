@@ -215,6 +215,34 @@ async fn list_invoices_answers_the_open_invoices_with_linha_pix_and_link() {
             == blocked_service
     }));
 
+    // An invoice partly paid is due for what is left of it, the amount its PIX code charges.
+    let partial = &fixtures.partial_payment;
+    let listed = app
+        .ok(
+            "list_invoices",
+            json!({"customer_document_number": partial.document}),
+        )
+        .await;
+    let mut found_partial = false;
+    for invoice in listed.as_array().unwrap() {
+        let id: u64 = invoice["fatura"].as_str().unwrap().parse().unwrap();
+        let seeded = app.erp.state().invoice(id).unwrap();
+        let paid: i64 = seeded.recibos.iter().map(|r| r.valor_cents).sum();
+        found_partial |= paid > 0;
+        let due = money(seeded.valor_cents - paid);
+        assert_eq!(invoice["valor_inicial"], money(seeded.valor_cents));
+        assert_eq!(invoice["valor_final"], due.as_str(), "{invoice}");
+        let amount = format!("54{:02}{due}", due.len());
+        assert!(
+            invoice["pix_code"].as_str().unwrap().contains(&amount),
+            "the PIX code charges valor_final: {invoice}"
+        );
+    }
+    assert!(
+        found_partial,
+        "the fixture has a partly paid invoice: {listed}"
+    );
+
     let none = app
         .ok(
             "list_invoices",
