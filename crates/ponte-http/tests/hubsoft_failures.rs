@@ -2,7 +2,8 @@
 //! expired is replaced once and the call succeeds; a revoked user is `erp_auth_failed`
 //! without asking for tokens in a loop; faults are `erp_unavailable`, `erp_timeout` and
 //! `erp_invalid_response`; a business refusal is `erp_rejected` with Hubsoft's words; an
-//! instance that refuses unknown documents still answers "nobody".
+//! instance that refuses unknown documents still answers "nobody"; a write-off whose answer is
+//! lost is `erp_timeout` and is sent once.
 
 mod hubsoft_app;
 
@@ -147,5 +148,50 @@ async fn a_business_refusal_is_erp_rejected_with_hubsofts_words() {
             .unwrap()
             .contains("já foi cadastrado antes no prospecto"),
         "{problem}"
+    );
+}
+
+#[tokio::test]
+async fn a_write_off_whose_answer_is_lost_is_erp_timeout_and_is_not_sent_again() {
+    let app = HubApp::start_with(HubsoftConfig::default(), |i| {
+        i.settings.timeouts.request_ms = 500;
+    })
+    .await;
+    let active = app.erp.state().fixtures().active.clone();
+    let id = active.open_invoices[0];
+    let amount = hubsoft_app::money(app.erp.state().invoice(id).unwrap().valor_cents);
+    let liquidar = "/api/v1/integracao/financeiro/fatura/liquidar";
+    app.erp
+        .faults()
+        .add(FaultRule::always(Fault::LostAnswerHang).on_path(liquidar));
+    let (status, problem) = code_of(
+        app.call(
+            "settle_boleto",
+            json!({"transaction": {"id": "tx-lost", "method": "pix", "amount": amount,
+                                   "paid_at": format!("{}T09:00:00-03:00", hubsoft_app::iso(app.erp.state().today()))},
+                   "boleto_id": format!("{id}-{}", active.id_cliente_servico),
+                   "customer_document_number": active.document}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (504, Some("erp_timeout")),
+        "{problem}"
+    );
+    assert_eq!(
+        app.erp.requests().count(liquidar),
+        1,
+        "a write is sent once"
+    );
+    // Hubsoft did settle it: the outcome the caller could not know.
+    assert!(
+        app.erp
+            .state()
+            .invoice(id)
+            .unwrap()
+            .data_pagamento
+            .is_some()
     );
 }
