@@ -557,3 +557,21 @@ async fn the_catalogs_and_fiscal_notes_are_hubsofts() {
         .unwrap();
     assert!(bytes.starts_with(b"%PDF"));
 }
+
+#[tokio::test]
+async fn a_boleto_pdf_behind_a_link_that_wants_the_token_is_downloaded_too() {
+    let config = ponte_simulators::hubsoft::HubsoftConfig {
+        pdf_link_requires_token: true,
+        ..ponte_simulators::hubsoft::HubsoftConfig::default()
+    };
+    let app = HubApp::start_with(config, |_| {}).await;
+    let active = app.erp.state().fixtures().active.clone();
+    let remote_id = format!("{}-{}", active.open_invoices[0], active.id_cliente_servico);
+    let pdf = app
+        .ok("get_boleto_pdf", json!({"boleto_id": remote_id}))
+        .await;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(pdf["base_64"].as_str().unwrap())
+        .unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+}
