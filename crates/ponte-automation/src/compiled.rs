@@ -186,7 +186,7 @@ pub(crate) enum AuthPlan {
     },
     ApiKey {
         in_: KeyIn,
-        name: String,
+        name: Tpl,
         value: Tpl,
     },
     OAuth2(Box<OAuth2Plan>),
