@@ -213,7 +213,7 @@ async fn the_story_told_by_the_ixc_preset_against_the_strict_simulator() {
         .await
         .unwrap();
     assert_eq!(
-        config.leniency,
+        config.lenient,
         ixc::IxcLeniency::default(),
         "the simulator runs strict"
     );
