@@ -384,6 +384,13 @@ async fn a_wrong_token_is_erp_auth_failed_and_not_retried() {
         )
         .await;
     assert!(!problem.to_string().contains("not-the-token-0000"));
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("refused the credentials"),
+        "{problem}"
+    );
     assert_eq!(erp.requests().count("/api/clientes"), 1);
 
     // A token revoked in the ERP, likewise.
@@ -462,4 +469,39 @@ async fn the_erps_failures_are_ponte_codes() {
 
     // And once the ERP is well again, so is the answer.
     app.ok("get_customer_info", input).await;
+}
+
+#[tokio::test]
+async fn an_erp_that_refuses_a_token_with_403_is_erp_rejected_with_its_words() {
+    let mut config = StandardConfig::default();
+    config.guesses.unauthorized_status = 403;
+    let erp = standard::start(config.clone(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let base = erp.base_url();
+    let app = PresetApp::start(
+        "standard",
+        &[("standard_token", "not-the-token-0000")],
+        |i| {
+            i.variables.insert("base_url".into(), base);
+        },
+    )
+    .await;
+    let fixtures = erp.state().fixtures().clone();
+    let problem = app
+        .problem(
+            "list_fiscal_notes",
+            json!({"customer_document_number": fixtures.active.document}),
+            502,
+            "erp_rejected",
+        )
+        .await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&config.guesses.text_token_invalid),
+        "{problem}"
+    );
+    assert_eq!(erp.requests().count("/api/notas_fiscais"), 1, "not retried");
 }
