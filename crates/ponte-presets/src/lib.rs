@@ -11,6 +11,7 @@
 
 mod ixc;
 mod sgp;
+mod standard;
 
 use ponte_catalog::FunctionId;
 
@@ -209,8 +210,8 @@ impl Preset {
     }
 }
 
-static PRESETS: [&Preset; 2] = [&ixc::IXC, &sgp::SGP];
-static NAMES: [&str; 2] = [ixc::IXC.name, sgp::SGP.name];
+static PRESETS: [&Preset; 3] = [&ixc::IXC, &sgp::SGP, &standard::STANDARD];
+static NAMES: [&str; 3] = [ixc::IXC.name, sgp::SGP.name, standard::STANDARD.name];
 
 /// The preset called `name` (`"ixc"`), if there is one.
 #[must_use]
