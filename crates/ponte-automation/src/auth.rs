@@ -142,6 +142,8 @@ fn fixed(run: &Run<'_>, step: &str, plan: &AuthPlan) -> Result<Option<Fixed>, Ru
             )
         }
         AuthPlan::ApiKey { in_, name, value } => {
+            let name = render_auth(run, step, name)?;
+            let name = name.trim();
             let key = render_auth(run, step, value)?;
             run.add_secret(&key);
             run.add_sensitive_header(name);
@@ -155,7 +157,7 @@ fn fixed(run: &Run<'_>, step: &str, plan: &AuthPlan) -> Result<Option<Fixed>, Ru
                     })?;
                     Fixed::Header(header, header_value(run, step, &key)?)
                 }
-                KeyIn::Query => Fixed::Query(name.clone(), key),
+                KeyIn::Query => Fixed::Query(name.to_owned(), key),
             }
         }
         AuthPlan::OAuth2(_) | AuthPlan::Login(_) => return Ok(None),

@@ -1200,7 +1200,7 @@ impl Checker<'_> {
             },
             AuthDoc::ApiKey { in_, name, value } => AuthPlan::ApiKey {
                 in_: *in_,
-                name: name.clone(),
+                name: self.template(name, scope)?,
                 value: self.template(value, scope)?,
             },
             AuthDoc::Oauth2(o) => AuthPlan::OAuth2(Box::new(OAuth2Plan {

@@ -177,18 +177,9 @@ pub(crate) struct Paginate {
 
 #[derive(Debug)]
 pub(crate) enum AuthPlan {
-    Basic {
-        username: Tpl,
-        password: Tpl,
-    },
-    Bearer {
-        token: Tpl,
-    },
-    ApiKey {
-        in_: KeyIn,
-        name: String,
-        value: Tpl,
-    },
+    Basic { username: Tpl, password: Tpl },
+    Bearer { token: Tpl },
+    ApiKey { in_: KeyIn, name: Tpl, value: Tpl },
     OAuth2(Box<OAuth2Plan>),
     Login(Box<LoginPlan>),
 }

@@ -392,8 +392,10 @@ pub enum AuthDoc {
         /// `header` or `query`.
         #[serde(rename = "in")]
         in_: KeyIn,
-        /// Header or parameter name.
-        name: String,
+        /// Header or parameter name (a template: an ERP whose header name varies between
+        /// instances takes it from a variable).
+        #[schemars(with = "String")]
+        name: Src,
         /// Key template.
         #[schemars(with = "String")]
         value: Src,

@@ -132,6 +132,11 @@ async fn the_sgp_demo_starts_and_every_call_it_prints_works_as_printed() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_standard_api_demo_starts_and_every_call_it_prints_works_as_printed() {
+    every_printed_call_works(&["--erp", "standard"]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_hubsoft_demo_starts_and_every_call_it_prints_works_as_printed() {
     every_printed_call_works(&["--erp", "hubsoft"]).await;
 }
@@ -204,6 +209,13 @@ async fn every_printed_call_works(args: &[&str]) {
                     "{body}"
                 );
                 assert!(!body["id_remoto"].as_str().unwrap().is_empty(), "{body}");
+            }
+            "list_fiscal_notes" => {
+                let list = body.as_array().expect("a list");
+                assert!(!list.is_empty(), "the demo customer has fiscal notes");
+                for note in list {
+                    assert!(!note["id_nota"].as_str().unwrap().is_empty(), "{note}");
+                }
             }
             "list_customer_blocked_plans" => {
                 let list = body.as_array().expect("a list");
@@ -342,6 +354,35 @@ async fn demo_erp_sgp_serves_the_blocked_customer_seeded_in_the_sgp_simulator() 
     assert_eq!(
         answer["id_remoto"],
         blocked["cliente_id"].to_string(),
+        "{answer}"
+    );
+    assert!(
+        !answer["nome_completo"].as_str().unwrap().is_empty(),
+        "{answer}"
+    );
+    drop(demo);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_erp_standard_serves_the_blocked_customer_seeded_in_the_standard_simulator() {
+    let (demo, lines, document, answer) = demo_customer(&["--erp", "standard"]).await;
+    assert!(
+        lines.iter().any(|l| l.contains("a simulated standard API")),
+        "{lines:?}"
+    );
+    let erp = printed(&lines, "Simulated API:");
+    let root = erp.trim_end_matches("/api");
+    let fixtures: Value = reqwest::get(format!("{root}/__sim/fixtures"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let blocked = &fixtures["fixtures"]["blocked"];
+    assert_eq!(blocked["document"], document.as_str(), "{fixtures}");
+    assert_eq!(
+        answer["id_remoto"],
+        blocked["id_remoto"].to_string(),
         "{answer}"
     );
     assert!(

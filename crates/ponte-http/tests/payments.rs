@@ -63,6 +63,14 @@ fn quick_settings() -> PaymentSettings {
 
 impl PayApp {
     async fn start(settings: PaymentSettings) -> PayApp {
+        PayApp::start_with(settings, |_| {}).await
+    }
+
+    /// The same, with a last change to the integration before it is stored.
+    async fn start_with(
+        settings: PaymentSettings,
+        adjust: impl FnOnce(&mut Integration),
+    ) -> PayApp {
         let config = IxcConfig::default();
         let erp = ixc::start(config.clone(), "127.0.0.1:0".parse().unwrap())
             .await
@@ -91,6 +99,7 @@ impl PayApp {
                 },
             );
         }
+        adjust(&mut integration);
         store.create_integration(&integration).await.unwrap();
         store
             .set_secret(&id, "ixc_token", &SecretString::from(config.token.clone()))
@@ -235,6 +244,28 @@ fn states(body: &Value) -> Vec<String> {
         .iter()
         .map(|event| event["state"].as_str().unwrap().to_owned())
         .collect()
+}
+
+#[tokio::test]
+async fn the_erp_answers_kept_in_a_settlements_history_follow_the_integrations_privacy_rules() {
+    // IXC's write-off answer carries no personal data, so the test names two of its fields as
+    // private: the history must keep them masked, as a stored trace would.
+    let app = PayApp::start_with(quick_settings(), |integration| {
+        let privacy = &mut integration.settings.privacy;
+        privacy.credentials.push("message".into());
+        privacy.personal.push("id".into());
+    })
+    .await;
+    let invoice = app.payables(1).await.remove(0);
+    let body = payment("tx-private", &invoice, &invoice.amount);
+    let (status, settled) = app.submit(&body).await;
+    assert_eq!(status, 200, "{settled}");
+    assert_eq!(settled["state"], "settled", "{settled}");
+    let answer = &settled["history"][3]["erp_answer"];
+    assert_eq!(answer["type"], "success", "{settled}");
+    assert_eq!(answer["message"], "[REDACTED]", "{settled}");
+    assert_eq!(answer["id"], "***", "{settled}");
+    assert_eq!(app.writeoffs(&invoice.boleto_id).await, 1);
 }
 
 #[tokio::test]

@@ -2,41 +2,20 @@
 //! answers what the simulator's seed holds: the customer by CPF, the open titles with their
 //! linha digitável and PIX, the boleto PDF, and a trust unlock that works once.
 
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
 
 use base64::Engine as _;
-use ponte_automation::{Engine, ReqwestTransport};
-use ponte_catalog::FunctionId;
-use ponte_core::crypto::AesGcmCipher;
-use ponte_core::model::{AutomationRef, Integration, IntegrationId};
-use ponte_core::service::{PaymentSettings, Ponte, PresetSource};
-use ponte_core::store::Store;
-use ponte_http::AppState;
+use common::Answer;
+use common::preset::{PresetApp, money};
 use ponte_simulators::sgp::story::model::TitleStatus;
 use ponte_simulators::sgp::{self, SgpConfig};
-use ponte_store_sqlite::SqliteStore;
-use secrecy::SecretString;
 use serde_json::{Value, json};
-
-/// The presets embedded in the binary, as the service sees them.
-#[derive(Debug)]
-struct Shipped;
-
-impl PresetSource for Shipped {
-    fn automation(&self, preset: &str, function: FunctionId) -> Option<(String, String)> {
-        let yaml = ponte_presets::preset(preset)?.automation(function)?;
-        Some((format!("{preset}/{function}.yaml"), yaml.to_owned()))
-    }
-}
 
 /// Ponte on loopback with the shipped SGP preset bound to every function it serves, in front
 /// of a fresh SGP simulator.
 struct SgpApp {
-    addr: std::net::SocketAddr,
-    key: String,
+    app: PresetApp,
     erp: sgp::RunningSgp,
-    _dir: tempfile::TempDir,
 }
 
 impl SgpApp {
@@ -45,119 +24,32 @@ impl SgpApp {
         let erp = sgp::start(config.clone(), "127.0.0.1:0".parse().unwrap())
             .await
             .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("ponte.db").display());
-        let cipher = Arc::new(AesGcmCipher::new(1, &[3u8; 32]).unwrap());
-        let store = Arc::new(SqliteStore::connect(&url, cipher).await.unwrap());
-        let id = IntegrationId::parse("sgp").unwrap();
-        let mut integration = Integration::new(id.clone(), "SGP simulado");
-        integration.preset = Some("sgp".into());
-        integration.variables = [
-            ("base_url".to_owned(), erp.base_url()),
-            ("sgp_app".to_owned(), config.app.clone()),
-            ("ticket_occurrence_type".to_owned(), "1".to_owned()),
-            ("order_occurrence_type".to_owned(), "3".to_owned()),
-        ]
-        .into();
-        let preset = ponte_presets::preset("sgp").unwrap();
-        for (function, _, _) in preset.automations {
-            integration.bindings.insert(
-                function.as_str().to_owned(),
-                AutomationRef::Preset {
-                    preset: "sgp".into(),
-                },
-            );
-        }
-        store.create_integration(&integration).await.unwrap();
-        store
-            .set_secret(&id, "sgp_token", &SecretString::from(config.token.clone()))
-            .await
-            .unwrap();
-        let key = store.create_api_key(&id).await.unwrap().plain.reveal();
-        let transport = ReqwestTransport::new(false).unwrap();
-        let settings = PaymentSettings {
-            workers: 1,
-            poll_interval: Duration::from_millis(50),
-            backoff_initial: Duration::from_millis(100),
-            backoff_max: Duration::from_millis(300),
-            max_retry: Duration::from_secs(3_600),
-            lease: Duration::from_secs(1),
-            request_wait: Duration::from_secs(5),
-        };
-        let ponte = Arc::new(
-            Ponte::new(store, Engine::new(Arc::new(transport)), Arc::new(Shipped))
-                .with_payment_settings(settings),
-        );
-        ponte.refresh().await.unwrap();
-        tokio::spawn(ponte.clone().run_payment_workers());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(ponte_http::serve(
-            listener,
-            AppState::new(ponte),
-            std::future::pending(),
-        ));
-        SgpApp {
-            addr,
-            key,
-            erp,
-            _dir: dir,
-        }
+        let base = erp.base_url();
+        let app = PresetApp::start("sgp", &[("sgp_token", &config.token)], |i| {
+            i.variables.insert("base_url".into(), base);
+            i.variables.insert("sgp_app".into(), config.app.clone());
+            i.variables
+                .insert("ticket_occurrence_type".into(), "1".into());
+            i.variables
+                .insert("order_occurrence_type".into(), "3".into());
+        })
+        .await;
+        SgpApp { app, erp }
     }
 
-    async fn call(&self, function: &str, input: Value) -> reqwest::Response {
-        reqwest::Client::new()
-            .post(format!("http://{}/v1/functions/{function}", self.addr))
-            .bearer_auth(&self.key)
-            .json(&input)
-            .send()
-            .await
-            .unwrap()
+    async fn call(&self, function: &str, input: Value) -> Answer {
+        self.app.call(function, input).await
     }
 
     /// Submits a payment and waits for its final state.
     async fn pay(&self, body: &Value) -> Value {
-        let client = reqwest::Client::new();
-        let answer = client
-            .post(format!("http://{}/v1/payments", self.addr))
-            .bearer_auth(&self.key)
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(answer.status(), 200);
-        let transaction = body["transaction"]["id"].as_str().unwrap();
-        for _ in 0..200 {
-            let state: Value = client
-                .get(format!("http://{}/v1/payments/{transaction}", self.addr))
-                .bearer_auth(&self.key)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            if state["state"] == "settled" || state["state"] == "failed" {
-                return state;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("payment {transaction} did not end");
+        self.app.pay(body).await
     }
 
     /// Calls `function`, checks the answer is 200 and answers its body.
     async fn ok(&self, function: &str, input: Value) -> Value {
-        let answer = self.call(function, input).await;
-        let status = answer.status();
-        let body: Value = answer.json().await.unwrap();
-        assert_eq!(status, 200, "{function}: {body}");
-        body
+        self.app.ok(function, input).await
     }
-}
-
-/// Cents as the catalog writes money: `"99.90"`.
-fn money(cents: i64) -> String {
-    format!("{}.{:02}", cents / 100, cents % 100)
 }
 
 #[tokio::test]
@@ -301,8 +193,8 @@ async fn get_boleto_pdf_answers_the_pdf_sgp_serves_for_the_title() {
     let unknown = app
         .call("get_boleto_pdf", json!({"boleto_id": "987654321"}))
         .await;
-    assert_eq!(unknown.status(), 404);
-    let problem: Value = unknown.json().await.unwrap();
+    assert_eq!(unknown.status, 404);
+    let problem: Value = unknown.json();
     assert_eq!(problem["code"], "not_found_in_erp", "{problem}");
     assert_eq!(problem["automation_code"], "boleto_not_found", "{problem}");
 }
@@ -382,8 +274,8 @@ async fn trust_unlock_releases_a_suspended_contract_once_and_is_refused_with_sgp
             }),
         )
         .await;
-    assert_eq!(theirs.status(), 404);
-    let problem: Value = theirs.json().await.unwrap();
+    assert_eq!(theirs.status, 404);
+    let problem: Value = theirs.json();
     assert_eq!(
         problem["automation_code"], "contract_not_found",
         "{problem}"

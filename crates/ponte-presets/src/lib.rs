@@ -12,6 +12,7 @@
 mod hubsoft;
 mod ixc;
 mod sgp;
+mod standard;
 
 use ponte_catalog::FunctionId;
 
@@ -210,8 +211,13 @@ impl Preset {
     }
 }
 
-static PRESETS: [&Preset; 3] = [&ixc::IXC, &sgp::SGP, &hubsoft::HUBSOFT];
-static NAMES: [&str; 3] = [ixc::IXC.name, sgp::SGP.name, hubsoft::HUBSOFT.name];
+static PRESETS: [&Preset; 4] = [&ixc::IXC, &sgp::SGP, &standard::STANDARD, &hubsoft::HUBSOFT];
+static NAMES: [&str; 4] = [
+    ixc::IXC.name,
+    sgp::SGP.name,
+    standard::STANDARD.name,
+    hubsoft::HUBSOFT.name,
+];
 
 /// The preset called `name` (`"ixc"`), if there is one.
 #[must_use]

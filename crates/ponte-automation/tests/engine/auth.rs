@@ -65,6 +65,17 @@ async fn an_api_key_goes_in_a_header_or_in_the_query() {
     assert_eq!(got["name"], "app_key=s3cr3t-t0ken");
 }
 
+#[tokio::test]
+async fn an_api_key_header_may_be_named_by_a_variable() {
+    let e = erp(Router::new().route("/r", get(echo))).await;
+    let yaml = format!(
+        "function: list_resellers\nvariables:\n  base_url: {{}}\n  key_header: {{default: X-Api-Key}}\n  scheme: {{default: Token}}\nsecrets: [token]\nauth:\n  api_key:\n    in: header\n    name: \"{{{{ vars.key_header }}}}\"\n    value: \"{{{{ vars.scheme }}}} {{{{ secrets.token }}}}\"\nsteps:\n  - id: r\n    request:\n      url: \"{{{{ vars.base_url }}}}/r\"\noutput: '{MAP_BODY}'\n"
+    );
+    let a = automation(&yaml);
+    let out = run(&a, json!({}), &env(&e.base)).await;
+    assert_eq!(out.result.unwrap()[0]["code"], "Token s3cr3t-t0ken");
+}
+
 #[derive(Clone, Default)]
 struct Tokens {
     issued: Counter,

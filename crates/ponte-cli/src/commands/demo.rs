@@ -1,6 +1,6 @@
-//! `ponte demo [--erp ixc|sgp|hubsoft]`: an ERP simulator (IXC by default) and Ponte on free local
-//! ports, a fresh SQLite file, one integration on that ERP's preset, and ready-to-paste calls.
-//! Nothing to install or configure.
+//! `ponte demo [--erp ixc|sgp|standard|hubsoft]`: an ERP simulator (IXC by default) and Ponte
+//! on free local ports, a fresh SQLite file, one integration on that ERP's preset, and
+//! ready-to-paste calls. Nothing to install or configure.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -25,6 +25,8 @@ pub enum DemoErp {
     Ixc,
     /// SGP, on the `sgp` preset.
     Sgp,
+    /// The platform's standard API, on the `standard` preset.
+    Standard,
     /// Hubsoft, on the `hubsoft` preset.
     Hubsoft,
 }
@@ -63,6 +65,9 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
 async fn demo(args: &DemoArgs) -> anyhow::Result<()> {
     if args.erp == DemoErp::Sgp {
         return demo_sgp(args).await;
+    }
+    if args.erp == DemoErp::Standard {
+        return demo_standard(args).await;
     }
     if args.erp == DemoErp::Hubsoft {
         return demo_hubsoft(args).await;
@@ -415,4 +420,61 @@ fn print_guide(base: &str, key: &str, admin_token: &str, erp: &ixc::RunningIxc) 
     ));
     crate::output::line(&line);
     crate::output::line("Ponte is ready. Press Ctrl-C to stop; the demo database is deleted then.");
+}
+
+/// The demo on the standard API simulator and the `standard` preset. The simulator answers
+/// both of the contract's field sets, so invoices carry their due date and linha digitável.
+async fn demo_standard(args: &DemoArgs) -> anyhow::Result<()> {
+    use ponte_simulators::standard::{self, FieldSet, StandardConfig};
+    let mut erp_config = StandardConfig {
+        seed: args.seed,
+        ..StandardConfig::default()
+    };
+    erp_config.guesses.field_set = FieldSet::Both;
+    let erp = standard::start(
+        erp_config.clone(),
+        SocketAddr::from(([127, 0, 0, 1], args.erp_port)),
+    )
+    .await
+    .context("cannot start the simulated standard API")?;
+
+    let started = start_ponte(
+        args,
+        DemoIntegration {
+            id: "demo-standard",
+            name: "Provedor Demo (API padrão simulada)",
+            preset: "standard",
+            settings: ponte_core::model::IntegrationSettings::default(),
+            variables: [("base_url".to_owned(), erp.base_url())].into(),
+            secrets: vec![("standard_token", erp_config.token.clone())],
+        },
+    )
+    .await?;
+    let Started {
+        ponte,
+        listener,
+        key,
+        admin_token,
+        dir,
+    } = started;
+    let base = format!("http://{}", listener.local_addr()?);
+    // The blocked fixture customer has overdue boletos; the active one has fiscal notes.
+    let fixtures = erp.state().fixtures();
+    let calls = [
+        ("list_invoices", fixtures.blocked.document.clone()),
+        ("get_customer_info", fixtures.blocked.document.clone()),
+        ("list_fiscal_notes", fixtures.active.document.clone()),
+    ];
+    print_header(
+        &base,
+        &key,
+        &admin_token,
+        "a simulated standard API",
+        &format!("  Simulated API:    {}", erp.base_url()),
+    );
+    print_calls(&base, &key, &calls);
+    serve(ponte, listener, admin_token, args).await?;
+    erp.shutdown().await;
+    drop(dir);
+    Ok(())
 }

@@ -6,6 +6,7 @@
 pub mod automations;
 pub mod erp;
 pub mod ixc;
+pub mod preset;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
