@@ -11,6 +11,7 @@
 mod common;
 mod scenario;
 
+mod hubsoft;
 mod ixc;
 mod sgp;
 mod standard;

@@ -61,6 +61,9 @@ pub trait Erp {
     fn invoice_open(&self, id: &str) -> bool;
     /// Whether the ERP now holds the record `function` created, by the id Ponte answered.
     fn created(&self, function: FunctionId, remote_id: &str) -> bool;
+    /// Fits a write's input (the catalog's example) to the seed, where the ERP checks codes
+    /// the example cannot know (a product id, a CEP it serves); by default, as it is.
+    fn adapt(&self, _function: FunctionId, _input: &mut Value) {}
 }
 
 /// Every function the story calls.
@@ -287,8 +290,11 @@ pub async fn tell(preset: &str, app: &PresetApp, seed: &Seed, erp: &impl Erp) {
         }
     }
 
-    // A boleto PDF.
-    let input = json!({"boleto_id": first_open});
+    // A boleto PDF, by the boleto id the listing gives (`remote_id`).
+    let boleto_id = invoices[0]["remote_id"]
+        .as_str()
+        .map_or_else(|| first_open.clone(), str::to_owned);
+    let input = json!({"boleto_id": boleto_id});
     if t.tells(FunctionId::GetBoletoPdf, input.clone()).await {
         let answer = app.ok("get_boleto_pdf", input).await;
         let pdf = base64::engine::general_purpose::STANDARD
@@ -355,6 +361,8 @@ pub async fn tell(preset: &str, app: &PresetApp, seed: &Seed, erp: &impl Erp) {
         (FunctionId::CreateOrder, order),
         (FunctionId::CreateOrderExistingCustomer, existing),
     ] {
+        let mut input = input;
+        erp.adapt(function, &mut input);
         if t.tells(function, input.clone()).await {
             // A function without output (a lead, in some ERPs) answers 204.
             let answered = app.call(function.as_str(), input).await;
