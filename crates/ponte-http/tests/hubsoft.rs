@@ -4,6 +4,7 @@
 //! their linha digitável, PIX and PDF, a trust unlock that works once, a payment written off
 //! once, tickets, orders, leads, the catalogs and the fiscal notes.
 
+mod common;
 mod hubsoft_app;
 
 use base64::Engine as _;
@@ -499,7 +500,7 @@ async fn tickets_orders_and_leads_are_created_in_hubsoft() {
                             "erp_product_code": "1302"}}),
         )
         .await;
-    assert_eq!(lead.status(), 204);
+    assert_eq!(lead.status, 204, "{}", lead.text);
     assert_eq!(app.erp.state().prospects().len(), prospects + 2);
 }
 

@@ -5,6 +5,7 @@
 //! instance that refuses unknown documents still answers "nobody"; a write-off whose answer is
 //! lost is `erp_timeout` and is sent once.
 
+mod common;
 mod hubsoft_app;
 
 use hubsoft_app::{HubApp, code_of};
