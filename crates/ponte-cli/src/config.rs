@@ -218,6 +218,9 @@ pub struct ExecutionsConfig {
     /// Records that may wait for the database; past that, a call's record is dropped and
     /// counted in `ponte_execution_records_dropped_total` rather than slowing the call.
     pub queue: usize,
+    /// Milliseconds the writer gathers records before one commit stores them all (`0`: a
+    /// commit per record). A crash loses at most this much of the recent records.
+    pub gather_ms: u64,
 }
 
 impl Default for ExecutionsConfig {
@@ -229,6 +232,7 @@ impl Default for ExecutionsConfig {
             sample_rate: policy.sample_rate,
             trace_max_bytes: policy.trace_max_bytes,
             queue: policy.queue,
+            gather_ms: u64::try_from(policy.gather.as_millis()).unwrap_or(u64::MAX),
         }
     }
 }
@@ -254,11 +258,19 @@ impl ExecutionsConfig {
         if self.queue == 0 {
             bail!("executions.queue must be at least 1");
         }
+        if self.gather_ms > 10_000 {
+            bail!(
+                "executions.gather_ms must be at most 10000 (got {}): records wait that long \
+                 in memory before they are stored",
+                self.gather_ms
+            );
+        }
         Ok(RecordingPolicy {
             traces: self.traces,
             sample_rate: self.sample_rate,
             trace_max_bytes: self.trace_max_bytes,
             queue: self.queue,
+            gather: std::time::Duration::from_millis(self.gather_ms),
         })
     }
 

@@ -824,3 +824,78 @@ async fn with_every_trace_kept_a_successful_call_keeps_its_redacted_trace() {
     assert!(trace.contains("Fibra 300"), "{trace}");
     assert!(!trace.contains("s3cr3t-token"), "{trace}");
 }
+
+#[tokio::test]
+async fn records_are_gathered_into_one_commit_until_a_test_run_or_a_flush_asks_for_them() {
+    let f = fixture(products_exchange(5), &[("list_products", preset())]).await;
+    let transport = ScriptedTransport::new(
+        &serde_json::from_value::<Vec<Exchange>>(products_exchange(5)).unwrap(),
+        std::path::Path::new("."),
+    )
+    .unwrap();
+    let presets = InMemoryPresets::new().with(
+        "demo",
+        FunctionId::ListProducts,
+        "demo/list_products",
+        PRODUCTS,
+    );
+    // A gathering far longer than the test: whatever is stored was pushed out by a test run.
+    let ponte = Ponte::with_recording(
+        f.store.clone(),
+        Engine::new(Arc::new(transport)),
+        Arc::new(presets),
+        RecordingPolicy {
+            gather: std::time::Duration::from_secs(600),
+            ..RecordingPolicy::default()
+        },
+    );
+    let mut calls = Vec::new();
+    for _ in 0..3 {
+        let outcome = ponte
+            .call_function(&f.key, "list_products", json!({}))
+            .await
+            .unwrap();
+        calls.push(outcome.execution_id);
+    }
+    // Time enough for a writer that commits each record to have done so.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    for id in &calls {
+        assert!(
+            matches!(
+                f.store.get_execution(id).await,
+                Err(StoreError::NotFound(_))
+            ),
+            "a record was committed alone instead of gathered"
+        );
+    }
+
+    // A test run's record is stored without waiting, and with it everything queued before it.
+    let run = ponte
+        .admin()
+        .test_run(f.id.as_str(), "list_products", json!({}))
+        .await
+        .unwrap();
+    let mut stored = false;
+    for _ in 0..300 {
+        if f.store.get_execution(&run.execution_id).await.is_ok() {
+            stored = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(stored, "the test run's record was never stored");
+    for id in &calls {
+        assert!(
+            f.store.get_execution(id).await.is_ok(),
+            "{id} was not stored"
+        );
+    }
+
+    // A flush stores what gathers after it, too.
+    let last = ponte
+        .call_function(&f.key, "list_products", json!({}))
+        .await
+        .unwrap();
+    ponte.flush_executions().await;
+    assert!(f.store.get_execution(&last.execution_id).await.is_ok());
+}

@@ -170,7 +170,7 @@ impl Ponte {
         let mut metrics = Metrics::default();
         metrics.register_recorder(&counters);
         Self {
-            recorder: Recorder::new(store.clone(), recording.queue, counters),
+            recorder: Recorder::new(store.clone(), recording.queue, recording.gather, counters),
             recording,
             metrics,
             store,

@@ -37,6 +37,10 @@ pub struct RecordingPolicy {
     pub trace_max_bytes: usize,
     /// Records that may wait for the writer; past that a call's record is dropped and counted.
     pub queue: usize,
+    /// How long the writer gathers records after the first one before it commits them: one
+    /// commit then serves every call of that interval, which keeps the database's writes per
+    /// call small at low traffic too. Zero commits as soon as a record arrives.
+    pub gather: std::time::Duration,
 }
 
 impl Default for RecordingPolicy {
@@ -46,6 +50,7 @@ impl Default for RecordingPolicy {
             sample_rate: 0.01,
             trace_max_bytes: 64 * 1024,
             queue: super::recorder::DEFAULT_QUEUE,
+            gather: super::recorder::DEFAULT_GATHER,
         }
     }
 }
