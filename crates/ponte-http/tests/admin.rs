@@ -92,6 +92,31 @@ fn routes() -> Vec<(Method, &'static str)> {
         (Method::GET, "/admin/v1/integrations/acme/secrets"),
         (Method::PUT, "/admin/v1/integrations/acme/secrets/token"),
         (Method::DELETE, "/admin/v1/integrations/acme/secrets/token"),
+        (Method::GET, "/admin/v1/integrations/acme/functions"),
+        (
+            Method::GET,
+            "/admin/v1/integrations/acme/functions/list_products/versions",
+        ),
+        (
+            Method::POST,
+            "/admin/v1/integrations/acme/functions/list_products/versions",
+        ),
+        (
+            Method::GET,
+            "/admin/v1/integrations/acme/functions/list_products/versions/1",
+        ),
+        (
+            Method::PUT,
+            "/admin/v1/integrations/acme/functions/list_products/binding",
+        ),
+        (
+            Method::POST,
+            "/admin/v1/integrations/acme/functions/list_products/rollback",
+        ),
+        (
+            Method::GET,
+            "/admin/v1/integrations/acme/functions/list_products/preset-source",
+        ),
     ]
 }
 

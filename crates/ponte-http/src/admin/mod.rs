@@ -12,6 +12,7 @@
 //! the admin token; the only plain API key ever shown is the one just created.
 
 pub mod audit;
+pub mod automations;
 pub mod catalogs;
 pub mod executions;
 pub mod integrations;
@@ -33,6 +34,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(catalogs::routes())
         .merge(presets::routes())
         .merge(secrets::routes())
+        .merge(automations::routes())
         .merge(operators::routes())
         .merge(audit::routes())
 }
