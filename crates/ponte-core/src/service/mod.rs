@@ -14,10 +14,12 @@
 pub mod admin;
 mod breaker;
 mod compiled;
+pub mod configure;
 mod error;
 mod files;
 mod flows;
 mod metrics;
+pub mod operators;
 mod payments;
 mod presets;
 mod recorder;
@@ -25,6 +27,7 @@ mod recording;
 mod retention;
 mod run;
 mod snapshot;
+pub mod versions;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -44,6 +47,7 @@ pub use flows::{
     barcode_path, check_pendency_rules, pdf_path, pix_qr_path,
 };
 pub use metrics::{METRICS_CONTENT_TYPE, Metrics};
+pub use operators::{ActiveSession, DEFAULT_SESSION_TTL, NewSession};
 pub use payments::{PaymentSettings, PaymentView, Submitted};
 pub use presets::{InMemoryPresets, PresetSource};
 pub use recording::{KeptTraces, RecordingPolicy};
@@ -150,6 +154,7 @@ pub struct Ponte {
     payments: Arc<payments::Payments>,
     catalogs: CatalogCache,
     links: LinkSigner,
+    session_ttl: time::Duration,
 }
 
 impl Ponte {
@@ -185,6 +190,7 @@ impl Ponte {
             payments: Arc::default(),
             catalogs: CatalogCache::default(),
             links: LinkSigner::random(),
+            session_ttl: operators::DEFAULT_SESSION_TTL,
         }
     }
 

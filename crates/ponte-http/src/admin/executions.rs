@@ -24,7 +24,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(test_run))
 }
 
-/// `?integration=&function=&limit=&after=`
+/// `?integration=&function=&outcome=&from=&to=&test_run=&limit=&after=`
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExecutionsQuery {
@@ -36,6 +36,14 @@ pub struct ExecutionsQuery {
     pub limit: Option<u32>,
     /// The `next` of the previous page.
     pub after: Option<String>,
+    /// Only runs that ended so: `ok`, `error` (any failure) or one error code.
+    pub outcome: Option<String>,
+    /// Only runs that started at or after this time (RFC 3339).
+    pub from: Option<String>,
+    /// Only runs that started before this time (RFC 3339).
+    pub to: Option<String>,
+    /// `true`: test runs only; `false`: the platform's calls only; absent: both.
+    pub test_run: Option<bool>,
 }
 
 /// A page of executions, newest first.
@@ -163,7 +171,7 @@ impl From<TestRun> for TestRunAnswer {
 )]
 async fn list_executions(
     State(state): State<AppState>,
-    _admin: AdminAccess,
+    admin: AdminAccess,
     QueryParams(query): QueryParams<ExecutionsQuery>,
 ) -> Result<Json<ExecutionPage>, Problem> {
     let filter = ExecutionFilter {
@@ -171,8 +179,16 @@ async fn list_executions(
         function: query.function,
         limit: query.limit,
         after: query.after,
+        outcome: query.outcome,
+        from: super::time_param("from", query.from.as_deref())?,
+        to: super::time_param("to", query.to.as_deref())?,
+        test_run: query.test_run,
     };
-    let list = state.ponte.admin().list_executions(&filter).await?;
+    let list = state
+        .ponte
+        .admin(admin.actor())
+        .list_executions(&filter)
+        .await?;
     Ok(Json(ExecutionPage {
         executions: list.records.iter().map(ExecutionSummary::from).collect(),
         next: list.next,
@@ -195,10 +211,10 @@ async fn list_executions(
 )]
 async fn get_execution(
     State(state): State<AppState>,
-    _admin: AdminAccess,
+    admin: AdminAccess,
     PathParams(id): PathParams<String>,
 ) -> Result<Json<ExecutionDetail>, Problem> {
-    let record = state.ponte.admin().execution(&id).await?;
+    let record = state.ponte.admin(admin.actor()).execution(&id).await?;
     Ok(Json(record.into()))
 }
 
@@ -234,12 +250,17 @@ async fn get_execution(
 )]
 async fn test_run(
     State(state): State<AppState>,
-    _admin: AdminAccess,
+    admin: AdminAccess,
     PathParams((id, function)): PathParams<(String, String)>,
     JsonBody(input): JsonBody,
 ) -> Result<Response, Problem> {
+    admin.require_admin()?;
     tracing::Span::current().record("function", function.as_str());
-    let run = state.ponte.admin().test_run(&id, &function, input).await?;
+    let run = state
+        .ponte
+        .admin(admin.actor())
+        .test_run(&id, &function, input)
+        .await?;
     let header = [(EXECUTION_ID_HEADER, run.execution_id.to_string())];
     Ok((header, Json(TestRunAnswer::from(run))).into_response())
 }
