@@ -913,7 +913,7 @@ async fn records_are_gathered_into_one_commit_until_a_test_run_or_a_flush_asks_f
 
     // A test run's record is stored without waiting, and with it everything queued before it.
     let run = ponte
-        .admin()
+        .admin(&ponte_core::model::Actor::admin_token())
         .test_run(f.id.as_str(), "list_products", json!({}))
         .await
         .unwrap();
