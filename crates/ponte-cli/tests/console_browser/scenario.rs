@@ -1,0 +1,120 @@
+//! The operator's day in the console, in a real browser.
+
+use crate::harness::{ADMIN_TOKEN, Console};
+
+/// An IXC integration declared in the configuration file, on the simulator.
+const PROVISIONED: &str = r#"
+[[integrations]]
+id = "acme-ixc"
+name = "ACME Telecom"
+preset = "ixc"
+
+[integrations.variables]
+base_url = "{IXC_URL}"
+ixc_user_id = "{IXC_USER}"
+
+[integrations.secrets]
+ixc_token = "env:TEST_IXC_TOKEN"
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_operator_signs_in_sees_the_integrations_runs_a_test_and_reads_its_trace() {
+    let Some(console) = Console::start(PROVISIONED).await else {
+        return;
+    };
+    // Without a session every page leads to the sign-in form; a wrong password is refused.
+    console.sign_in("admin-token", "not-the-token").await;
+    assert!(console.text("#sign-in-error").await.contains("incorretos"));
+    console.screenshot("sign-in").await;
+    console.sign_in("admin-token", ADMIN_TOKEN).await;
+    assert_eq!(console.path().await, "/console/integrations");
+    assert_eq!(console.text("#operator-name").await, "admin-token");
+    let row = console.text("tr[data-integration='acme-ixc']").await;
+    assert!(row.contains("ACME Telecom"), "{row}");
+    assert!(row.contains("fechado"), "the circuit is closed: {row}");
+
+    // The integration's page: 21 functions, secrets by name only.
+    console
+        .click("a[href='/console/integrations/acme-ixc']")
+        .await;
+    let functions = console
+        .browser
+        .find_all(fantoccini::Locator::Css("#functions tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(functions.len(), 21);
+    let secrets = console.text("#secrets").await;
+    assert!(secrets.contains("ixc_token"), "{secrets}");
+    let page = console.browser.source().await.unwrap();
+    assert!(
+        !page.contains(&console.ixc_token),
+        "a secret value is on the page"
+    );
+
+    // The test-run panel: list_invoices for a seeded customer shows the invoices and the trace.
+    console.click("tr[data-function='list_invoices'] a").await;
+    let customer = console
+        .erp
+        .state()
+        .customer(&console.erp.state().fixtures().blocked)
+        .unwrap();
+    console.fill("#in-customer_document_number", "123").await;
+    console.click("#run").await;
+    let error = console.text("#error-customer_document_number").await;
+    assert!(!error.is_empty(), "the field's error is beside it");
+    console
+        .fill("#in-customer_document_number", &customer.cnpj_cpf)
+        .await;
+    console.click("#run").await;
+    let output = console.text("#output").await;
+    let trace = console.text("#trace").await;
+    assert!(
+        output.contains("\"vencimento\"") && output.contains("linha_digitavel"),
+        "{output}\n{trace}"
+    );
+    assert!(
+        trace.contains("fn_areceber"),
+        "the trace shows the ERP requests: {trace}"
+    );
+    let result = console
+        .browser
+        .find(fantoccini::Locator::Css("#result"))
+        .await
+        .unwrap()
+        .html(false)
+        .await
+        .unwrap();
+    assert!(
+        !result.contains(&console.ixc_token),
+        "the ERP token is masked in the trace"
+    );
+    let digits: String = customer
+        .cnpj_cpf
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    assert!(
+        !result.contains(&customer.cnpj_cpf) && !result.contains(&digits),
+        "the customer's document is masked in the output and the trace"
+    );
+    console.screenshot("test-run").await;
+
+    // The run is listed among the executions, and its trace opens.
+    console.open("/console/executions?test=only").await;
+    let rows = console.text("#executions").await;
+    assert!(rows.contains("list_invoices"), "{rows}");
+    console.screenshot("executions").await;
+    console.click("#executions tbody tr a").await;
+    assert!(console.text("#trace").await.contains("fn_areceber"));
+
+    // Signing out ends the session: the console is closed again.
+    console.click("#sign-out").await;
+    assert_eq!(console.path().await, "/console/entrar");
+    console.open("/console/integrations").await;
+    assert_eq!(console.path().await, "/console/entrar");
+    assert!(
+        !console.log().contains(ADMIN_TOKEN),
+        "the admin token reached the log"
+    );
+    console.close().await;
+}
