@@ -28,6 +28,7 @@ async fn an_operator_signs_in_sees_the_integrations_runs_a_test_and_reads_its_tr
     console.screenshot("sign-in").await;
     console.sign_in("admin-token", ADMIN_TOKEN).await;
     assert_eq!(console.path().await, "/console/integrations");
+    assert!(!console.has("#sign-in-error").await);
     assert_eq!(console.text("#operator-name").await, "admin-token");
     let row = console.text("tr[data-integration='acme-ixc']").await;
     assert!(row.contains("ACME Telecom"), "{row}");
