@@ -318,6 +318,15 @@ async fn console_pages_forbid_framing_and_foreign_scripts() {
     let csp = page.headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(csp.contains("script-src 'self'"), "{csp}");
+    for path in [
+        "/console/payments",
+        "/console/executions",
+        "/console/integrations",
+    ] {
+        let page = browser.get(path).await;
+        assert_eq!(page.status, 200, "{path}: {}", page.text);
+        assert!(!page.text.contains(ERP_TOKEN), "{path} shows a secret");
+    }
     let css = browser.get("/console/assets/console.css").await;
     assert_eq!(css.status, 200);
     assert!(

@@ -17,6 +17,7 @@ mod functions;
 mod health;
 mod integrations;
 pub(crate) mod pages;
+mod payments;
 pub mod session;
 pub mod templates;
 pub mod text;
@@ -78,6 +79,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/console/integrations/{id}/functions/{function}/test",
             post(functions::test_run),
+        )
+        .route("/console/payments", get(payments::list))
+        .route(
+            "/console/payments/{integration}/{transaction}/retry",
+            post(payments::retry),
         )
         .route("/console/executions", get(executions::list))
         .route("/console/executions/{id}", get(executions::detail))

@@ -24,6 +24,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("trace.html", include_str!("templates/trace.html")),
     ("executions.html", include_str!("templates/executions.html")),
     ("execution.html", include_str!("templates/execution.html")),
+    ("payments.html", include_str!("templates/payments.html")),
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(build);
