@@ -8,5 +8,6 @@
 pub mod clock;
 pub mod crypto;
 pub mod model;
+pub mod password;
 pub mod service;
 pub mod store;

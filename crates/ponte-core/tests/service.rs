@@ -670,6 +670,48 @@ impl Store for Counting {
     > {
         self.read().associations(i).await
     }
+    async fn create_operator(&self, o: &ponte_core::model::Operator) -> Result<(), StoreError> {
+        self.read().create_operator(o).await
+    }
+    async fn list_operators(&self) -> Result<Vec<ponte_core::model::Operator>, StoreError> {
+        self.read().list_operators().await
+    }
+    async fn get_operator(
+        &self,
+        name: &str,
+    ) -> Result<Option<ponte_core::model::Operator>, StoreError> {
+        self.read().get_operator(name).await
+    }
+    async fn delete_operator(&self, name: &str) -> Result<(), StoreError> {
+        self.read().delete_operator(name).await
+    }
+    async fn create_session(
+        &self,
+        s: &ponte_core::model::OperatorSession,
+    ) -> Result<(), StoreError> {
+        self.read().create_session(s).await
+    }
+    async fn get_session(
+        &self,
+        hash: &str,
+    ) -> Result<Option<ponte_core::model::OperatorSession>, StoreError> {
+        self.read().get_session(hash).await
+    }
+    async fn delete_session(&self, hash: &str) -> Result<(), StoreError> {
+        self.read().delete_session(hash).await
+    }
+    async fn append_audit(
+        &self,
+        e: &ponte_core::model::AuditEntry,
+    ) -> Result<ponte_core::model::AuditEntry, StoreError> {
+        self.read().append_audit(e).await
+    }
+    async fn list_audit(
+        &self,
+        q: &ponte_core::model::AuditQuery,
+    ) -> Result<Vec<ponte_core::model::AuditEntry>, StoreError> {
+        self.read().list_audit(q).await
+    }
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 //! | part | extractor | refusal |
 //! |---|---|---|
 //! | API key | [`Authenticated`] (checked against the store), [`BearerKey`] (shape only) | `unauthorized` |
-//! | admin token | [`AdminAccess`] | `unauthorized` |
+//! | admin token or operator session | [`AdminAccess`] | `unauthorized` (`forbidden` for a viewer's change) |
 //! | path | [`PathParams`] | `not_found` |
 //! | query | [`QueryParams`] | `invalid_parameter` |
 //! | body | [`JsonBody`] | `invalid_json`, `unsupported_media_type`, `payload_too_large` |
@@ -21,6 +21,7 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use ponte_catalog::{InputError, InputErrorCode};
 use ponte_core::model::{Actor, ApiKey};
+use ponte_core::service::operators::is_session_token;
 use ponte_core::service::{CallError, Caller, ErrorCode, admin_token_matches};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -28,7 +29,7 @@ use serde_json::Value;
 use crate::{AppState, Problem};
 
 /// The credential of `Authorization: Bearer <credential>`, when the header has that shape.
-fn bearer(parts: &Parts) -> Option<&str> {
+pub(crate) fn bearer(parts: &Parts) -> Option<&str> {
     parts
         .headers
         .get(header::AUTHORIZATION)
@@ -89,12 +90,55 @@ impl FromRequestParts<AppState> for Authenticated {
     }
 }
 
-/// Leave to use the admin API: `Authorization: Bearer <admin token>`, compared with the token
-/// in [`AppState::admin_token`] by their SHA-256 digests. Without a configured token the admin
-/// API is off and every request is `unauthorized`. An integration's API key never passes.
-/// It carries the [`Actor`] the request acts as, which the audit log names.
+/// Leave to use the admin API: `Authorization: Bearer <credential>`, where the credential is
+/// the admin token (compared with [`AppState::admin_token`] by their SHA-256 digests) or an
+/// operator's session token (`POST /admin/v1/sessions`, looked up by its hash). Without a
+/// configured admin token the admin API is off and every request is `unauthorized`. An
+/// integration's API key never passes.
+///
+/// It carries the [`Actor`] the request acts as, which the audit log names; every route that
+/// changes something calls [`AdminAccess::require_admin`] first.
 #[derive(Debug)]
 pub struct AdminAccess(pub Actor);
+
+impl AdminAccess {
+    /// Refuses with `forbidden` (403) an actor whose role may not change anything. (A
+    /// [`CallError`], which `?` turns into the handler's [`Problem`].)
+    pub fn require_admin(&self) -> Result<(), CallError> {
+        if self.0.role.may_change() {
+            Ok(())
+        } else {
+            Err(CallError::new(
+                ErrorCode::Forbidden,
+                format!(
+                    "`{}` signed in as a viewer, who reads but changes nothing.",
+                    self.0.name
+                ),
+            ))
+        }
+    }
+
+    /// The actor to hand to the service's admin use cases.
+    pub fn actor(&self) -> &Actor {
+        &self.0
+    }
+}
+
+/// The bearer credential of an admin request, checked: the admin token or a live session.
+async fn admin_actor(state: &AppState, presented: &str) -> Result<Actor, Problem> {
+    if let Some(token) = &state.admin_token
+        && admin_token_matches(token, presented)
+    {
+        return Ok(Actor::admin_token());
+    }
+    if is_session_token(presented) {
+        return Ok(state.ponte.session(presented).await?.actor);
+    }
+    Err(Problem::new(
+        ErrorCode::Unauthorized,
+        "The admin token is not valid.",
+    ))
+}
 
 impl FromRequestParts<AppState> for AdminAccess {
     type Rejection = Problem;
@@ -104,11 +148,11 @@ impl FromRequestParts<AppState> for AdminAccess {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let refuse = |detail: &str| Problem::new(ErrorCode::Unauthorized, detail);
-        let Some(token) = &state.admin_token else {
+        if state.admin_token.is_none() {
             return Err(refuse(
                 "The admin API is off until `security.admin_token` is set.",
             ));
-        };
+        }
         match bearer(parts) {
             None => Err(refuse(
                 "Send the admin token as `Authorization: Bearer <token>`.",
@@ -116,10 +160,7 @@ impl FromRequestParts<AppState> for AdminAccess {
             Some(presented) if ApiKey::lookup_prefix(presented).is_some() => Err(refuse(
                 "An integration's API key does not open the admin API; send the admin token.",
             )),
-            Some(presented) if admin_token_matches(token, presented) => {
-                Ok(AdminAccess(Actor::admin_token()))
-            }
-            Some(_) => Err(refuse("The admin token is not valid.")),
+            Some(presented) => admin_actor(state, presented).await.map(AdminAccess),
         }
     }
 }
@@ -254,6 +295,63 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             )
         })
     }
+}
+
+/// A JSON body read into the type a route expects. What does not fit is `invalid_input` with
+/// the field at fault as a JSON pointer in `errors[0].path` (a missing field, a wrong type, an
+/// unknown field or value).
+pub(crate) fn body_as<T: DeserializeOwned>(body: Value) -> Result<T, CallError> {
+    serde_path_to_error::deserialize(body).map_err(|error| {
+        let message = error.inner().to_string();
+        let mut path = String::new();
+        for segment in error.path().iter() {
+            match segment {
+                serde_path_to_error::Segment::Seq { index } => {
+                    path.push_str(&format!("/{index}"));
+                }
+                serde_path_to_error::Segment::Map { key } => {
+                    path.push('/');
+                    path.push_str(key);
+                }
+                serde_path_to_error::Segment::Enum { variant } => {
+                    path.push('/');
+                    path.push_str(variant);
+                }
+                serde_path_to_error::Segment::Unknown => {}
+            }
+        }
+        let (code, path) = if let Some(field) = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            (InputErrorCode::Missing, format!("{path}/{field}"))
+        } else if let Some(field) = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            (InputErrorCode::UnknownField, format!("{path}/{field}"))
+        } else if message.starts_with("invalid type") {
+            (InputErrorCode::WrongType, path)
+        } else {
+            (InputErrorCode::InvalidValue, path)
+        };
+        CallError {
+            errors: vec![InputError {
+                path: if path.is_empty() {
+                    "/".to_owned()
+                } else {
+                    path
+                },
+                code,
+                expected: "see the route's schema in /openapi.json".to_owned(),
+                got: String::new(),
+            }],
+            ..CallError::new(
+                ErrorCode::InvalidInput,
+                format!("The body does not fit: {message}."),
+            )
+        }
+    })
 }
 
 fn is_json_media_type(content_type: &str) -> bool {

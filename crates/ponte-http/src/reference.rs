@@ -51,7 +51,9 @@ customer's pendency judged by the integration's rules"),
         (name = "catalog", description = "One entry per catalog function, with its exact schemas"),
         (name = "admin", description = "The operator's API: integrations, API keys, executions \
 and their traces, test runs, failed payments and their retry, the catalog cache and \
-associations. Authenticate with the admin token (`security.admin_token`)"),
+associations, operators and their sessions, the audit log. Authenticate with the admin token \
+(`security.admin_token`) or an operator's session (`POST /admin/v1/sessions`); a `viewer` \
+reads and changes nothing (`403 forbidden`)"),
         (name = "health", description = "Liveness and readiness"),
         (name = "tools", description = "Boletos, PIX BR Codes, CPF/CNPJ, barcodes and QR codes, \
 without an ERP. Rate-limited per client address (`429` with `Retry-After`); an API key is \
@@ -84,7 +86,8 @@ impl Modify for SecuritySchemes {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "The admin token (`security.admin_token`); never an integration's API key.",
+                        "The admin token (`security.admin_token`) or an operator's session token \
+                         (`POST /admin/v1/sessions`); never an integration's API key.",
                     ))
                     .build(),
             ),

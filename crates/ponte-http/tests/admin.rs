@@ -81,8 +81,17 @@ fn routes() -> Vec<(Method, &'static str)> {
         ),
         (Method::GET, "/admin/v1/presets"),
         (Method::GET, "/admin/v1/presets/ixc"),
+        (Method::GET, "/admin/v1/operators"),
+        (Method::POST, "/admin/v1/operators"),
+        (Method::DELETE, "/admin/v1/operators/maria"),
+        (Method::DELETE, "/admin/v1/sessions/current"),
+        (Method::GET, "/admin/v1/audit"),
     ]
 }
+
+/// The one admin route open without a credential: signing in, which takes a name and a
+/// password instead.
+const SIGN_IN: &str = "/admin/v1/sessions";
 
 #[tokio::test]
 async fn every_admin_route_refuses_no_token_a_wrong_token_and_an_api_key() {
@@ -667,6 +676,11 @@ fn every_admin_route_is_in_the_openapi_document_behind_the_admin_token() {
             continue;
         }
         for (method, operation) in operations.as_object().unwrap() {
+            if path == SIGN_IN {
+                assert_eq!(method, "post");
+                assert!(operation["responses"]["401"].is_object());
+                continue;
+            }
             count += 1;
             assert_eq!(
                 operation["security"],

@@ -705,3 +705,35 @@ async fn every_code_of_the_table_is_produced_by_a_test_in_this_file() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_viewer_changing_anything_is_forbidden() {
+    let app = TestApp::spawn_admin().await;
+    let added = app
+        .admin_post(
+            "/admin/v1/operators",
+            json!({"name": "leitor", "role": "viewer", "password": "reads but never writes 1"}),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.text);
+    let session = app
+        .admin_as(
+            None,
+            reqwest::Method::POST,
+            "/admin/v1/sessions",
+            Some(json!({"name": "leitor", "password": "reads but never writes 1"})),
+        )
+        .await
+        .json();
+    let token = session["token"].as_str().unwrap();
+    let body = app
+        .admin_as(
+            Some(token),
+            reqwest::Method::POST,
+            "/admin/v1/operators",
+            Some(json!({"name": "outro", "role": "admin", "password": "another long one 22"})),
+        )
+        .await
+        .problem(403);
+    assert_eq!(body["code"], "forbidden");
+}

@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 
 use ponte_core::model::{
-    ApiKey, ApiKeyHash, ApiKeyId, AutomationRef, AutomationVersion, ExecutionId, ExecutionOutcome,
-    ExecutionRecord, Integration, IntegrationId, Payment, PaymentError, PaymentEvent, PaymentState,
-    parse_statuses,
+    ApiKey, ApiKeyHash, ApiKeyId, AuditEntry, AutomationRef, AutomationVersion, ExecutionId,
+    ExecutionOutcome, ExecutionRecord, Integration, IntegrationId, Operator, OperatorSession,
+    Payment, PaymentError, PaymentEvent, PaymentState, Role, parse_statuses,
 };
 use ponte_core::store::StoreError;
 use serde::de::DeserializeOwned;
@@ -220,6 +220,73 @@ impl<D: Dialect> PaymentEventRow<D> {
             state: payment_state(&self.state)?,
             at: D::read_time(self.at)?,
             erp_answer: from_json::<D, _>(self.erp_answer, "payment history")?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct OperatorRow<D: Dialect> {
+    pub name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub created_at: D::Time,
+    pub disabled: bool,
+}
+
+impl<D: Dialect> OperatorRow<D> {
+    pub fn into_model(self) -> Result<Operator, StoreError> {
+        Ok(Operator {
+            role: Role::parse(&self.role).ok_or_else(|| corrupt("operator role", &self.role))?,
+            name: self.name,
+            password_hash: self.password_hash,
+            created_at: D::read_time(self.created_at)?,
+            disabled: self.disabled,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SessionRow<D: Dialect> {
+    pub token_hash: String,
+    pub operator: String,
+    pub csrf_token: String,
+    pub created_at: D::Time,
+    pub expires_at: D::Time,
+}
+
+impl<D: Dialect> SessionRow<D> {
+    pub fn into_model(self) -> Result<OperatorSession, StoreError> {
+        Ok(OperatorSession {
+            token_hash: self.token_hash,
+            operator: self.operator,
+            csrf_token: self.csrf_token,
+            created_at: D::read_time(self.created_at)?,
+            expires_at: D::read_time(self.expires_at)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AuditRow<D: Dialect> {
+    pub id: i64,
+    pub at: D::Time,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub before: D::Json,
+    pub after: D::Json,
+}
+
+impl<D: Dialect> AuditRow<D> {
+    pub fn into_model(self) -> Result<AuditEntry, StoreError> {
+        Ok(AuditEntry {
+            id: self.id,
+            at: D::read_time(self.at)?,
+            actor: self.actor,
+            action: self.action,
+            target: self.target,
+            before: from_json::<D, _>(self.before, "audit entry")?,
+            after: from_json::<D, _>(self.after, "audit entry")?,
         })
     }
 }

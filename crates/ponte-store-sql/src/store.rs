@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use ponte_core::crypto::{open_secret, seal_secret};
 use ponte_core::model::{
-    ApiKey, ApiKeyHash, ApiKeyId, Association, AssociationKind, AutomationRef, AutomationVersion,
-    ExecutionCursor, ExecutionId, ExecutionOutcome, ExecutionPage, ExecutionQuery, ExecutionRecord,
-    Integration, IntegrationId, IssuedApiKey, OrderClaim, Payment, PaymentEvent, PaymentQuery,
-    PaymentState, PaymentUpdate, StoredOrder, source_sha256, statuses_text, validate_secret_name,
+    ApiKey, ApiKeyHash, ApiKeyId, Association, AssociationKind, AuditEntry, AuditQuery,
+    AutomationRef, AutomationVersion, ExecutionCursor, ExecutionId, ExecutionOutcome,
+    ExecutionPage, ExecutionQuery, ExecutionRecord, Integration, IntegrationId, IssuedApiKey,
+    Operator, OperatorSession, OrderClaim, Payment, PaymentEvent, PaymentQuery, PaymentState,
+    PaymentUpdate, StoredOrder, source_sha256, statuses_text, validate_secret_name,
 };
 use ponte_core::store::{Provisioned, Store, StoreError, integration_not_found, now_micros};
 use secrecy::SecretString;
@@ -17,8 +18,8 @@ use sqlx::{ColumnIndex, Database, Encode, Executor, Transaction, Type};
 use time::OffsetDateTime;
 
 use crate::rows::{
-    ApiKeyRow, BindingRow, ExecutionRow, IntegrationRow, PaymentEventRow, PaymentRow, VersionRow,
-    from_json, version_number,
+    ApiKeyRow, AuditRow, BindingRow, ExecutionRow, IntegrationRow, OperatorRow, PaymentEventRow,
+    PaymentRow, SessionRow, VersionRow, from_json, version_number,
 };
 use crate::{Dialect, SqlStore, Stored, backend, db_error};
 
@@ -33,6 +34,9 @@ const PAYMENT_COLUMNS: &str = "id, integration_id, transaction_id, request, requ
      created_at, updated_at";
 /// The states the worker still has to move on.
 const OPEN_STATES: &str = "('pending', 'verifying', 'settling')";
+const OPERATOR_COLUMNS: &str = "name, role, password_hash, created_at, disabled";
+const SESSION_COLUMNS: &str = "token_hash, operator, csrf_token, created_at, expires_at";
+const AUDIT_COLUMNS: &str = "id, at, actor, action, target, before, after";
 const EXECUTION_COLUMNS: &str = "id, integration_id, function, started_at, duration_ms, \
      error_code, erp_requests, erp_statuses, test_run";
 
@@ -174,6 +178,7 @@ where
     for<'a> Option<&'a str>: Encode<'a, D::Db>,
     Option<D::Time>: for<'q> Encode<'q, D::Db>,
     Option<D::Uuid>: for<'q> Encode<'q, D::Db>,
+    Option<i64>: for<'q> Encode<'q, D::Db>,
     // Owned values are bound and read back as themselves.
     String: Stored<D::Db>,
     Vec<u8>: Stored<D::Db>,
@@ -1203,5 +1208,154 @@ where
             });
         }
         Ok(by_kind)
+    }
+
+    async fn create_operator(&self, operator: &Operator) -> Result<(), StoreError> {
+        sqlx::query(sql(format!(
+            "INSERT INTO operators ({OPERATOR_COLUMNS}) VALUES ($1, $2, $3, $4, $5)"
+        )))
+        .bind(operator.name.as_str())
+        .bind(operator.role.as_str())
+        .bind(operator.password_hash.as_str())
+        .bind(D::time(operator.created_at)?)
+        .bind(operator.disabled)
+        .execute(&self.pool)
+        .await
+        .map_err(|err| db_error(err, || format!("operator `{}`", operator.name)))?;
+        Ok(())
+    }
+
+    async fn list_operators(&self) -> Result<Vec<Operator>, StoreError> {
+        let rows: Vec<OperatorRow<D>> = sqlx::query_as(sql(format!(
+            "SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY name"
+        )))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.into_iter().map(OperatorRow::into_model).collect()
+    }
+
+    async fn get_operator(&self, name: &str) -> Result<Option<Operator>, StoreError> {
+        let row: Option<OperatorRow<D>> = sqlx::query_as(sql(format!(
+            "SELECT {OPERATOR_COLUMNS} FROM operators WHERE name = $1"
+        )))
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.map(OperatorRow::into_model).transpose()
+    }
+
+    async fn delete_operator(&self, name: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        // Sessions go first, explicitly: the cascade is there too, but this does not depend
+        // on the database enforcing foreign keys.
+        sqlx::query("DELETE FROM operator_sessions WHERE operator = $1")
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let deleted = sqlx::query("DELETE FROM operators WHERE name = $1")
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if D::rows_affected(&deleted) == 0 {
+            return Err(StoreError::NotFound(format!("operator `{name}`")));
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn create_session(&self, session: &OperatorSession) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query("DELETE FROM operator_sessions WHERE expires_at < $1")
+            .bind(D::time(session.created_at)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query(sql(format!(
+            "INSERT INTO operator_sessions ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5)"
+        )))
+        .bind(session.token_hash.as_str())
+        .bind(session.operator.as_str())
+        .bind(session.csrf_token.as_str())
+        .bind(D::time(session.created_at)?)
+        .bind(D::time(session.expires_at)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(|err| db_error(err, || format!("operator `{}`", session.operator)))?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn get_session(&self, token_hash: &str) -> Result<Option<OperatorSession>, StoreError> {
+        let row: Option<SessionRow<D>> = sqlx::query_as(sql(format!(
+            "SELECT {SESSION_COLUMNS} FROM operator_sessions WHERE token_hash = $1"
+        )))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.map(SessionRow::into_model).transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM operator_sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<AuditEntry, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO audit_log (at, actor, action, target, before, after) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(D::time(entry.at)?)
+        .bind(entry.actor.as_str())
+        .bind(entry.action.as_str())
+        .bind(entry.target.as_str())
+        .bind(json::<D>(&entry.before, "audit entry")?)
+        .bind(json::<D>(&entry.after, "audit entry")?)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(AuditEntry {
+            id,
+            ..entry.clone()
+        })
+    }
+
+    async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        // `integration:acme` also finds `integration:acme/secret:token`: the prefix with its
+        // LIKE wildcards escaped.
+        let within = query.target.as_deref().map(|target| {
+            let escaped = target
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("{escaped}/%")
+        });
+        let rows: Vec<AuditRow<D>> = sqlx::query_as(sql(format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log \
+             WHERE ($1 IS NULL OR actor = $1) \
+               AND ($2 IS NULL OR target = $2 OR target LIKE $3 ESCAPE '\\') \
+               AND ($4 IS NULL OR at >= $4) \
+               AND ($5 IS NULL OR at < $5) \
+               AND ($6 IS NULL OR id < $6) \
+             ORDER BY id DESC LIMIT $7"
+        )))
+        .bind(query.actor.as_deref())
+        .bind(query.target.as_deref())
+        .bind(within.as_deref())
+        .bind(query.from.map(D::time).transpose()?)
+        .bind(query.to.map(D::time).transpose()?)
+        .bind(query.before_id)
+        .bind(i64::from(query.page_size()))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.into_iter().map(AuditRow::into_model).collect()
     }
 }

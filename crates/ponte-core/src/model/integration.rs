@@ -21,6 +21,17 @@ pub struct InvalidName {
     reason: &'static str,
 }
 
+impl InvalidName {
+    /// A broken rule about a `kind` of name, for the other names of the model.
+    pub(crate) fn new(kind: &'static str, value: &str, reason: &'static str) -> Self {
+        Self {
+            kind,
+            value: value.chars().take(MAX_NAME_LEN + 8).collect(),
+            reason,
+        }
+    }
+}
+
 /// The identifier of an integration: 1–64 characters of lower-case ASCII letters, digits, `-`
 /// and `_`, starting with a letter or digit (for example `acme-ixc`).
 ///

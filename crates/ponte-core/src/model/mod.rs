@@ -22,7 +22,10 @@ pub use execution::{
 };
 pub use flows::{Association, AssociationKind, OrderClaim, StoredOrder, UnknownAssociationKind};
 pub use integration::{Integration, IntegrationId, InvalidName, validate_secret_name};
-pub use operator::{Actor, Role};
+pub use operator::{
+    Actor, AuditEntry, AuditQuery, MAX_AUDIT_PAGE, Operator, OperatorSession, Role,
+    validate_operator_name,
+};
 pub use payment::{
     Payment, PaymentError, PaymentEvent, PaymentQuery, PaymentState, PaymentUpdate, request_sha256,
 };

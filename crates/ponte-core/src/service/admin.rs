@@ -10,13 +10,13 @@
 //! itself is never kept or compared in the clear.
 
 use secrecy::{ExposeSecret, SecretString};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::run::RunMode;
 use super::{CallError, ErrorCode, Ponte, ServingAutomation, internal};
 use crate::model::{
-    ApiKey, ApiKeyHash, ApiKeyId, ExecutionCursor, ExecutionId, ExecutionQuery, ExecutionRecord,
-    Integration, IntegrationId, IssuedApiKey,
+    Actor, ApiKey, ApiKeyHash, ApiKeyId, ExecutionCursor, ExecutionId, ExecutionQuery,
+    ExecutionRecord, Integration, IntegrationId, IssuedApiKey,
 };
 use crate::store::StoreError;
 
@@ -111,16 +111,22 @@ impl TestRun {
     }
 }
 
-/// The admin use cases over one [`Ponte`].
-#[derive(Debug, Clone, Copy)]
+/// The admin use cases over one [`Ponte`], as one [`Actor`]: every change is refused to a
+/// viewer and recorded in the audit log under the actor's name.
+#[derive(Debug, Clone)]
 pub struct Admin<'a> {
     pub(super) ponte: &'a Ponte,
+    pub(super) actor: Actor,
 }
 
 impl Ponte {
-    /// The operator's use cases. Check the admin token before calling them.
-    pub fn admin(&self) -> Admin<'_> {
-        Admin { ponte: self }
+    /// The operator's use cases, acting as `actor`. Authenticate the actor (admin token or
+    /// operator session) before calling them.
+    pub fn admin(&self, actor: &Actor) -> Admin<'_> {
+        Admin {
+            ponte: self,
+            actor: actor.clone(),
+        }
     }
 }
 
@@ -157,6 +163,7 @@ impl Admin<'_> {
 
     /// A new API key for the integration; its plain text is in the answer and nowhere else.
     pub async fn create_api_key(&self, integration: &str) -> Result<IssuedApiKey, CallError> {
+        self.require_change()?;
         let id = self.find_integration(integration).await?.id;
         let issued = self
             .ponte
@@ -165,6 +172,13 @@ impl Admin<'_> {
             .await
             .map_err(|err| internal("API key creation", &err))?;
         self.ponte.refresh().await?;
+        self.audit(
+            "api_key.create",
+            &format!("integration:{id}/api_key:{}", issued.key.id),
+            None,
+            Some(api_key_json(&issued.key)),
+        )
+        .await;
         tracing::info!(
             integration = id.as_str(),
             key_id = %issued.key.id,
@@ -175,6 +189,7 @@ impl Admin<'_> {
 
     /// Revokes a key of the integration; it stops authenticating at once.
     pub async fn revoke_api_key(&self, integration: &str, key: &str) -> Result<(), CallError> {
+        self.require_change()?;
         let id = self.find_integration(integration).await?.id;
         let unknown = || {
             CallError::new(
@@ -188,6 +203,13 @@ impl Admin<'_> {
                 // The key must stop working before this answers: reload the snapshot now
                 // rather than at the next version check.
                 self.ponte.refresh().await?;
+                self.audit(
+                    "api_key.revoke",
+                    &format!("integration:{id}/api_key:{key_id}"),
+                    Some(json!({"revoked": false})),
+                    Some(json!({"revoked": true})),
+                )
+                .await;
                 tracing::info!(integration = id.as_str(), key_id = %key_id, "an API key was revoked");
                 Ok(())
             }
@@ -266,6 +288,8 @@ impl Admin<'_> {
         function: &str,
         input: Value,
     ) -> Result<TestRun, CallError> {
+        // A test run calls the ERP for real, and some functions write to it.
+        self.require_change()?;
         let id = self.find_integration(integration).await?.id;
         tracing::Span::current().record("integration", id.as_str());
         let served = self.ponte.served(&id).await?.ok_or_else(|| {
@@ -322,6 +346,11 @@ impl Admin<'_> {
             serving,
         })
     }
+}
+
+/// An API key as the audit log records it: its id and prefix, never the hash.
+fn api_key_json(key: &ApiKey) -> Value {
+    json!({"id": key.id.to_string(), "prefix": key.prefix, "revoked": key.revoked})
 }
 
 /// The cursor as an opaque, URL-safe string: base64url of its JSON.

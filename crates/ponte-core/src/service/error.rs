@@ -32,6 +32,8 @@ pub enum ErrorCode {
     NotFound,
     /// The path exists, the method does not.
     MethodNotAllowed,
+    /// The admin API's caller may not make this change (a viewer).
+    Forbidden,
     /// The client sent more requests than its rate allows.
     RateLimited,
     /// A payment's transaction id was already used with different data.
@@ -78,13 +80,14 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 31] = [
         ErrorCode::InvalidJson,
         ErrorCode::InvalidParameter,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::InvalidInput,
         ErrorCode::InvalidDocument,
         ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
         ErrorCode::UnknownFunction,
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
@@ -120,6 +123,7 @@ impl ErrorCode {
             ErrorCode::InvalidInput => "invalid_input",
             ErrorCode::InvalidDocument => "invalid_document",
             ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
             ErrorCode::UnknownFunction => "unknown_function",
             ErrorCode::NotFound => "not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
@@ -152,7 +156,7 @@ impl ErrorCode {
         match self {
             ErrorCode::InvalidJson | ErrorCode::InvalidParameter => 400,
             ErrorCode::Unauthorized => 401,
-            ErrorCode::LinkInvalid | ErrorCode::LinkExpired => 403,
+            ErrorCode::Forbidden | ErrorCode::LinkInvalid | ErrorCode::LinkExpired => 403,
             ErrorCode::UnknownFunction | ErrorCode::NotFound | ErrorCode::NotFoundInErp => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::TransactionConflict => 409,
@@ -186,6 +190,7 @@ impl ErrorCode {
             ErrorCode::InvalidInput => "The inputs do not match the function's contract",
             ErrorCode::InvalidDocument => "Invalid CPF or CNPJ",
             ErrorCode::Unauthorized => "Missing or invalid credentials",
+            ErrorCode::Forbidden => "The operator's role does not allow this change",
             ErrorCode::UnknownFunction => "No such function",
             ErrorCode::NotFound => "No such resource",
             ErrorCode::MethodNotAllowed => "The method is not allowed on this path",
@@ -240,7 +245,14 @@ impl ErrorCode {
                 "The `Authorization: Bearer` header is missing, malformed, or holds a key that \
                  is unknown or revoked. Under `/admin/v1/`: it does not hold the admin token (an \
                  integration's API key never opens the admin API), or the admin API is off \
-                 because `security.admin_token` is not set."
+                 because `security.admin_token` is not set, or it \
+                 holds an operator's session that ended or expired, or the name and password \
+                 signed in with do not match an operator."
+            }
+            ErrorCode::Forbidden => {
+                "Under `/admin/v1/`: the operator signed in with the `viewer` role, which reads \
+                 but changes nothing. Nothing was changed; an operator with the `admin` role (or \
+                 the admin token) can make the change."
             }
             ErrorCode::UnknownFunction => {
                 "The path names no function of the catalog; `GET /v1/functions` lists them."

@@ -18,6 +18,7 @@ mod error;
 mod files;
 mod flows;
 mod metrics;
+pub mod operators;
 mod payments;
 mod presets;
 mod recorder;
@@ -44,6 +45,7 @@ pub use flows::{
     barcode_path, check_pendency_rules, pdf_path, pix_qr_path,
 };
 pub use metrics::{METRICS_CONTENT_TYPE, Metrics};
+pub use operators::{ActiveSession, DEFAULT_SESSION_TTL, NewSession};
 pub use payments::{PaymentSettings, PaymentView, Submitted};
 pub use presets::{InMemoryPresets, PresetSource};
 pub use recording::{KeptTraces, RecordingPolicy};
@@ -151,6 +153,7 @@ pub struct Ponte {
     payments: Arc<payments::Payments>,
     catalogs: CatalogCache,
     links: LinkSigner,
+    session_ttl: time::Duration,
 }
 
 impl Ponte {
@@ -186,6 +189,7 @@ impl Ponte {
             payments: Arc::default(),
             catalogs: CatalogCache::default(),
             links: LinkSigner::random(),
+            session_ttl: operators::DEFAULT_SESSION_TTL,
         }
     }
 

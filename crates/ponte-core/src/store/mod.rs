@@ -14,9 +14,10 @@ use time::OffsetDateTime;
 
 use crate::crypto::CryptoError;
 use crate::model::{
-    ApiKey, ApiKeyHash, ApiKeyId, Association, AssociationKind, AutomationRef, AutomationVersion,
-    ExecutionId, ExecutionPage, ExecutionQuery, ExecutionRecord, Integration, IntegrationId,
-    InvalidName, IssuedApiKey, OrderClaim, Payment, PaymentEvent, PaymentQuery, PaymentUpdate,
+    ApiKey, ApiKeyHash, ApiKeyId, Association, AssociationKind, AuditEntry, AuditQuery,
+    AutomationRef, AutomationVersion, ExecutionId, ExecutionPage, ExecutionQuery, ExecutionRecord,
+    Integration, IntegrationId, InvalidName, IssuedApiKey, Operator, OperatorSession, OrderClaim,
+    Payment, PaymentEvent, PaymentQuery, PaymentUpdate,
 };
 
 #[cfg(feature = "contract-tests")]
@@ -301,6 +302,34 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         &self,
         integration: &IntegrationId,
     ) -> Result<BTreeMap<AssociationKind, Vec<Association>>, StoreError>;
+
+    /// Stores a new operator; [`StoreError::Conflict`] if the name is taken.
+    async fn create_operator(&self, operator: &Operator) -> Result<(), StoreError>;
+
+    /// Every operator, ordered by name.
+    async fn list_operators(&self) -> Result<Vec<Operator>, StoreError>;
+
+    /// One operator, or `None`.
+    async fn get_operator(&self, name: &str) -> Result<Option<Operator>, StoreError>;
+
+    /// Deletes an operator and its sessions; [`StoreError::NotFound`] if there is none.
+    async fn delete_operator(&self, name: &str) -> Result<(), StoreError>;
+
+    /// Stores a new session of an existing operator, and drops the sessions that expired
+    /// before `session.created_at`.
+    async fn create_session(&self, session: &OperatorSession) -> Result<(), StoreError>;
+
+    /// The session whose token has this hash, expired or not, or `None`.
+    async fn get_session(&self, token_hash: &str) -> Result<Option<OperatorSession>, StoreError>;
+
+    /// Ends a session; ending one that does not exist is not an error.
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    /// Appends an entry to the audit log and answers it with its id.
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<AuditEntry, StoreError>;
+
+    /// A page of the audit log, newest first.
+    async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
 /// An integration as the configuration file declares it, for [`Store::provision`].

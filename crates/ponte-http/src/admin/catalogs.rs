@@ -70,10 +70,11 @@ impl From<Association> for AssociationItem {
 )]
 async fn clear_cache(
     State(state): State<AppState>,
-    _admin: AdminAccess,
+    admin: AdminAccess,
     PathParams(id): PathParams<String>,
 ) -> Result<Json<CacheCleared>, Problem> {
-    let cleared = state.ponte.admin().clear_cache(&id).await?;
+    admin.require_admin()?;
+    let cleared = state.ponte.admin(admin.actor()).clear_cache(&id).await?;
     Ok(Json(CacheCleared { cleared }))
 }
 
@@ -97,10 +98,14 @@ async fn clear_cache(
 )]
 async fn get_associations(
     State(state): State<AppState>,
-    _admin: AdminAccess,
+    admin: AdminAccess,
     PathParams((id, kind)): PathParams<(String, String)>,
 ) -> Result<Json<Vec<AssociationItem>>, Problem> {
-    let list = state.ponte.admin().associations(&id, &kind).await?;
+    let list = state
+        .ponte
+        .admin(admin.actor())
+        .associations(&id, &kind)
+        .await?;
     Ok(Json(list.into_iter().map(AssociationItem::from).collect()))
 }
 
@@ -129,10 +134,11 @@ async fn get_associations(
 )]
 async fn put_associations(
     State(state): State<AppState>,
-    _admin: AdminAccess,
+    admin: AdminAccess,
     PathParams((id, kind)): PathParams<(String, String)>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Vec<AssociationItem>>, Problem> {
+    admin.require_admin()?;
     let items: Vec<AssociationItem> = serde_json::from_value(body).map_err(|err| {
         Problem::new(
             ponte_core::service::ErrorCode::InvalidInput,
@@ -149,7 +155,7 @@ async fn put_associations(
         .collect();
     let list = state
         .ponte
-        .admin()
+        .admin(admin.actor())
         .set_associations(&id, &kind, associations)
         .await?;
     Ok(Json(list.into_iter().map(AssociationItem::from).collect()))

@@ -163,7 +163,7 @@ impl From<TestRun> for TestRunAnswer {
 )]
 async fn list_executions(
     State(state): State<AppState>,
-    _admin: AdminAccess,
+    admin: AdminAccess,
     QueryParams(query): QueryParams<ExecutionsQuery>,
 ) -> Result<Json<ExecutionPage>, Problem> {
     let filter = ExecutionFilter {
@@ -172,7 +172,11 @@ async fn list_executions(
         limit: query.limit,
         after: query.after,
     };
-    let list = state.ponte.admin().list_executions(&filter).await?;
+    let list = state
+        .ponte
+        .admin(admin.actor())
+        .list_executions(&filter)
+        .await?;
     Ok(Json(ExecutionPage {
         executions: list.records.iter().map(ExecutionSummary::from).collect(),
         next: list.next,
@@ -195,10 +199,10 @@ async fn list_executions(
 )]
 async fn get_execution(
     State(state): State<AppState>,
-    _admin: AdminAccess,
+    admin: AdminAccess,
     PathParams(id): PathParams<String>,
 ) -> Result<Json<ExecutionDetail>, Problem> {
-    let record = state.ponte.admin().execution(&id).await?;
+    let record = state.ponte.admin(admin.actor()).execution(&id).await?;
     Ok(Json(record.into()))
 }
 
@@ -234,12 +238,17 @@ async fn get_execution(
 )]
 async fn test_run(
     State(state): State<AppState>,
-    _admin: AdminAccess,
+    admin: AdminAccess,
     PathParams((id, function)): PathParams<(String, String)>,
     JsonBody(input): JsonBody,
 ) -> Result<Response, Problem> {
+    admin.require_admin()?;
     tracing::Span::current().record("function", function.as_str());
-    let run = state.ponte.admin().test_run(&id, &function, input).await?;
+    let run = state
+        .ponte
+        .admin(admin.actor())
+        .test_run(&id, &function, input)
+        .await?;
     let header = [(EXECUTION_ID_HEADER, run.execution_id.to_string())];
     Ok((header, Json(TestRunAnswer::from(run))).into_response())
 }

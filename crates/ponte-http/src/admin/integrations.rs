@@ -181,9 +181,9 @@ impl From<IssuedApiKey> for NewApiKey {
 )]
 async fn list_integrations(
     State(state): State<AppState>,
-    _admin: AdminAccess,
+    admin: AdminAccess,
 ) -> Result<Json<IntegrationList>, Problem> {
-    let views = state.ponte.admin().list_integrations().await?;
+    let views = state.ponte.admin(admin.actor()).list_integrations().await?;
     Ok(Json(IntegrationList {
         integrations: views.iter().map(IntegrationSummary::from).collect(),
     }))
@@ -205,10 +205,10 @@ async fn list_integrations(
 )]
 async fn get_integration(
     State(state): State<AppState>,
-    _admin: AdminAccess,
+    admin: AdminAccess,
     PathParams(id): PathParams<String>,
 ) -> Result<Json<IntegrationDetail>, Problem> {
-    let view = state.ponte.admin().integration(&id).await?;
+    let view = state.ponte.admin(admin.actor()).integration(&id).await?;
     Ok(Json(view.into()))
 }
 
@@ -228,10 +228,10 @@ async fn get_integration(
 )]
 async fn list_api_keys(
     State(state): State<AppState>,
-    _admin: AdminAccess,
+    admin: AdminAccess,
     PathParams(id): PathParams<String>,
 ) -> Result<Json<ApiKeyList>, Problem> {
-    let keys = state.ponte.admin().list_api_keys(&id).await?;
+    let keys = state.ponte.admin(admin.actor()).list_api_keys(&id).await?;
     Ok(Json(ApiKeyList {
         api_keys: keys.iter().map(ApiKeyInfo::from).collect(),
     }))
@@ -253,10 +253,11 @@ async fn list_api_keys(
 )]
 async fn create_api_key(
     State(state): State<AppState>,
-    _admin: AdminAccess,
+    admin: AdminAccess,
     PathParams(id): PathParams<String>,
 ) -> Result<(StatusCode, Json<NewApiKey>), Problem> {
-    let issued = state.ponte.admin().create_api_key(&id).await?;
+    admin.require_admin()?;
+    let issued = state.ponte.admin(admin.actor()).create_api_key(&id).await?;
     Ok((StatusCode::CREATED, Json(issued.into())))
 }
 
@@ -279,9 +280,14 @@ async fn create_api_key(
 )]
 async fn revoke_api_key(
     State(state): State<AppState>,
-    _admin: AdminAccess,
+    admin: AdminAccess,
     PathParams((id, key_id)): PathParams<(String, String)>,
 ) -> Result<StatusCode, Problem> {
-    state.ponte.admin().revoke_api_key(&id, &key_id).await?;
+    admin.require_admin()?;
+    state
+        .ponte
+        .admin(admin.actor())
+        .revoke_api_key(&id, &key_id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

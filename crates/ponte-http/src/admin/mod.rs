@@ -1,17 +1,21 @@
-//! `/admin/v1/`: the operator's API (SPEC §6.1). Every route takes the admin token as
-//! `Authorization: Bearer <token>` ([`AdminAccess`](crate::extract::AdminAccess)), never an
-//! integration's API key; with no `security.admin_token` configured the admin API is off.
+//! `/admin/v1/`: the operator's API (SPEC §6.1). Every route takes the admin token or an
+//! operator's session token as `Authorization: Bearer <token>`
+//! ([`AdminAccess`](crate::extract::AdminAccess)), never an integration's API key; with no
+//! `security.admin_token` configured the admin API is off. A viewer's change is `forbidden`,
+//! and every change is written to the audit log ([`audit`]).
 //!
 //! [`integrations`]: integrations as configured, their API keys. [`executions`]: execution
 //! records with their traces, and test runs. [`payments`]: settlements, the failed ones and
 //! their retry. [`catalogs`]: the catalog cache and the associations. [`presets`]: the
-//! embedded presets. No answer carries a
+//! embedded presets. [`operators`]: operator accounts and sessions. No answer carries a
 //! secret value, a key hash or
 //! the admin token; the only plain API key ever shown is the one just created.
 
+pub mod audit;
 pub mod catalogs;
 pub mod executions;
 pub mod integrations;
+pub mod operators;
 pub mod payments;
 pub mod presets;
 
@@ -27,6 +31,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(payments::routes())
         .merge(catalogs::routes())
         .merge(presets::routes())
+        .merge(operators::routes())
+        .merge(audit::routes())
 }
 
 /// Formats a timestamp as RFC 3339, the way every admin answer writes them.

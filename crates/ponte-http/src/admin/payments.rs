@@ -122,13 +122,15 @@ async fn list_payments(
 )]
 async fn retry_payment(
     State(state): State<AppState>,
-    _admin: AdminAccess,
+    admin: AdminAccess,
     PathParams(transaction_id): PathParams<String>,
     QueryParams(query): QueryParams<RetryQuery>,
 ) -> Result<Json<AdminPayment>, Problem> {
+    admin.require_admin()?;
     let integration = integration_id(query.integration.as_deref())?;
     let view = state
         .ponte
+        .admin(admin.actor())
         .retry_payment(&transaction_id, integration.as_ref())
         .await?;
     Ok(Json(view.into()))

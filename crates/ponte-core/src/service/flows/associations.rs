@@ -13,8 +13,16 @@ impl Admin<'_> {
     /// Drops the integration's cached catalog lists in this process; answers how many there
     /// were. The next call of each list asks the ERP.
     pub async fn clear_cache(&self, integration: &str) -> Result<usize, CallError> {
+        self.require_change()?;
         let id = self.find_integration(integration).await?.id;
         let cleared = self.ponte.catalogs.clear(&id);
+        self.audit(
+            "cache.clear",
+            &format!("integration:{id}/cache"),
+            None,
+            Some(serde_json::json!({"cleared": cleared})),
+        )
+        .await;
         tracing::info!(
             integration = id.as_str(),
             cleared,
@@ -48,6 +56,7 @@ impl Admin<'_> {
         kind: &str,
         associations: Vec<Association>,
     ) -> Result<Vec<Association>, CallError> {
+        self.require_change()?;
         let kind = parse_kind(kind)?;
         let id = self.find_integration(integration).await?.id;
         let mut errors = Vec::new();
@@ -82,6 +91,14 @@ impl Admin<'_> {
         }
         let mut sorted = associations;
         sorted.sort_by(|a, b| a.platform_code.cmp(&b.platform_code));
+        let before = self
+            .ponte
+            .store
+            .associations(&id)
+            .await
+            .map_err(|err| internal("association listing", &err))?
+            .remove(&kind)
+            .unwrap_or_default();
         self.ponte
             .store
             .set_associations(&id, kind, &sorted)
@@ -89,6 +106,13 @@ impl Admin<'_> {
             .map_err(|err| internal("association update", &err))?;
         // Automations and order checks read associations from the snapshot.
         self.ponte.refresh().await?;
+        self.audit(
+            "associations.set",
+            &format!("integration:{id}/associations:{}", kind.as_str()),
+            Some(associations_json(&before)),
+            Some(associations_json(&sorted)),
+        )
+        .await;
         tracing::info!(
             integration = id.as_str(),
             kind = kind.as_str(),
@@ -97,6 +121,42 @@ impl Admin<'_> {
         );
         Ok(sorted)
     }
+
+    /// The operator's retry of a `failed` payment ([`crate::service::Ponte::retry_payment`]),
+    /// refused to a viewer and recorded in the audit log.
+    pub async fn retry_payment(
+        &self,
+        transaction_id: &str,
+        integration: Option<&crate::model::IntegrationId>,
+    ) -> Result<crate::service::PaymentView, CallError> {
+        self.require_change()?;
+        let view = self
+            .ponte
+            .retry_payment(transaction_id, integration)
+            .await?;
+        let target = format!("integration:{}/payment:{transaction_id}", view.integration);
+        self.audit(
+            "payment.retry",
+            &target,
+            Some(serde_json::json!({"state": "failed"})),
+            Some(serde_json::json!({"state": "pending"})),
+        )
+        .await;
+        Ok(view)
+    }
+}
+
+fn associations_json(associations: &[Association]) -> serde_json::Value {
+    associations
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "platform_code": a.platform_code,
+                "erp_code": a.erp_code,
+                "label": a.label,
+            })
+        })
+        .collect()
 }
 
 fn parse_kind(kind: &str) -> Result<AssociationKind, CallError> {

@@ -12,6 +12,7 @@ mod config;
 mod flows;
 mod integrations;
 mod keys;
+mod operators;
 mod payments;
 mod runs;
 mod secrets;
@@ -30,6 +31,7 @@ pub use config::*;
 pub use flows::*;
 pub use integrations::*;
 pub use keys::*;
+pub use operators::*;
 pub use payments::*;
 pub use runs::*;
 pub use secrets::*;
@@ -109,6 +111,9 @@ macro_rules! store_contract_tests {
             concurrent_claims_take_each_payment_once,
             an_order_is_claimed_once_and_completed_or_released,
             associations_are_replaced_per_kind_and_move_the_config_version,
+            operators_round_trip_and_a_name_is_taken_once,
+            sessions_are_found_by_hash_and_end_with_their_operator,
+            the_audit_log_is_listed_newest_first_filtered_and_paged,
         );
     };
     // One case at a time, so the attributes repeat inside one test rather than across cases.
