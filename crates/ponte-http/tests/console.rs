@@ -336,3 +336,64 @@ async fn console_pages_forbid_framing_and_foreign_scripts() {
             .starts_with("text/css")
     );
 }
+
+#[tokio::test]
+async fn a_named_viewer_signs_in_sees_no_change_button_and_a_forced_change_is_refused() {
+    let (app, _erp) = setup(Duration::from_secs(60)).await;
+    let password = SecretString::from("a-long-viewer-password-42".to_owned());
+    ponte_core::service::operators::create_operator(
+        app.store.as_ref(),
+        "vera",
+        ponte_core::model::Role::Viewer,
+        &password,
+    )
+    .await
+    .unwrap();
+    let mut browser = Browser::new(&app);
+    let wrong = browser
+        .post(
+            "/console/entrar",
+            &[("name", "vera"), ("password", "nope")],
+            &[],
+        )
+        .await;
+    assert_eq!(wrong.status, 401);
+    let page = browser
+        .post(
+            "/console/entrar",
+            &[("name", "vera"), ("password", "a-long-viewer-password-42")],
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.text);
+    let page = browser.get("/console/integrations/acme").await;
+    assert_eq!(page.status, 200, "{:?} {}", browser.cookie, page.location());
+    assert!(page.text.contains("somente leitura"), "{}", page.text);
+    assert!(
+        !page.text.contains("id=\"create-key\""),
+        "a viewer sees a change button"
+    );
+    let function = browser
+        .get("/console/integrations/acme/functions/list_invoices")
+        .await;
+    assert!(!function.text.contains("id=\"run\""));
+    // The sign-out form carries the CSRF token; a forced change with it is still refused.
+    let csrf = page.csrf();
+    let before = key_count(&app).await;
+    let forced = browser
+        .post(
+            "/console/integrations/acme/keys",
+            &[("csrf_token", &csrf)],
+            &[],
+        )
+        .await;
+    assert_eq!(forced.status, 403);
+    assert!(forced.text.contains("somente leitura"), "{}", forced.text);
+    assert_eq!(key_count(&app).await, before);
+    let out = browser
+        .post("/console/sair", &[("csrf_token", &csrf)], &[])
+        .await;
+    assert_eq!(out.location(), "/console/entrar?motivo=saiu");
+    let after = browser.get("/console/integrations").await;
+    assert_eq!(after.status, 303);
+}

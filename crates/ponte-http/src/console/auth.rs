@@ -6,10 +6,14 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ponte_core::model::Actor;
 use ponte_core::service::admin_token_matches;
+use ponte_core::service::operators::is_session_token;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::pages::{html, refusal};
-use super::session::{CSRF_FIELD, clear_cookie, cookie_token, cross_site, set_cookie};
+use super::session::{
+    CSRF_FIELD, clear_cookie, cookie_token, cross_site, find_session, set_cookie,
+};
 use super::text::Text;
 use crate::AppState;
 
@@ -54,13 +58,23 @@ pub(super) async fn sign_in_page(Query(query): Query<SignInQuery>) -> Response {
     form_page(StatusCode::OK, "", notice, None)
 }
 
-/// Who the name and password are, if anyone.
-fn authenticate(state: &AppState, name: &str, password: &str) -> Option<Actor> {
+/// Opens a session for the name and password, if they are an operator's (or the bootstrap
+/// admin token, under the name `admin-token`): the cookie's token.
+async fn authenticate(state: &AppState, name: &str, password: &str) -> Option<(Actor, String)> {
     if name == Actor::ADMIN_TOKEN {
         let token = state.admin_token.as_ref()?;
-        return admin_token_matches(token, password).then(Actor::admin_token);
+        if !admin_token_matches(token, password) {
+            return None;
+        }
+        let actor = Actor::admin_token();
+        let cookie = state.console.sessions.open(actor.clone());
+        return Some((actor, cookie));
     }
-    None
+    let password = SecretString::from(password.to_owned());
+    match state.ponte.authenticate_operator(name, &password).await {
+        Ok(session) => Some((session.actor, session.token.expose_secret().to_owned())),
+        Err(_) => None,
+    }
 }
 
 /// `POST /console/entrar`.
@@ -81,7 +95,7 @@ pub(super) async fn sign_in(
             Some("sign_in.required"),
         );
     }
-    let Some(actor) = authenticate(&state, name, &form.password) else {
+    let Some((actor, token)) = authenticate(&state, name, &form.password).await else {
         tracing::info!(operator = name, "a console sign-in was refused");
         return form_page(StatusCode::UNAUTHORIZED, name, None, Some("sign_in.failed"));
     };
@@ -89,7 +103,6 @@ pub(super) async fn sign_in(
         operator = actor.name.as_str(),
         "an operator signed in to the console"
     );
-    let token = state.console.sessions.open(actor);
     let mut response = Redirect::to("/console/integrations").into_response();
     response
         .headers_mut()
@@ -109,7 +122,7 @@ pub(super) async fn sign_out(
     let Some(token) = cookie_token(&headers) else {
         return Redirect::to("/console/entrar").into_response();
     };
-    let Some(open) = state.console.sessions.find(&token) else {
+    let Some(open) = find_session(&state, &token).await else {
         let mut response = Redirect::to("/console/entrar?motivo=expirou").into_response();
         response
             .headers_mut()
@@ -122,7 +135,13 @@ pub(super) async fn sign_out(
     if !csrf_ok {
         return refusal(403, "refused.csrf");
     }
-    state.console.sessions.close(&token);
+    if is_session_token(&token) {
+        if let Err(err) = state.ponte.end_session(&token).await {
+            tracing::error!(error = %err.detail, "a console session could not be ended");
+        }
+    } else {
+        state.console.sessions.close(&token);
+    }
     let mut response = Redirect::to("/console/entrar?motivo=saiu").into_response();
     response
         .headers_mut()

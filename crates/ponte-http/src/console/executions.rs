@@ -85,7 +85,7 @@ pub(super) async fn list(
     SignedIn(session): SignedIn,
     Query(filters): Query<Filters>,
 ) -> Response {
-    let admin = state.ponte.admin();
+    let admin = state.ponte.admin(&session.actor);
     let filter = ExecutionFilter {
         integration: non_empty(&filters.integration),
         function: non_empty(&filters.function),
@@ -133,7 +133,7 @@ pub(super) async fn detail(
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
 ) -> Response {
-    match state.ponte.admin().execution(&id).await {
+    match state.ponte.admin(&session.actor).execution(&id).await {
         Ok(record) => page(
             "execution.html",
             &session,

@@ -188,7 +188,7 @@ async fn render(
             ),
         );
     };
-    let view = match state.ponte.admin().integration(id).await {
+    let view = match state.ponte.admin(&session.actor).integration(id).await {
         Ok(view) => view,
         Err(err) => return error(session, &err),
     };
@@ -259,7 +259,12 @@ pub(super) async fn test_run(
         )
         .await;
     };
-    match state.ponte.admin().test_run(&id, &function, input).await {
+    match state
+        .ponte
+        .admin(&session.actor)
+        .test_run(&id, &function, input)
+        .await
+    {
         Ok(run) => {
             let output = run
                 .trace

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use ponte_core::model::{ExecutionOutcome, ExecutionRecord};
+use ponte_core::model::{Actor, ExecutionOutcome, ExecutionRecord};
 use ponte_core::service::admin::ExecutionFilter;
 use ponte_core::service::{CallError, Ponte};
 use serde::Serialize;
@@ -83,7 +83,7 @@ pub struct Health {
 ///
 /// # Errors
 /// The store failed.
-pub async fn of(ponte: &Ponte, integration: &str) -> Result<Health, CallError> {
+pub async fn of(ponte: &Ponte, actor: &Actor, integration: &str) -> Result<Health, CallError> {
     let now = OffsetDateTime::now_utc();
     let since = now - WINDOW;
     let mut records = Vec::new();
@@ -93,7 +93,7 @@ pub async fn of(ponte: &Ponte, integration: &str) -> Result<Health, CallError> {
         ..ExecutionFilter::default()
     };
     'pages: loop {
-        let page = ponte.admin().list_executions(&filter).await?;
+        let page = ponte.admin(actor).list_executions(&filter).await?;
         for record in page.records {
             if record.started_at < since || records.len() >= MAX_RECORDS {
                 break 'pages;

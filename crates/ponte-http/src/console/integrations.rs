@@ -29,14 +29,15 @@ struct Row {
 
 /// `GET /console/integrations`.
 pub(super) async fn list(State(state): State<AppState>, SignedIn(session): SignedIn) -> Response {
-    let views = match state.ponte.admin().list_integrations().await {
+    let views = match state.ponte.admin(&session.actor).list_integrations().await {
         Ok(views) => views,
         Err(err) => return error(&session, &err),
     };
     let mut rows = Vec::with_capacity(views.len());
     for view in views {
         let integration = view.integration;
-        let figures = match health::of(&state.ponte, integration.id.as_str()).await {
+        let figures = match health::of(&state.ponte, &session.actor, integration.id.as_str()).await
+        {
             Ok(health) => health.total,
             Err(err) => return error(&session, &err),
         };
@@ -112,7 +113,7 @@ async fn detail_page(
     id: &str,
     new_key: Option<String>,
 ) -> Response {
-    let admin = state.ponte.admin();
+    let admin = state.ponte.admin(&session.actor);
     let view = match admin.integration(id).await {
         Ok(view) => view,
         Err(err) => return error(session, &err),
@@ -121,7 +122,7 @@ async fn detail_page(
         Ok(keys) => keys,
         Err(err) => return error(session, &err),
     };
-    let health = match health::of(&state.ponte, id).await {
+    let health = match health::of(&state.ponte, &session.actor, id).await {
         Ok(health) => health,
         Err(err) => return error(session, &err),
     };
@@ -189,7 +190,12 @@ pub(super) async fn create_key(
     Path(id): Path<String>,
     change: Change,
 ) -> Response {
-    match state.ponte.admin().create_api_key(&id).await {
+    match state
+        .ponte
+        .admin(&change.session.actor)
+        .create_api_key(&id)
+        .await
+    {
         Ok(issued) => {
             let plain = issued.plain.reveal();
             detail_page(&state, &change.session, &id, Some(plain)).await
@@ -204,7 +210,12 @@ pub(super) async fn revoke_key(
     Path((id, key)): Path<(String, String)>,
     change: Change,
 ) -> Response {
-    match state.ponte.admin().revoke_api_key(&id, &key).await {
+    match state
+        .ponte
+        .admin(&change.session.actor)
+        .revoke_api_key(&id, &key)
+        .await
+    {
         Ok(()) => detail_page(&state, &change.session, &id, None).await,
         Err(err) => error(&change.session, &err),
     }

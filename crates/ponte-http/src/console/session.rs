@@ -20,6 +20,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ponte_core::model::Actor;
+use ponte_core::service::operators::is_session_token;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -179,14 +180,29 @@ impl FromRequestParts<AppState> for SignedIn {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = cookie_token(&parts.headers);
-        match token
-            .as_deref()
-            .and_then(|t| state.console.sessions.find(t))
-        {
+        let session = match token.as_deref() {
+            Some(token) => find_session(state, token).await,
+            None => None,
+        };
+        match session {
             Some(session) => Ok(SignedIn(session)),
             None => Err(to_sign_in(token.is_some())),
         }
     }
+}
+
+/// The session a cookie's token opens: a named operator's, kept by the service (and so shared
+/// by every node), or one of the bootstrap admin token, kept by this process.
+pub async fn find_session(state: &AppState, token: &str) -> Option<Session> {
+    if is_session_token(token) {
+        let active = state.ponte.session(token).await.ok()?;
+        return Some(Session {
+            actor: active.actor,
+            csrf: active.csrf_token,
+            expires: Instant::now(),
+        });
+    }
+    state.console.sessions.find(token)
 }
 
 /// Whether the browser says this request comes from another site.
