@@ -196,6 +196,20 @@ admin_token = "env:TEST_ADMIN_TOKEN"
         self.browser.current_url().await.unwrap().path().to_owned()
     }
 
+    /// Waits until the browser is on `path` (a click's navigation has finished), and fails
+    /// saying where it is otherwise.
+    pub async fn wait_path(&self, path: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let now = self.path().await;
+            if now == path {
+                return;
+            }
+            assert!(Instant::now() < deadline, "on {now}, expected {path}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// The visible text of the element `css`.
     pub async fn text(&self, css: &str) -> String {
         self.browser

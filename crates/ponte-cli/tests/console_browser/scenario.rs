@@ -27,7 +27,7 @@ async fn an_operator_signs_in_sees_the_integrations_runs_a_test_and_reads_its_tr
     assert!(console.text("#sign-in-error").await.contains("incorretos"));
     console.screenshot("sign-in").await;
     console.sign_in("admin-token", ADMIN_TOKEN).await;
-    assert_eq!(console.path().await, "/console/integrations");
+    console.wait_path("/console/integrations").await;
     assert!(!console.has("#sign-in-error").await);
     assert_eq!(console.text("#operator-name").await, "admin-token");
     let row = console.text("tr[data-integration='acme-ixc']").await;
@@ -110,7 +110,7 @@ async fn an_operator_signs_in_sees_the_integrations_runs_a_test_and_reads_its_tr
 
     // Signing out ends the session: the console is closed again.
     console.click("#sign-out").await;
-    assert_eq!(console.path().await, "/console/entrar");
+    console.wait_path("/console/entrar").await;
     console.open("/console/integrations").await;
     assert_eq!(console.path().await, "/console/entrar");
     assert!(

@@ -10,6 +10,7 @@
 //! nothing the API would refuse. A page never shows a secret value, an API key after the answer
 //! that created it, or personal data unmasked: traces are shown as stored, already masked.
 
+mod audit;
 mod auth;
 mod chart;
 mod executions;
@@ -80,6 +81,7 @@ pub(crate) fn routes() -> Router<AppState> {
             "/console/integrations/{id}/functions/{function}/test",
             post(functions::test_run),
         )
+        .route("/console/audit", get(audit::list))
         .route("/console/payments", get(payments::list))
         .route(
             "/console/payments/{integration}/{transaction}/retry",

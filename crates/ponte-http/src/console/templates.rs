@@ -25,6 +25,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("executions.html", include_str!("templates/executions.html")),
     ("execution.html", include_str!("templates/execution.html")),
     ("payments.html", include_str!("templates/payments.html")),
+    ("audit.html", include_str!("templates/audit.html")),
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(build);
