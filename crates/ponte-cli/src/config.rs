@@ -174,6 +174,20 @@ pub struct SecurityConfig {
     pub master_key: Option<String>,
     /// Reference to the admin API's bearer token.
     pub admin_token: Option<String>,
+    /// How long an operator's session lasts, in minutes (12 hours when unset).
+    pub session_ttl_minutes: Option<u64>,
+}
+
+impl SecurityConfig {
+    /// How long an operator's session lasts.
+    pub fn session_ttl(&self) -> std::time::Duration {
+        self.session_ttl_minutes
+            .filter(|minutes| *minutes > 0)
+            .map_or(
+                ponte_core::service::DEFAULT_SESSION_TTL.unsigned_abs(),
+                |minutes| std::time::Duration::from_secs(minutes.saturating_mul(60)),
+            )
+    }
 }
 
 /// `[links]`: the signed links of `GET /v1/customers/{document}/invoices`, which work

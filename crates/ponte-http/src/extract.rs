@@ -325,11 +325,9 @@ pub(crate) fn body_as<T: DeserializeOwned>(body: Value) -> Result<T, CallError> 
             .and_then(|rest| rest.split('`').next())
         {
             (InputErrorCode::Missing, format!("{path}/{field}"))
-        } else if let Some(field) = message
-            .strip_prefix("unknown field `")
-            .and_then(|rest| rest.split('`').next())
-        {
-            (InputErrorCode::UnknownField, format!("{path}/{field}"))
+        } else if message.starts_with("unknown field `") {
+            // The path already ends with the unknown field's name.
+            (InputErrorCode::UnknownField, path)
         } else if message.starts_with("invalid type") {
             (InputErrorCode::WrongType, path)
         } else {

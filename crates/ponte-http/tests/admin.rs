@@ -86,6 +86,12 @@ fn routes() -> Vec<(Method, &'static str)> {
         (Method::DELETE, "/admin/v1/operators/maria"),
         (Method::DELETE, "/admin/v1/sessions/current"),
         (Method::GET, "/admin/v1/audit"),
+        (Method::POST, "/admin/v1/integrations"),
+        (Method::PATCH, "/admin/v1/integrations/acme"),
+        (Method::DELETE, "/admin/v1/integrations/acme"),
+        (Method::GET, "/admin/v1/integrations/acme/secrets"),
+        (Method::PUT, "/admin/v1/integrations/acme/secrets/token"),
+        (Method::DELETE, "/admin/v1/integrations/acme/secrets/token"),
     ]
 }
 

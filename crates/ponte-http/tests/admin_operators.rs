@@ -86,6 +86,27 @@ fn change_routes() -> Vec<(Method, &'static str, Option<Value>)> {
             Some(json!({"name": "ana", "role": "admin", "password": "her passphrase 99"})),
         ),
         (Method::DELETE, "/admin/v1/operators/maria", None),
+        (
+            Method::POST,
+            "/admin/v1/integrations",
+            Some(json!({"id": "nova", "name": "Nova"})),
+        ),
+        (
+            Method::PATCH,
+            "/admin/v1/integrations/acme",
+            Some(json!({"active": false})),
+        ),
+        (Method::DELETE, "/admin/v1/integrations/acme", None),
+        (
+            Method::PUT,
+            "/admin/v1/integrations/acme/secrets/token",
+            Some(json!({"value": "stolen"})),
+        ),
+        (
+            Method::DELETE,
+            "/admin/v1/integrations/acme/secrets/token",
+            None,
+        ),
     ]
 }
 

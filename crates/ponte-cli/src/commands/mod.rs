@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod keygen;
 pub mod new;
+pub mod operators;
 pub mod presets;
 pub mod run;
 pub mod schema;
@@ -63,6 +64,8 @@ pub enum Command {
     New(new::NewArgs),
     /// The presets embedded in Ponte: `ponte presets list`, `ponte presets show <name>`.
     Presets(presets::PresetsArgs),
+    /// Operator accounts of the admin API and the console: `add`, `list`, `remove`.
+    Operators(operators::OperatorsArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -75,6 +78,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Schema(args) => schema::run(&args),
         Command::New(args) => new::run(&args),
         Command::Presets(args) => presets::run(&args),
+        Command::Operators(args) => operators::run(&args),
         Command::Config(args) => config::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Simulate(args) => simulate::run(&args),

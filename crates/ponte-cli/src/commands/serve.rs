@@ -44,7 +44,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let ponte = Arc::new(
             provision::service(store.clone(), recording)?
                 .with_payment_settings(payments)
-                .with_links(links),
+                .with_links(links)
+                .with_session_ttl(loaded.config.security.session_ttl()),
         );
         provision::sync(&store, &ponte, &prepared).await?;
         drop(prepared);

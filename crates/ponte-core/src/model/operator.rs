@@ -62,6 +62,18 @@ impl Actor {
     /// The name under which the bootstrap admin token acts.
     pub const ADMIN_TOKEN: &'static str = "admin-token";
 
+    /// The name under which `ponte operators` acts from the command line.
+    pub const COMMAND_LINE: &'static str = "command-line";
+
+    /// Whoever runs `ponte operators` on the server, with access to its configuration.
+    #[must_use]
+    pub fn command_line() -> Actor {
+        Actor {
+            name: Actor::COMMAND_LINE.to_owned(),
+            role: Role::Admin,
+        }
+    }
+
     /// The bootstrap admin token, which may do everything.
     #[must_use]
     pub fn admin_token() -> Actor {
@@ -96,7 +108,7 @@ pub fn validate_operator_name(name: &str) -> Result<(), InvalidName> {
     {
         return Err(invalid("it must start with a letter or a digit"));
     }
-    if name == Actor::ADMIN_TOKEN {
+    if name == Actor::ADMIN_TOKEN || name == Actor::COMMAND_LINE {
         return Err(invalid(
             "it is the name the bootstrap admin token acts under",
         ));

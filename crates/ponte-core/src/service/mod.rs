@@ -14,6 +14,7 @@
 pub mod admin;
 mod breaker;
 mod compiled;
+pub mod configure;
 mod error;
 mod files;
 mod flows;

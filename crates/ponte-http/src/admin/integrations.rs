@@ -8,22 +8,28 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use ponte_core::model::{ApiKey, IssuedApiKey};
 use ponte_core::service::admin::IntegrationView;
-use serde::Serialize;
+use ponte_core::service::configure::{IntegrationPatch, NewIntegration};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::rfc3339;
-use crate::extract::{AdminAccess, PathParams};
+use crate::extract::{AdminAccess, JsonBody, PathParams, body_as};
 use crate::functions::AutomationInfo;
 use crate::{AppState, Problem};
 
 /// The routes of this resource.
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_integrations))
-        .routes(routes!(get_integration))
+        .routes(routes!(list_integrations, create_integration))
+        .routes(routes!(
+            get_integration,
+            update_integration,
+            delete_integration
+        ))
         .routes(routes!(list_api_keys, create_api_key))
         .routes(routes!(revoke_api_key))
 }
@@ -288,6 +294,179 @@ async fn revoke_api_key(
         .ponte
         .admin(admin.actor())
         .revoke_api_key(&id, &key_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A new integration: empty, or from a preset, every function the preset serves bound to it.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateIntegration {
+    /// Stable identifier: 1–64 lower-case letters, digits, `-` and `_`.
+    #[schema(example = "acme-ixc")]
+    pub id: String,
+    /// Human-readable name.
+    #[schema(example = "Acme Telecom")]
+    pub name: String,
+    /// A preset of `GET /admin/v1/presets`.
+    #[schema(example = "ixc")]
+    pub preset: Option<String>,
+    /// Active unless `false`.
+    pub active: Option<bool>,
+    /// The settings of SPEC §3 (defaults for what is absent), read as strictly as the
+    /// configuration file's.
+    #[schema(value_type = Object)]
+    pub settings: Option<Value>,
+    /// Plain variables (`base_url`, ...).
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+    /// Secrets by name; write-only, listed by name afterwards.
+    #[serde(default)]
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub secrets: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for CreateIntegration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateIntegration")
+            .field("id", &self.id)
+            .field("preset", &self.preset)
+            .field("secrets", &self.secrets.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A change to an integration; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateIntegration {
+    /// A new name.
+    pub name: Option<String>,
+    /// `false` deactivates (it serves nothing), `true` activates.
+    pub active: Option<bool>,
+    /// A JSON merge patch of the settings: the fields given replace the current ones, `null`
+    /// restores a default. Checked as the configuration file's settings are.
+    #[schema(value_type = Object)]
+    pub settings: Option<Value>,
+    /// Variables to set; `null` removes one.
+    #[serde(default)]
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub variables: BTreeMap<String, Option<String>>,
+}
+
+/// Creates an integration, empty or from a preset, with its variables and secrets. A bad body
+/// is `invalid_input` naming each field, and nothing is created.
+#[utoipa::path(
+    post,
+    path = "/admin/v1/integrations",
+    tag = "admin",
+    security(("admin_token" = [])),
+    request_body(content = CreateIntegration, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The integration", body = IntegrationDetail),
+        (status = 400, description = "`invalid_json`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: a viewer", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`: `errors` names each field (a bad or taken id, an unknown preset, settings that do not read, a bad secret name)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn create_integration(
+    State(state): State<AppState>,
+    admin: AdminAccess,
+    JsonBody(body): JsonBody,
+) -> Result<(StatusCode, Json<IntegrationDetail>), Problem> {
+    admin.require_admin()?;
+    let body: CreateIntegration = body_as(body)?;
+    let view = state
+        .ponte
+        .admin(admin.actor())
+        .create_integration(NewIntegration {
+            id: body.id,
+            name: body.name,
+            preset: body.preset,
+            active: body.active,
+            settings: body.settings,
+            variables: body.variables,
+            secrets: body
+                .secrets
+                .into_iter()
+                .map(|(name, value)| (name, SecretString::from(value)))
+                .collect(),
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(view.into())))
+}
+
+/// Changes an integration's name, state (`active`), settings or variables. A bad body is
+/// `invalid_input` naming the field, and nothing changes.
+#[utoipa::path(
+    patch,
+    path = "/admin/v1/integrations/{id}",
+    tag = "admin",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The integration", example = "acme-ixc")),
+    request_body(content = UpdateIntegration, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The integration as changed", body = IntegrationDetail),
+        (status = 400, description = "`invalid_json`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: a viewer", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`: `errors` names the field", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn update_integration(
+    State(state): State<AppState>,
+    admin: AdminAccess,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<IntegrationDetail>, Problem> {
+    admin.require_admin()?;
+    let body: UpdateIntegration = body_as(body)?;
+    let view = state
+        .ponte
+        .admin(admin.actor())
+        .update_integration(
+            &id,
+            IntegrationPatch {
+                name: body.name,
+                active: body.active,
+                settings: body.settings,
+                variables: body.variables,
+            },
+        )
+        .await?;
+    Ok(Json(view.into()))
+}
+
+/// Deletes an integration and everything it owns: secrets, keys, automation versions and
+/// execution records.
+#[utoipa::path(
+    delete,
+    path = "/admin/v1/integrations/{id}",
+    tag = "admin",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The integration", example = "acme-ixc")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: a viewer", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn delete_integration(
+    State(state): State<AppState>,
+    admin: AdminAccess,
+    PathParams(id): PathParams<String>,
+) -> Result<StatusCode, Problem> {
+    admin.require_admin()?;
+    state
+        .ponte
+        .admin(admin.actor())
+        .delete_integration(&id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -18,6 +18,7 @@ pub mod integrations;
 pub mod operators;
 pub mod payments;
 pub mod presets;
+pub mod secrets;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -31,6 +32,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(payments::routes())
         .merge(catalogs::routes())
         .merge(presets::routes())
+        .merge(secrets::routes())
         .merge(operators::routes())
         .merge(audit::routes())
 }
