@@ -55,8 +55,9 @@ pub struct Console {
     pub browser: Client,
     pub base: String,
     pub erp: RunningIxc,
-    /// The simulator's API token, as an operator would type it.
+    /// The simulator's API token and user id, as an operator would type them.
     pub ixc_token: String,
+    pub ixc_user: String,
     pub dir: tempfile::TempDir,
     _ponte: KillOnDrop,
     _driver: KillOnDrop,
@@ -177,6 +178,7 @@ admin_token = "env:TEST_ADMIN_TOKEN"
             base,
             erp,
             ixc_token,
+            ixc_user,
             dir,
             _ponte: ponte,
             _driver: driver,

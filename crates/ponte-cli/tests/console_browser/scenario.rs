@@ -119,3 +119,79 @@ async fn an_operator_signs_in_sees_the_integrations_runs_a_test_and_reads_its_tr
     );
     console.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_creates_an_integration_from_the_ixc_preset_sets_its_secret_and_runs_it() {
+    let Some(console) = Console::start("").await else {
+        return;
+    };
+    console.sign_in("admin-token", ADMIN_TOKEN).await;
+    console.wait_path("/console/integrations").await;
+    console.click("#new-integration").await;
+    console.wait_path("/console/integrations/novo").await;
+    console.click("#choose-preset").await;
+    let base_url = console.erp.base_url();
+    // A form missing what the preset needs is refused beside each field, and creates nothing.
+    console.text("#create-form").await;
+    console.fill("#f-id", "provedor-ixc").await;
+    console.click("#create").await;
+    assert!(!console.text("#error-name").await.is_empty());
+    assert!(!console.text("#error-var-base_url").await.is_empty());
+    console.screenshot("create-errors").await;
+    console.fill("#f-name", "Provedor IXC").await;
+    console.fill("#var-base_url", &base_url).await;
+    console.fill("#var-ixc_user_id", &console.ixc_user).await;
+    console.click("#create").await;
+    console
+        .wait_path("/console/integrations/provedor-ixc")
+        .await;
+
+    // Its secret, set from the console; the value is never shown back.
+    console.fill("#secret_name", "ixc_token").await;
+    console.fill("#secret_value", &console.ixc_token).await;
+    console.click("#set-secret").await;
+    assert!(
+        console
+            .text("#secret-saved")
+            .await
+            .contains("Segredo definido")
+    );
+    assert!(console.text("#secrets").await.contains("ixc_token"));
+    let page = console.browser.source().await.unwrap();
+    assert!(
+        !page.contains(&console.ixc_token),
+        "the secret is on the page"
+    );
+    console.screenshot("integration").await;
+
+    console.click("tr[data-function='list_invoices'] a").await;
+    let customer = console
+        .erp
+        .state()
+        .customer(&console.erp.state().fixtures().blocked)
+        .unwrap();
+    console
+        .fill("#in-customer_document_number", &customer.cnpj_cpf)
+        .await;
+    console.click("#run").await;
+    let output = console.text("#output").await;
+    assert!(output.contains("linha_digitavel"), "{output}");
+    assert!(console.text("#trace").await.contains("fn_areceber"));
+
+    // The changes are in the audit log, the secret's value nowhere.
+    console.open("/console/audit").await;
+    let audit = console.text("#audit").await;
+    assert!(audit.contains("integration.create"), "{audit}");
+    assert!(audit.contains("provedor-ixc"), "{audit}");
+    let page = console.browser.source().await.unwrap();
+    assert!(
+        !page.contains(&console.ixc_token),
+        "the secret is in the audit log"
+    );
+    console.screenshot("audit").await;
+    assert!(
+        !console.log().contains(&console.ixc_token),
+        "the secret reached the log"
+    );
+    console.close().await;
+}

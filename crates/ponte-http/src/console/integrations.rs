@@ -1,7 +1,8 @@
 //! The integrations: the list with each one's health, and one integration's page (settings,
 //! secret names, keys, its 21 functions, the chart of its last 24 hours).
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use axum::response::IntoResponse;
 use axum::response::Response;
 use ponte_catalog::FunctionId;
 use ponte_core::model::{AutomationRef, IntegrationId};
@@ -107,11 +108,14 @@ struct ChartRow {
     calls: usize,
 }
 
-async fn detail_page(
+/// The integration's page; `new_key` is shown this once, `secret_error` beside the secret form
+/// (`Some("")`: the secret was just set).
+pub(super) async fn detail_with(
     state: &AppState,
     session: &session::Session,
     id: &str,
     new_key: Option<String>,
+    secret_error: Option<&str>,
 ) -> Response {
     let admin = state.ponte.admin(&session.actor);
     let view = match admin.integration(id).await {
@@ -167,6 +171,9 @@ async fn detail_page(
                 revoked: key.revoked,
             }).collect::<Vec<_>>(),
             "new_key": new_key,
+            "secret_error": secret_error.filter(|message| !message.is_empty()),
+            "secret_saved": secret_error == Some(""),
+            "secret_names": secret_names(&view),
             "functions": functions,
             "health": health.total,
             "circuit": circuit,
@@ -175,13 +182,39 @@ async fn detail_page(
     )
 }
 
+/// The secrets the integration's preset needs and those it has, each once.
+fn secret_names(view: &IntegrationView) -> Vec<String> {
+    let mut names: Vec<String> = view.secret_names.clone();
+    if let Some(preset) = view
+        .integration
+        .preset
+        .as_deref()
+        .and_then(ponte_presets::preset)
+    {
+        for function in preset.needs() {
+            names.extend(function.secrets);
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct Notice {
+    segredo: Option<String>,
+}
+
 /// `GET /console/integrations/{id}`.
 pub(super) async fn detail(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
+    Query(notice): Query<Notice>,
 ) -> Response {
-    detail_page(&state, &session, &id, None).await
+    // `?segredo=ok` after a secret was set: the page says so (an empty secret error).
+    let saved = notice.segredo.as_deref() == Some("ok");
+    detail_with(&state, &session, &id, None, saved.then_some("")).await
 }
 
 /// `POST /console/integrations/{id}/keys`: the page, with the new key shown this once.
@@ -198,7 +231,7 @@ pub(super) async fn create_key(
     {
         Ok(issued) => {
             let plain = issued.plain.reveal();
-            detail_page(&state, &change.session, &id, Some(plain)).await
+            detail_with(&state, &change.session, &id, Some(plain), None).await
         }
         Err(err) => error(&change.session, &err),
     }
@@ -216,7 +249,9 @@ pub(super) async fn revoke_key(
         .revoke_api_key(&id, &key)
         .await
     {
-        Ok(()) => detail_page(&state, &change.session, &id, None).await,
+        Ok(()) => {
+            axum::response::Redirect::to(&format!("/console/integrations/{id}")).into_response()
+        }
         Err(err) => error(&change.session, &err),
     }
 }

@@ -13,6 +13,7 @@
 mod audit;
 mod auth;
 mod chart;
+mod create;
 mod executions;
 mod functions;
 mod health;
@@ -63,8 +64,16 @@ pub(crate) fn routes() -> Router<AppState> {
             get(auth::sign_in_page).post(auth::sign_in),
         )
         .route("/console/sair", post(auth::sign_out))
-        .route("/console/integrations", get(integrations::list))
+        .route(
+            "/console/integrations",
+            get(integrations::list).post(create::create),
+        )
+        .route("/console/integrations/novo", get(create::form))
         .route("/console/integrations/{id}", get(integrations::detail))
+        .route(
+            "/console/integrations/{id}/secrets",
+            post(create::set_secret),
+        )
         .route(
             "/console/integrations/{id}/keys",
             post(integrations::create_key),

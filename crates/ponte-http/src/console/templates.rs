@@ -26,6 +26,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("execution.html", include_str!("templates/execution.html")),
     ("payments.html", include_str!("templates/payments.html")),
     ("audit.html", include_str!("templates/audit.html")),
+    ("create.html", include_str!("templates/create.html")),
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(build);

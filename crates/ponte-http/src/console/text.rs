@@ -113,6 +113,9 @@ const PT_BR: &[(&str, &str)] = &[
     ),
     ("integration.secret_set", "Segredo definido."),
     ("integration.no_secrets", "Nenhum segredo definido."),
+    ("integration.secret_name", "Nome do segredo"),
+    ("integration.secret_value", "Novo valor"),
+    ("integration.secret_submit", "Definir segredo"),
     ("integration.keys", "Chaves de API"),
     ("integration.key_new", "Gerar nova chave"),
     (
@@ -236,6 +239,10 @@ const PT_BR: &[(&str, &str)] = &[
     ("create.variables", "Variáveis do modelo"),
     ("create.secrets", "Segredos do modelo"),
     ("create.submit", "Criar integração"),
+    (
+        "create.id_hint",
+        "Letras minúsculas, dígitos, - e _; não muda depois.",
+    ),
     ("create.created", "Integração criada."),
     ("form.required", "Campo obrigatório."),
     ("form.invalid", "Valor inválido."),
