@@ -397,3 +397,79 @@ async fn a_named_viewer_signs_in_sees_no_change_button_and_a_forced_change_is_re
     let after = browser.get("/console/integrations").await;
     assert_eq!(after.status, 303);
 }
+
+#[tokio::test]
+async fn an_edit_with_a_bad_setting_shows_the_error_beside_it_and_changes_nothing() {
+    let (app, _erp) = setup(Duration::from_secs(60)).await;
+    let mut browser = Browser::new(&app);
+    let page = browser.sign_in().await;
+    let csrf = page.csrf();
+    let form = browser.get("/console/integrations/acme/editar").await;
+    assert_eq!(form.status, 200, "{}", form.text);
+    let path = "/console/integrations/acme/editar";
+    let id = IntegrationId::parse("acme").unwrap();
+    let before = app.store.get_integration(&id).await.unwrap();
+
+    let not_json = browser
+        .post(
+            path,
+            &[
+                ("csrf_token", &csrf),
+                ("name", "Renamed"),
+                ("settings", "{"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(not_json.status, 422);
+    assert!(
+        not_json.text.contains("id=\"error-settings\""),
+        "{}",
+        not_json.text
+    );
+    let unknown = browser
+        .post(
+            path,
+            &[
+                ("csrf_token", &csrf),
+                ("name", "Renamed"),
+                ("settings", r#"{"no_such_setting": 1}"#),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(unknown.status, 422, "{}", unknown.text);
+    assert!(unknown.text.contains("no_such_setting"), "{}", unknown.text);
+    let empty_name = browser
+        .post(
+            path,
+            &[("csrf_token", &csrf), ("name", ""), ("settings", "{}")],
+            &[],
+        )
+        .await;
+    assert_eq!(empty_name.status, 422);
+    assert!(
+        empty_name.text.contains("id=\"error-name\""),
+        "{}",
+        empty_name.text
+    );
+    assert_eq!(app.store.get_integration(&id).await.unwrap(), before);
+
+    let saved = browser
+        .post(
+            path,
+            &[
+                ("csrf_token", &csrf),
+                ("name", "Renamed"),
+                ("active", "on"),
+                ("settings", "{}"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.text);
+    assert_eq!(
+        app.store.get_integration(&id).await.unwrap().name,
+        "Renamed"
+    );
+}

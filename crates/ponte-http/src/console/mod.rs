@@ -14,6 +14,7 @@ mod audit;
 mod auth;
 mod chart;
 mod create;
+mod edit;
 mod executions;
 mod functions;
 mod health;
@@ -70,6 +71,10 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/console/integrations/novo", get(create::form))
         .route("/console/integrations/{id}", get(integrations::detail))
+        .route(
+            "/console/integrations/{id}/editar",
+            get(edit::form).post(edit::save),
+        )
         .route(
             "/console/integrations/{id}/secrets",
             post(create::set_secret),

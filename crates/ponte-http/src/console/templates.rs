@@ -27,6 +27,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("payments.html", include_str!("templates/payments.html")),
     ("audit.html", include_str!("templates/audit.html")),
     ("create.html", include_str!("templates/create.html")),
+    ("edit.html", include_str!("templates/edit.html")),
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(build);
