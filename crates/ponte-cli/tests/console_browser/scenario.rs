@@ -33,6 +33,7 @@ async fn an_operator_signs_in_sees_the_integrations_runs_a_test_and_reads_its_tr
     let row = console.text("tr[data-integration='acme-ixc']").await;
     assert!(row.contains("ACME Telecom"), "{row}");
     assert!(row.contains("fechado"), "the circuit is closed: {row}");
+    console.screenshot("integrations").await;
 
     // The integration's page: 21 functions, secrets by name only.
     console
