@@ -92,6 +92,31 @@ fn routes() -> Vec<(Method, &'static str)> {
         (Method::GET, "/admin/v1/integrations/acme/secrets"),
         (Method::PUT, "/admin/v1/integrations/acme/secrets/token"),
         (Method::DELETE, "/admin/v1/integrations/acme/secrets/token"),
+        (Method::GET, "/admin/v1/integrations/acme/functions"),
+        (
+            Method::GET,
+            "/admin/v1/integrations/acme/functions/list_products/versions",
+        ),
+        (
+            Method::POST,
+            "/admin/v1/integrations/acme/functions/list_products/versions",
+        ),
+        (
+            Method::GET,
+            "/admin/v1/integrations/acme/functions/list_products/versions/1",
+        ),
+        (
+            Method::PUT,
+            "/admin/v1/integrations/acme/functions/list_products/binding",
+        ),
+        (
+            Method::POST,
+            "/admin/v1/integrations/acme/functions/list_products/rollback",
+        ),
+        (
+            Method::GET,
+            "/admin/v1/integrations/acme/functions/list_products/preset-source",
+        ),
     ]
 }
 
@@ -796,4 +821,55 @@ async fn an_unknown_preset_is_not_found_and_names_the_presets() {
         detail.contains("sgpp") && detail.contains("ixc, sgp"),
         "{detail}"
     );
+}
+
+#[tokio::test]
+async fn executions_are_filtered_by_outcome_time_and_test_runs() {
+    let (app, _erp, key) = setup().await;
+    let id_of = |answer: &Answer| answer.header("ponte-execution-id").unwrap().to_owned();
+    let ok = app.call(&key, "list_products", json!({})).await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    let failed = app.call(&key, "list_due_dates", json!({})).await;
+    assert_eq!(failed.status, 502, "{}", failed.text);
+    let tested = app
+        .admin_post(
+            "/admin/v1/integrations/acme/test-runs/list_products",
+            json!({}),
+        )
+        .await;
+    assert_eq!(tested.status, 200, "{}", tested.text);
+    let tested_id = tested.json()["execution_id"].as_str().unwrap().to_owned();
+
+    let listed = |query: &'static str| {
+        let app = &app;
+        async move {
+            let answer = app
+                .admin_get(&format!("/admin/v1/executions?{query}"))
+                .await;
+            assert_eq!(answer.status, 200, "{query}: {}", answer.text);
+            answer.json()["executions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(listed("outcome=error").await, [id_of(&failed)]);
+    assert_eq!(listed("outcome=erp_unavailable").await, [id_of(&failed)]);
+    assert!(listed("outcome=erp_timeout").await.is_empty());
+    assert_eq!(listed("outcome=ok").await, [tested_id.clone(), id_of(&ok)]);
+    assert_eq!(listed("test_run=true").await, [tested_id]);
+    assert_eq!(
+        listed("test_run=false&function=list_products").await,
+        [id_of(&ok)]
+    );
+    assert_eq!(listed("from=2000-01-01T00:00:00Z").await.len(), 3);
+    assert!(listed("from=2999-01-01T00:00:00Z").await.is_empty());
+    assert!(listed("to=2000-01-01T00:00:00Z").await.is_empty());
+
+    let bad = app.admin_get("/admin/v1/executions?outcome=sideways").await;
+    assert_eq!(bad.problem(400)["code"], "invalid_parameter");
+    let bad = app.admin_get("/admin/v1/executions?to=tomorrow").await;
+    assert_eq!(bad.problem(400)["errors"][0]["path"], "?to");
 }

@@ -431,7 +431,8 @@ impl Write for Captured {
 }
 
 #[tokio::test]
-async fn passwords_hashes_and_session_tokens_never_appear_in_answers_logs_or_the_audit_log() {
+async fn passwords_hashes_secrets_and_session_tokens_never_appear_in_answers_logs_or_the_audit_log()
+{
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -466,6 +467,24 @@ async fn passwords_hashes_and_session_tokens_never_appear_in_answers_logs_or_the
         )
         .await,
     );
+    let erp_secret = "rotated-erp-secret-5d1c77";
+    answers.push(
+        app.admin_as(
+            Some(ADMIN_TOKEN),
+            Method::PUT,
+            "/admin/v1/integrations/acme/secrets/token",
+            Some(json!({"value": erp_secret})),
+        )
+        .await,
+    );
+    answers.push(
+        app.admin_post(
+            "/admin/v1/integrations",
+            json!({"id": "delta", "name": "Delta", "secrets": {"token": erp_secret}}),
+        )
+        .await,
+    );
+    assert!(answers.iter().rev().take(2).all(|a| a.status < 300));
     let hashes: Vec<String> = app
         .store
         .list_operators()

@@ -737,3 +737,37 @@ async fn a_viewer_changing_anything_is_forbidden() {
         .problem(403);
     assert_eq!(body["code"], "forbidden");
 }
+
+#[tokio::test]
+async fn a_broken_version_is_automation_invalid_and_a_file_bound_function_managed_by_file() {
+    let app = TestApp::spawn_admin().await;
+    let erp = FakeErp::start(TOKEN, "Fibra 300").await;
+    app.provision_with("acme", &erp, |i| {
+        i.bindings.insert(
+            "list_resellers".into(),
+            ponte_core::model::AutomationRef::File {
+                path: "list_resellers.yaml".into(),
+                sha256: "00".repeat(32),
+            },
+        );
+    })
+    .await;
+    let body = app
+        .admin_post(
+            "/admin/v1/integrations/acme/functions/list_products/versions",
+            json!({"source": "function: list_products\nsteps: [\n"}),
+        )
+        .await
+        .problem(422);
+    assert_eq!(body["code"], "automation_invalid");
+    assert!(body["diagnostics"][0]["line"].as_u64().is_some(), "{body}");
+
+    let body = app
+        .admin_post(
+            "/admin/v1/integrations/acme/functions/list_resellers/rollback",
+            json!({}),
+        )
+        .await
+        .problem(409);
+    assert_eq!(body["code"], "managed_by_file");
+}

@@ -179,6 +179,7 @@ where
     Option<D::Time>: for<'q> Encode<'q, D::Db>,
     Option<D::Uuid>: for<'q> Encode<'q, D::Db>,
     Option<i64>: for<'q> Encode<'q, D::Db>,
+    Option<bool>: for<'q> Encode<'q, D::Db>,
     // Owned values are bound and read back as themselves.
     String: Stored<D::Db>,
     Vec<u8>: Stored<D::Db>,
@@ -818,6 +819,11 @@ where
              WHERE ($1 IS NULL OR integration_id = $1) \
                AND ($2 IS NULL OR function = $2) \
                AND ($3 IS NULL OR (started_at, id) < ($3, $4)) \
+               AND ($6 IS NULL OR ($6 = 'ok' AND error_code IS NULL) \
+                    OR ($6 = 'error' AND error_code IS NOT NULL) OR error_code = $6) \
+               AND ($7 IS NULL OR started_at >= $7) \
+               AND ($8 IS NULL OR started_at < $8) \
+               AND ($9 IS NULL OR test_run = $9) \
              ORDER BY started_at DESC, id DESC LIMIT $5"
         )))
         .bind(query.integration.as_ref().map(IntegrationId::as_str))
@@ -825,6 +831,10 @@ where
         .bind(after_time)
         .bind(after_id)
         .bind(i64::from(limit) + 1)
+        .bind(query.outcome.as_deref())
+        .bind(query.from.map(D::time).transpose()?)
+        .bind(query.to.map(D::time).transpose()?)
+        .bind(query.test_run)
         .fetch_all(&self.pool)
         .await
         .map_err(backend)?;

@@ -149,6 +149,14 @@ pub struct ExecutionQuery {
     pub limit: u32,
     /// Continue after this record instead of starting from the newest.
     pub after: Option<ExecutionCursor>,
+    /// Only runs that ended so: `"ok"`, `"error"` (any failure) or one error code.
+    pub outcome: Option<String>,
+    /// Only runs that started at or after this time.
+    pub from: Option<OffsetDateTime>,
+    /// Only runs that started before this time.
+    pub to: Option<OffsetDateTime>,
+    /// Only test runs (`Some(true)`) or only the platform's calls (`Some(false)`).
+    pub test_run: Option<bool>,
 }
 
 impl ExecutionQuery {

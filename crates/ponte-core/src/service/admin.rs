@@ -80,6 +80,14 @@ pub struct ExecutionFilter {
     pub limit: Option<u32>,
     /// The `next` of the previous page.
     pub after: Option<String>,
+    /// Only runs that ended so: `ok`, `error` (any failure) or one error code of the table.
+    pub outcome: Option<String>,
+    /// Only runs that started at or after this time.
+    pub from: Option<time::OffsetDateTime>,
+    /// Only runs that started before this time.
+    pub to: Option<time::OffsetDateTime>,
+    /// Only test runs (`Some(true)`) or only the platform's calls (`Some(false)`).
+    pub test_run: Option<bool>,
 }
 
 /// A page of executions, newest first.
@@ -244,11 +252,28 @@ impl Admin<'_> {
             None => None,
         };
         let after = filter.after.as_deref().map(decode_cursor).transpose()?;
+        if let Some(outcome) = &filter.outcome
+            && outcome != "ok"
+            && outcome != "error"
+            && ErrorCode::from_code(outcome).is_none()
+        {
+            return Err(CallError::new(
+                ErrorCode::InvalidParameter,
+                format!(
+                    "`outcome` is `ok`, `error` or an error code of the table (docs/errors.md), \
+                     not `{outcome}`."
+                ),
+            ));
+        }
         let query = ExecutionQuery {
             integration,
             function,
             limit: filter.limit.unwrap_or(0),
             after,
+            outcome: filter.outcome.clone(),
+            from: filter.from,
+            to: filter.to,
+            test_run: filter.test_run,
         };
         self.ponte.flush_executions().await;
         let page = self

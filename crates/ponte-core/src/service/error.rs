@@ -34,6 +34,10 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// The admin API's caller may not make this change (a viewer).
     Forbidden,
+    /// The function's binding comes from the configuration file; the admin API cannot change it.
+    ManagedByFile,
+    /// A published automation has problems (`ponte check`'s diagnostics).
+    AutomationInvalid,
     /// The client sent more requests than its rate allows.
     RateLimited,
     /// A payment's transaction id was already used with different data.
@@ -80,7 +84,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [ErrorCode; 31] = [
+    pub const ALL: [ErrorCode; 33] = [
         ErrorCode::InvalidJson,
         ErrorCode::InvalidParameter,
         ErrorCode::UnsupportedMediaType,
@@ -92,6 +96,8 @@ impl ErrorCode {
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::PayloadTooLarge,
+        ErrorCode::ManagedByFile,
+        ErrorCode::AutomationInvalid,
         ErrorCode::RateLimited,
         ErrorCode::TransactionConflict,
         ErrorCode::FunctionNotConfigured,
@@ -124,6 +130,8 @@ impl ErrorCode {
             ErrorCode::InvalidDocument => "invalid_document",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::Forbidden => "forbidden",
+            ErrorCode::ManagedByFile => "managed_by_file",
+            ErrorCode::AutomationInvalid => "automation_invalid",
             ErrorCode::UnknownFunction => "unknown_function",
             ErrorCode::NotFound => "not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
@@ -160,13 +168,14 @@ impl ErrorCode {
             ErrorCode::UnknownFunction | ErrorCode::NotFound | ErrorCode::NotFoundInErp => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::TransactionConflict => 409,
-            ErrorCode::OrderConflict => 409,
+            ErrorCode::OrderConflict | ErrorCode::ManagedByFile => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::RateLimited => 429,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::InvalidInput
             | ErrorCode::InvalidDocument
-            | ErrorCode::AssociationMissing => 422,
+            | ErrorCode::AssociationMissing
+            | ErrorCode::AutomationInvalid => 422,
             ErrorCode::Internal | ErrorCode::PendencyRulesInvalid => 500,
             ErrorCode::FunctionNotConfigured => 501,
             ErrorCode::ErpUnavailable
@@ -191,6 +200,8 @@ impl ErrorCode {
             ErrorCode::InvalidDocument => "Invalid CPF or CNPJ",
             ErrorCode::Unauthorized => "Missing or invalid credentials",
             ErrorCode::Forbidden => "The operator's role does not allow this change",
+            ErrorCode::ManagedByFile => "The configuration file manages this function",
+            ErrorCode::AutomationInvalid => "The automation has problems",
             ErrorCode::UnknownFunction => "No such function",
             ErrorCode::NotFound => "No such resource",
             ErrorCode::MethodNotAllowed => "The method is not allowed on this path",
@@ -253,6 +264,17 @@ impl ErrorCode {
                 "Under `/admin/v1/`: the operator signed in with the `viewer` role, which reads \
                  but changes nothing. Nothing was changed; an operator with the `admin` role (or \
                  the admin token) can make the change."
+            }
+            ErrorCode::ManagedByFile => {
+                "Under `/admin/v1/`: the function is bound by the configuration file \
+                 (`[integrations.functions]` or `automation_dir`), so a change made here would \
+                 be undone at the next start or reload. Change the file instead. Nothing was \
+                 changed."
+            }
+            ErrorCode::AutomationInvalid => {
+                "A new automation version was refused because `ponte check` finds problems in \
+                 it. `diagnostics` lists each one with its stable code, line, column and hint. \
+                 Nothing was stored or bound."
             }
             ErrorCode::UnknownFunction => {
                 "The path names no function of the catalog; `GET /v1/functions` lists them."

@@ -27,6 +27,7 @@ mod recording;
 mod retention;
 mod run;
 mod snapshot;
+pub mod versions;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -4,16 +4,14 @@
 use axum::Json;
 use axum::extract::State;
 use ponte_core::model::{AuditEntry, AuditQuery};
-use ponte_core::service::{CallError, ErrorCode};
+use ponte_core::service::ErrorCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::rfc3339;
+use super::{rfc3339, time_param};
 use crate::extract::{AdminAccess, QueryParams};
 use crate::{AppState, Problem};
 
@@ -90,25 +88,6 @@ impl From<AuditEntry> for AuditItem {
             after: entry.after,
         }
     }
-}
-
-fn time_param(name: &str, value: Option<&str>) -> Result<Option<OffsetDateTime>, CallError> {
-    value
-        .map(|text| {
-            OffsetDateTime::parse(text, &Rfc3339).map_err(|err| CallError {
-                errors: vec![ponte_catalog::InputError {
-                    path: format!("?{name}"),
-                    code: ponte_catalog::InputErrorCode::InvalidValue,
-                    expected: "an RFC 3339 time (2026-01-31T12:00:00Z)".to_owned(),
-                    got: crate::extract::shorten(text),
-                }],
-                ..CallError::new(
-                    ErrorCode::InvalidParameter,
-                    format!("The query parameter `{name}` is not an RFC 3339 time: {err}."),
-                )
-            })
-        })
-        .transpose()
 }
 
 /// The audit log, newest first, filtered by actor, target or integration, and time.

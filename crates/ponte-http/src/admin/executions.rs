@@ -24,7 +24,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(test_run))
 }
 
-/// `?integration=&function=&limit=&after=`
+/// `?integration=&function=&outcome=&from=&to=&test_run=&limit=&after=`
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExecutionsQuery {
@@ -36,6 +36,14 @@ pub struct ExecutionsQuery {
     pub limit: Option<u32>,
     /// The `next` of the previous page.
     pub after: Option<String>,
+    /// Only runs that ended so: `ok`, `error` (any failure) or one error code.
+    pub outcome: Option<String>,
+    /// Only runs that started at or after this time (RFC 3339).
+    pub from: Option<String>,
+    /// Only runs that started before this time (RFC 3339).
+    pub to: Option<String>,
+    /// `true`: test runs only; `false`: the platform's calls only; absent: both.
+    pub test_run: Option<bool>,
 }
 
 /// A page of executions, newest first.
@@ -171,6 +179,10 @@ async fn list_executions(
         function: query.function,
         limit: query.limit,
         after: query.after,
+        outcome: query.outcome,
+        from: super::time_param("from", query.from.as_deref())?,
+        to: super::time_param("to", query.to.as_deref())?,
+        test_run: query.test_run,
     };
     let list = state
         .ponte

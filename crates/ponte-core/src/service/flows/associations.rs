@@ -121,29 +121,6 @@ impl Admin<'_> {
         );
         Ok(sorted)
     }
-
-    /// The operator's retry of a `failed` payment ([`crate::service::Ponte::retry_payment`]),
-    /// refused to a viewer and recorded in the audit log.
-    pub async fn retry_payment(
-        &self,
-        transaction_id: &str,
-        integration: Option<&crate::model::IntegrationId>,
-    ) -> Result<crate::service::PaymentView, CallError> {
-        self.require_change()?;
-        let view = self
-            .ponte
-            .retry_payment(transaction_id, integration)
-            .await?;
-        let target = format!("integration:{}/payment:{transaction_id}", view.integration);
-        self.audit(
-            "payment.retry",
-            &target,
-            Some(serde_json::json!({"state": "failed"})),
-            Some(serde_json::json!({"state": "pending"})),
-        )
-        .await;
-        Ok(view)
-    }
 }
 
 fn associations_json(associations: &[Association]) -> serde_json::Value {

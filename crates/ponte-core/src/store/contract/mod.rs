@@ -96,6 +96,7 @@ macro_rules! store_contract_tests {
             recording_an_execution_twice_is_a_conflict,
             executions_are_listed_newest_first_in_pages_without_gaps_or_repeats,
             executions_are_filtered_by_integration_and_function,
+            executions_are_filtered_by_outcome_time_and_test_run,
             executions_before_a_time_are_deleted_oldest_first_in_batches,
             a_batch_of_records_is_stored_and_listed_without_traces,
             a_batch_is_all_or_nothing,

@@ -260,6 +260,69 @@ pub async fn executions_are_filtered_by_integration_and_function(store: Arc<dyn 
     assert_eq!(ids(all_invoices), [runs[3].id, runs[2].id, runs[0].id]);
 }
 
+/// Filters by outcome (`ok`, `error`, one code), start time and test runs narrow the listing.
+pub async fn executions_are_filtered_by_outcome_time_and_test_run(store: Arc<dyn Store>) {
+    let acme = create(&store, "acme").await;
+    let failed = |offset, code: &str| ExecutionRecord {
+        outcome: ExecutionOutcome::Error {
+            code: code.to_owned(),
+        },
+        ..record(&acme, "list_invoices", offset)
+    };
+    let runs = [
+        record(&acme, "list_invoices", 0),
+        failed(1_000, "erp_timeout"),
+        ExecutionRecord {
+            test_run: true,
+            ..record(&acme, "list_invoices", 2_000)
+        },
+        failed(3_000, "erp_unavailable"),
+    ];
+    for run in &runs {
+        store.insert_execution(run).await.unwrap();
+    }
+    let ids = |page: crate::model::ExecutionPage| -> Vec<ExecutionId> {
+        page.records.into_iter().map(|run| run.id).collect()
+    };
+    let query = |q: ExecutionQuery| {
+        let store = store.clone();
+        async move { ids(store.list_executions(&q).await.unwrap()) }
+    };
+    let outcome = |text: &str| ExecutionQuery {
+        outcome: Some(text.to_owned()),
+        ..ExecutionQuery::default()
+    };
+    assert_eq!(query(outcome("ok")).await, [runs[2].id, runs[0].id]);
+    assert_eq!(query(outcome("error")).await, [runs[3].id, runs[1].id]);
+    assert_eq!(query(outcome("erp_timeout")).await, [runs[1].id]);
+    assert_eq!(
+        query(ExecutionQuery {
+            from: Some(base_time() + Duration::milliseconds(1_000)),
+            to: Some(base_time() + Duration::milliseconds(3_000)),
+            ..ExecutionQuery::default()
+        })
+        .await,
+        [runs[2].id, runs[1].id]
+    );
+    assert_eq!(
+        query(ExecutionQuery {
+            test_run: Some(true),
+            ..ExecutionQuery::default()
+        })
+        .await,
+        [runs[2].id]
+    );
+    assert_eq!(
+        query(ExecutionQuery {
+            test_run: Some(false),
+            outcome: Some("ok".to_owned()),
+            ..ExecutionQuery::default()
+        })
+        .await,
+        [runs[0].id]
+    );
+}
+
 /// Retention deletes only runs that started before the cut-off, of every integration, oldest
 /// first and at most `limit` at a time; what it keeps reads back untouched.
 pub async fn executions_before_a_time_are_deleted_oldest_first_in_batches(store: Arc<dyn Store>) {
