@@ -277,6 +277,51 @@ admin_token = "env:TEST_ADMIN_TOKEN"
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
 
+    /// Runs `ponte` with the test's configuration and environment (`ponte operators add`...).
+    pub fn ponte(&self, args: &[&str], env: &[(&str, &str)]) {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ponte"));
+        command
+            .args(args)
+            .arg("--config")
+            .arg(self.dir.path().join("ponte.toml"))
+            .env("TEST_MASTER_KEY", MASTER)
+            .env("TEST_ADMIN_TOKEN", ADMIN_TOKEN)
+            .stdin(Stdio::null());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let out = command.output().expect("ponte runs");
+        assert!(
+            out.status.success(),
+            "ponte {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Replaces the text of the text area `css` (typing a whole automation key by key would
+    /// only slow the test down).
+    pub async fn set_text(&self, css: &str, text: &str) {
+        self.browser
+            .execute(
+                "document.querySelector(arguments[0]).value = arguments[1];",
+                vec![css.into(), text.into()],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// The value of the form field `css`.
+    pub async fn value(&self, css: &str) -> String {
+        self.browser
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no field `{css}`: {e}"))
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
     /// Ponte's log so far (stderr of the process).
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("ponte.log")).unwrap_or_default()

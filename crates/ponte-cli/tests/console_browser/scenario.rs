@@ -196,3 +196,140 @@ async fn an_admin_creates_an_integration_from_the_ixc_preset_sets_its_secret_and
     );
     console.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_automation_is_published_with_its_diagnostics_fixed_and_rolled_back_and_a_viewer_changes_nothing()
+ {
+    let Some(console) = Console::start(PROVISIONED).await else {
+        return;
+    };
+    console.sign_in("admin-token", ADMIN_TOKEN).await;
+    console.wait_path("/console/integrations").await;
+    let page = "/console/integrations/acme-ixc/functions/list_invoices";
+    console.open(page).await;
+    // The editor starts from the preset's automation.
+    let preset = console.value("#source").await;
+    assert!(preset.contains("steps"), "{preset}");
+
+    // A version with a mistake: refused, with the diagnostic at its line, nothing stored.
+    let target = "{{ vars.base_url }}/fn_areceber";
+    let broken_line = preset
+        .lines()
+        .position(|line| line.contains(target))
+        .expect("the preset lists fn_areceber")
+        + 1;
+    let broken = preset.replacen(target, "{{ vars.base_ur }}/fn_areceber", 1);
+    console.set_text("#source", &broken).await;
+    console.click("#publish").await;
+    let diagnostics = console.text("#diagnostics").await;
+    assert!(
+        diagnostics.contains(&format!("linha {broken_line},")),
+        "line {broken_line}: {diagnostics}"
+    );
+    let marked = console
+        .text(&format!(".gutter .bad[data-line='{broken_line}']"))
+        .await;
+    assert_eq!(marked, broken_line.to_string());
+    assert!(
+        console
+            .text("#editor-section")
+            .await
+            .contains("Nenhuma versão")
+    );
+    console.screenshot("editor-diagnostics").await;
+
+    // Fixed, published twice, then rolled back to the first.
+    for n in 1..=2 {
+        let fixed = format!("# versão {n}\n{preset}");
+        console.set_text("#source", &fixed).await;
+        console.click("#publish").await;
+        assert!(console.text("#notice").await.contains("publicada"));
+        let serving = console.text("#versions tr[data-version] .badge").await;
+        assert!(!serving.is_empty());
+        assert!(
+            console
+                .text(&format!("#versions tr[data-version='{n}']"))
+                .await
+                .contains("em serviço")
+        );
+    }
+    console.click("a[href*='de=1']").await;
+    let diff = console.text("#diff-table").await;
+    assert!(
+        diff.contains("- # versão 1") && diff.contains("+ # versão 2"),
+        "{diff}"
+    );
+    console.screenshot("versions-diff").await;
+    console.click("#rollback").await;
+    assert!(console.text("#notice").await.contains("restaurada"));
+    assert!(
+        console
+            .text("#versions tr[data-version='1']")
+            .await
+            .contains("em serviço")
+    );
+    // The restored version serves: a test run still lists the invoices.
+    let customer = console
+        .erp
+        .state()
+        .customer(&console.erp.state().fixtures().blocked)
+        .unwrap();
+    console
+        .fill("#in-customer_document_number", &customer.cnpj_cpf)
+        .await;
+    console.click("#run").await;
+    assert!(console.text("#output").await.contains("linha_digitavel"));
+    console.click("#sign-out").await;
+    console.wait_path("/console/entrar").await;
+
+    // A viewer sees everything but no button that changes anything; a forced change is refused.
+    console.ponte(
+        &["operators", "add", "vera", "--role", "viewer"],
+        &[("PONTE_OPERATOR_PASSWORD", "uma-senha-longa-de-leitura")],
+    );
+    console.sign_in("vera", "uma-senha-longa-de-leitura").await;
+    console.wait_path("/console/integrations").await;
+    assert!(
+        console
+            .text("header .who")
+            .await
+            .contains("somente leitura")
+    );
+    assert!(!console.has("#new-integration").await);
+    console.open("/console/integrations/acme-ixc").await;
+    for button in ["#create-key", "#set-secret", "#edit-integration"] {
+        assert!(!console.has(button).await, "a viewer sees {button}");
+    }
+    console.open(page).await;
+    for button in ["#publish", "#rollback", "#run"] {
+        assert!(!console.has(button).await, "a viewer sees {button}");
+    }
+    console.screenshot("viewer").await;
+    console
+        .browser
+        .execute(
+            "const form = document.createElement('form');
+             form.method = 'post';
+             form.action = '/console/integrations/acme-ixc/functions/list_invoices/rollback';
+             const csrf = document.querySelector('input[name=csrf_token]').cloneNode();
+             form.appendChild(csrf);
+             document.body.appendChild(form);
+             form.submit();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let refused = console.text("#message").await;
+    assert!(refused.contains("somente leitura"), "{refused}");
+    console.open(page).await;
+    assert!(
+        console
+            .text("#versions tr[data-version='1']")
+            .await
+            .contains("em serviço"),
+        "the viewer's forced rollback changed the binding"
+    );
+    console.click("#sign-out").await;
+    console.wait_path("/console/entrar").await;
+    console.close().await;
+}

@@ -61,20 +61,6 @@ impl From<&ExecutionRecord> for Row {
     }
 }
 
-fn keep(filters: &Filters, record: &ExecutionRecord) -> bool {
-    let outcome = match (filters.outcome.as_str(), &record.outcome) {
-        ("ok", ExecutionOutcome::Ok) | ("error", ExecutionOutcome::Error { .. }) => true,
-        ("ok" | "error", _) => false,
-        _ => true,
-    };
-    let test = match filters.test.as_str() {
-        "only" => record.test_run,
-        "exclude" => !record.test_run,
-        _ => true,
-    };
-    outcome && test
-}
-
 fn non_empty(text: &str) -> Option<String> {
     (!text.trim().is_empty()).then(|| text.trim().to_owned())
 }
@@ -91,6 +77,13 @@ pub(super) async fn list(
         function: non_empty(&filters.function),
         limit: Some(100),
         after: non_empty(&filters.after),
+        outcome: non_empty(&filters.outcome),
+        test_run: match filters.test.as_str() {
+            "only" => Some(true),
+            "exclude" => Some(false),
+            _ => None,
+        },
+        ..ExecutionFilter::default()
     };
     let page_of = match admin.list_executions(&filter).await {
         Ok(page) => page,
@@ -103,12 +96,7 @@ pub(super) async fn list(
             .collect::<Vec<_>>(),
         Err(err) => return error(&session, &err),
     };
-    let rows: Vec<Row> = page_of
-        .records
-        .iter()
-        .filter(|record| keep(&filters, record))
-        .map(Row::from)
-        .collect();
+    let rows: Vec<Row> = page_of.records.iter().map(Row::from).collect();
     let functions: Vec<&str> = ponte_catalog::FunctionId::ALL
         .iter()
         .map(|function| function.as_str())

@@ -2,19 +2,23 @@
 //! function's input schema; the run's trace step by step) and, unless the configuration file
 //! manages it, the automation editor with its versions.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use ponte_catalog::FunctionId;
+use ponte_core::model::AutomationRef;
 use ponte_core::service::CallError;
-use serde::Serialize;
+use ponte_core::service::versions::PublishError;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::diff;
 use super::integrations::{FunctionRow, function_row};
 use super::pages::{error, page};
 use super::session::{CSRF_FIELD, Change, Session, SignedIn};
 use super::text::Text;
 use crate::AppState;
+use crate::admin::rfc3339;
 
 /// One field of the test-run form.
 #[derive(Debug, Clone, Serialize)]
@@ -170,6 +174,38 @@ struct RunResult {
     problems: Vec<String>,
 }
 
+/// What the editor shows after a publish that was refused: the source as sent and its
+/// diagnostics.
+#[derive(Debug, Default)]
+pub(super) struct Draft {
+    source: String,
+    diagnostics: Vec<DiagnosticRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct DiagnosticRow {
+    line: usize,
+    column: usize,
+    code: &'static str,
+    message: String,
+    hint: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct VersionRow {
+    version: u32,
+    created_at: String,
+    sha256: String,
+    serving: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct GutterLine {
+    n: usize,
+    bad: bool,
+}
+
+#[allow(clippy::too_many_arguments)] // one page's parts, each optional
 async fn render(
     state: &AppState,
     session: &Session,
@@ -177,6 +213,8 @@ async fn render(
     function: &str,
     fields: Vec<Field>,
     result: Option<RunResult>,
+    draft: Option<Draft>,
+    view: &ViewQuery,
     status: StatusCode,
 ) -> Response {
     let Ok(function_id) = function.parse::<FunctionId>() else {
@@ -188,21 +226,87 @@ async fn render(
             ),
         );
     };
-    let view = match state.ponte.admin(&session.actor).integration(id).await {
+    let integration_view = match state.ponte.admin(&session.actor).integration(id).await {
         Ok(view) => view,
         Err(err) => return error(session, &err),
     };
-    let row: FunctionRow = function_row(&view, function_id);
+    let row: FunctionRow = function_row(&integration_view, function_id);
     let spec = ponte_catalog::function(function);
+    let admin = state.ponte.admin(&session.actor);
+    let versions = admin.versions(id, function).await.unwrap_or_default();
+    let serving_version = match integration_view.integration.bindings.get(function) {
+        Some(AutomationRef::Version { version }) => Some(*version),
+        Some(AutomationRef::Latest) => versions.last().map(|v| v.version),
+        _ => None,
+    };
+    // The editor starts from the draft refused, else the version serving, else the preset's.
+    let (source, diagnostics) = match draft {
+        Some(draft) => (draft.source, draft.diagnostics),
+        None => {
+            let serving = serving_version
+                .and_then(|n| versions.iter().find(|v| v.version == n))
+                .map(|v| v.source.clone());
+            let source = match serving {
+                Some(source) => source,
+                None => admin
+                    .preset_source(id, function)
+                    .await
+                    .map(|(_, source)| source)
+                    .unwrap_or_default(),
+            };
+            (source, Vec::new())
+        }
+    };
+    let bad: Vec<usize> = diagnostics.iter().map(|d| d.line).collect();
+    let gutter: Vec<GutterLine> = (1..=source.lines().count().max(1))
+        .map(|n| GutterLine {
+            n,
+            bad: bad.contains(&n),
+        })
+        .collect();
+    let diff = match (view.de, view.para) {
+        (Some(old), Some(new)) => {
+            let text = |n: u32| {
+                versions
+                    .iter()
+                    .find(|v| v.version == n)
+                    .map(|v| v.source.as_str())
+            };
+            match (text(old), text(new)) {
+                (Some(a), Some(b)) => Some(serde_json::json!({
+                    "old": old, "new": new, "lines": diff::lines(a, b),
+                })),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let version_rows: Vec<VersionRow> = versions
+        .iter()
+        .rev()
+        .map(|v| VersionRow {
+            version: v.version,
+            created_at: rfc3339(v.created_at),
+            sha256: v.sha256.chars().take(12).collect(),
+            serving: Some(v.version) == serving_version,
+        })
+        .collect();
     let mut response = page(
         "function.html",
         session,
         "integrations",
         serde_json::json!({
             "integration": {
-                "id": view.integration.id.to_string(),
-                "name": view.integration.name.clone(),
+                "id": integration_view.integration.id.to_string(),
+                "name": integration_view.integration.name.clone(),
             },
+            "source": source,
+            "diagnostics": diagnostics,
+            "bad_lines": bad.iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
+            "gutter": gutter,
+            "versions": version_rows,
+            "diff": diff,
+            "notice": view.notice(),
             "function": row,
             "summary": spec.map_or("", |spec| spec.summary),
             "fields": fields,
@@ -214,16 +318,40 @@ async fn render(
     response
 }
 
+/// The page's query: a diff between two versions, or what was just done.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct ViewQuery {
+    de: Option<u32>,
+    para: Option<u32>,
+    feito: Option<String>,
+}
+
+impl ViewQuery {
+    fn notice(&self) -> Option<&'static str> {
+        let text = Text::PT_BR;
+        match self.feito.as_deref() {
+            Some("publicado") => Some(text.get("function.published")),
+            Some("revertido") => Some(text.get("function.rolled_back")),
+            _ => None,
+        }
+    }
+}
+
+fn fields_for(function: &str) -> Vec<Field> {
+    function
+        .parse::<FunctionId>()
+        .map(fields_of)
+        .unwrap_or_default()
+}
+
 /// `GET /console/integrations/{id}/functions/{function}`.
 pub(super) async fn page_get(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
     Path((id, function)): Path<(String, String)>,
+    Query(view): Query<ViewQuery>,
 ) -> Response {
-    let fields = function
-        .parse::<FunctionId>()
-        .map(fields_of)
-        .unwrap_or_default();
+    let fields = fields_for(&function);
     render(
         &state,
         &session,
@@ -231,9 +359,84 @@ pub(super) async fn page_get(
         &function,
         fields,
         None,
+        None,
+        &view,
         StatusCode::OK,
     )
     .await
+}
+
+/// `POST /console/integrations/{id}/functions/{function}/versions`: publishes the editor's
+/// source, or shows its diagnostics at their lines and stores nothing.
+pub(super) async fn publish(
+    State(state): State<AppState>,
+    Path((id, function)): Path<(String, String)>,
+    change: Change,
+) -> Response {
+    let session = change.session.clone();
+    // Browsers send text areas with CRLF line ends; the stored source keeps LF.
+    let source = change
+        .fields
+        .iter()
+        .find(|(key, _)| key == "source")
+        .map(|(_, value)| value.replace("\r\n", "\n"))
+        .unwrap_or_default();
+    let admin = state.ponte.admin(&session.actor);
+    match admin.publish_version(&id, &function, &source, true).await {
+        Ok(_) => Redirect::to(&format!(
+            "/console/integrations/{id}/functions/{function}?feito=publicado"
+        ))
+        .into_response(),
+        Err(PublishError::Invalid(found)) => {
+            let diagnostics = found
+                .iter()
+                .map(|d| DiagnosticRow {
+                    line: d.line,
+                    column: d.column,
+                    code: d.code.as_str(),
+                    message: d.message.clone(),
+                    hint: d.hint.clone(),
+                })
+                .collect();
+            let draft = Draft {
+                source,
+                diagnostics,
+            };
+            render(
+                &state,
+                &session,
+                &id,
+                &function,
+                fields_for(&function),
+                None,
+                Some(draft),
+                &ViewQuery::default(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(PublishError::Call(err)) => error(&session, &err),
+    }
+}
+
+/// `POST /console/integrations/{id}/functions/{function}/rollback`.
+pub(super) async fn rollback(
+    State(state): State<AppState>,
+    Path((id, function)): Path<(String, String)>,
+    change: Change,
+) -> Response {
+    match state
+        .ponte
+        .admin(&change.session.actor)
+        .rollback(&id, &function)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!(
+            "/console/integrations/{id}/functions/{function}?feito=revertido"
+        ))
+        .into_response(),
+        Err(err) => error(&change.session, &err),
+    }
 }
 
 /// `POST /console/integrations/{id}/functions/{function}/test`: a test run.
@@ -255,6 +458,8 @@ pub(super) async fn test_run(
             &function,
             fields,
             None,
+            None,
+            &ViewQuery::default(),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -288,6 +493,8 @@ pub(super) async fn test_run(
                 &function,
                 fields,
                 Some(result),
+                None,
+                &ViewQuery::default(),
                 StatusCode::OK,
             )
             .await
@@ -305,6 +512,8 @@ pub(super) async fn test_run(
                 &function,
                 fields,
                 Some(result),
+                None,
+                &ViewQuery::default(),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await

@@ -90,6 +90,8 @@ pub async fn of(ponte: &Ponte, actor: &Actor, integration: &str) -> Result<Healt
     let mut filter = ExecutionFilter {
         integration: Some(integration.to_owned()),
         limit: Some(500),
+        from: Some(since),
+        test_run: Some(false),
         ..ExecutionFilter::default()
     };
     'pages: loop {

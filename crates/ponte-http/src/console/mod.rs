@@ -14,6 +14,7 @@ mod audit;
 mod auth;
 mod chart;
 mod create;
+mod diff;
 mod edit;
 mod executions;
 mod functions;
@@ -94,6 +95,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/console/integrations/{id}/functions/{function}/test",
             post(functions::test_run),
+        )
+        .route(
+            "/console/integrations/{id}/functions/{function}/versions",
+            post(functions::publish),
+        )
+        .route(
+            "/console/integrations/{id}/functions/{function}/rollback",
+            post(functions::rollback),
         )
         .route("/console/audit", get(audit::list))
         .route("/console/payments", get(payments::list))
