@@ -31,14 +31,14 @@ fn free_port() -> u16 {
 
 /// Where chromedriver is, or `None` (after failing the test when a browser is required).
 fn chromedriver() -> Option<PathBuf> {
-    let found = std::env::var_os("CHROMEDRIVER")
-        .map(PathBuf::from)
-        .or_else(|| {
-            ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
-                .iter()
-                .map(PathBuf::from)
-                .find(|path| path.exists())
-        });
+    // `CHROMEDRIVER` names another driver; when it is set, nothing else is looked for.
+    let found = match std::env::var_os("CHROMEDRIVER") {
+        Some(path) => Some(PathBuf::from(path)).filter(|path| path.exists()),
+        None => ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+            .iter()
+            .map(PathBuf::from)
+            .find(|path| path.exists()),
+    };
     if found.is_none() {
         assert!(
             std::env::var("PONTE_REQUIRE_BROWSER").as_deref() != Ok("1"),
