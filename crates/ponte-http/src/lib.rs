@@ -4,12 +4,14 @@
 //! Handlers only translate: they extract (through [`extract`], which turns every malformed
 //! request into `application/problem+json`), call [`ponte_core::service::Ponte`], and map the
 //! answer. Each resource owns its routes: [`functions`], [`flows`], [`invoices`], [`payments`],
-//! [`admin`], [`health`], [`tools`], [`reference`].
+//! [`admin`], [`health`], [`tools`], [`reference`], and the operator's web console
+//! ([`console`]).
 //!
 //! The app is built by [`app`] and served by [`serve`], so tests bind port 0 and need no
 //! process.
 
 pub mod admin;
+pub mod console;
 pub mod extract;
 pub mod flows;
 pub mod functions;
@@ -52,6 +54,8 @@ pub struct AppState {
     pub admin_token: Option<SecretString>,
     /// Who may use `/v1/tools/` and how often.
     pub(crate) tools: Arc<tools::access::ToolsGuard>,
+    /// The web console's sessions.
+    pub console: Arc<console::Console>,
 }
 
 impl AppState {
@@ -63,7 +67,15 @@ impl AppState {
             body_limit: DEFAULT_BODY_LIMIT,
             admin_token: None,
             tools: Arc::new(tools),
+            console: Arc::new(console::Console::default()),
         }
+    }
+
+    /// The same state with console sessions that last `ttl` (12 hours by default).
+    #[must_use]
+    pub fn with_console_session_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.console = Arc::new(console::Console::with_session_ttl(ttl));
+        self
     }
 
     /// The same state with the admin API open to `token` (`security.admin_token`).
@@ -107,6 +119,7 @@ pub fn app(state: AppState) -> Router {
     let (api, _) = api_router().split_for_parts();
     let body_limit = state.body_limit;
     api.merge(reference::routes())
+        .merge(console::routes())
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
         // Bodies over the limit are refused while being read, never buffered whole.

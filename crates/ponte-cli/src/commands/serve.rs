@@ -65,6 +65,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         ));
         let mut state = ponte_http::AppState::new(ponte.clone())
             .with_body_limit(loaded.config.server.body_limit_bytes)
+            // The console's sessions of the bootstrap token last as long as operators' do.
+            .with_console_session_ttl(loaded.config.security.session_ttl())
             .with_tools(&loaded.config.tools)?;
         match admin_token(&loaded)? {
             Some(token) => state = state.with_admin_token(token),

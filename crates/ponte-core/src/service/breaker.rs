@@ -44,7 +44,42 @@ pub(super) struct Ticket<'a> {
     finished: bool,
 }
 
+/// Where an integration's circuit stands, as the console shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CircuitState {
+    /// Calls run.
+    Closed,
+    /// Calls are refused until the pause is over.
+    Open,
+    /// The pause is over: the next call is a probe whose outcome decides.
+    HalfOpen,
+}
+
+impl CircuitState {
+    /// The state's name: `closed`, `open`, `half_open`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CircuitState::Closed => "closed",
+            CircuitState::Open => "open",
+            CircuitState::HalfOpen => "half_open",
+        }
+    }
+}
+
 impl Breakers {
+    /// Where `integration`'s circuit stands now, without changing it.
+    pub(super) fn state(&self, integration: &IntegrationId) -> CircuitState {
+        let Ok(states) = self.states.lock() else {
+            return CircuitState::Closed;
+        };
+        match states.get(integration).and_then(|state| state.open_until) {
+            None => CircuitState::Closed,
+            Some(until) if Instant::now() < until => CircuitState::Open,
+            Some(_) => CircuitState::HalfOpen,
+        }
+    }
+
     /// Leave for a call of `integration` to run now, or how long until the circuit is tried
     /// again.
     pub(super) fn admit(

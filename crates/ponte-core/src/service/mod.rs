@@ -54,6 +54,7 @@ pub use recording::{KeptTraces, RecordingPolicy};
 pub use snapshot::privacy_rules;
 
 use breaker::Breakers;
+pub use breaker::CircuitState;
 use compiled::CompiledCache;
 use files::FileAutomations;
 use flows::catalogs::{CatalogCache, is_catalog};
@@ -306,6 +307,11 @@ impl Ponte {
             output: Some(output),
             execution_id,
         })
+    }
+
+    /// Where the circuit breaker of `integration` stands now.
+    pub fn circuit_state(&self, integration: &IntegrationId) -> CircuitState {
+        self.breakers.state(integration)
     }
 
     /// The service's metrics, for `/metrics`.
