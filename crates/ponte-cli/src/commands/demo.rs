@@ -235,14 +235,6 @@ async fn demo_sgp(args: &DemoArgs) -> anyhow::Result<()> {
         },
     )
     .await?;
-    let Started {
-        ponte,
-        listener,
-        key,
-        admin_token,
-        dir,
-    } = started;
-    let base = format!("http://{}", listener.local_addr()?);
     // The blocked fixture customer has overdue titles and a suspended contract, so every
     // printed call shows something.
     let fixtures = erp.state().fixtures();
@@ -254,17 +246,15 @@ async fn demo_sgp(args: &DemoArgs) -> anyhow::Result<()> {
             fixtures.blocked.document.clone(),
         ),
     ];
-    print_header(
-        &base,
-        &key,
-        &admin_token,
+    show_and_serve(
+        args,
+        started,
         "a simulated SGP",
         &format!("  Simulated SGP:    {}", erp.base_url()),
-    );
-    print_calls(&base, &key, &calls);
-    serve(ponte, listener, admin_token, args).await?;
+        &calls,
+    )
+    .await?;
     erp.shutdown().await;
-    drop(dir);
     Ok(())
 }
 
@@ -304,14 +294,6 @@ async fn demo_hubsoft(args: &DemoArgs) -> anyhow::Result<()> {
         },
     )
     .await?;
-    let Started {
-        ponte,
-        listener,
-        key,
-        admin_token,
-        dir,
-    } = started;
-    let base = format!("http://{}", listener.local_addr()?);
     // The blocked fixture customer has overdue invoices and a service suspended for debt, so
     // every printed call shows something.
     let fixtures = erp.state().fixtures();
@@ -323,16 +305,38 @@ async fn demo_hubsoft(args: &DemoArgs) -> anyhow::Result<()> {
             fixtures.blocked.document.clone(),
         ),
     ];
-    print_header(
-        &base,
-        &key,
-        &admin_token,
+    show_and_serve(
+        args,
+        started,
         "a simulated Hubsoft",
         &format!("  Simulated Hubsoft: {}", erp.base_url()),
-    );
-    print_calls(&base, &key, &calls);
-    serve(ponte, listener, admin_token, args).await?;
+        &calls,
+    )
+    .await?;
     erp.shutdown().await;
+    Ok(())
+}
+
+/// Prints where Ponte and the simulated ERP listen and a few calls to try, then serves until
+/// Ctrl-C; the caller shuts its simulator down after.
+async fn show_and_serve(
+    args: &DemoArgs,
+    started: Started,
+    erp_name: &str,
+    erp_line: &str,
+    calls: &[(&str, String)],
+) -> anyhow::Result<()> {
+    let Started {
+        ponte,
+        listener,
+        key,
+        admin_token,
+        dir,
+    } = started;
+    let base = format!("http://{}", listener.local_addr()?);
+    print_header(&base, &key, &admin_token, erp_name, erp_line);
+    print_calls(&base, &key, calls);
+    serve(ponte, listener, admin_token, args).await?;
     drop(dir);
     Ok(())
 }
@@ -450,14 +454,6 @@ async fn demo_standard(args: &DemoArgs) -> anyhow::Result<()> {
         },
     )
     .await?;
-    let Started {
-        ponte,
-        listener,
-        key,
-        admin_token,
-        dir,
-    } = started;
-    let base = format!("http://{}", listener.local_addr()?);
     // The blocked fixture customer has overdue boletos; the active one has fiscal notes.
     let fixtures = erp.state().fixtures();
     let calls = [
@@ -465,16 +461,14 @@ async fn demo_standard(args: &DemoArgs) -> anyhow::Result<()> {
         ("get_customer_info", fixtures.blocked.document.clone()),
         ("list_fiscal_notes", fixtures.active.document.clone()),
     ];
-    print_header(
-        &base,
-        &key,
-        &admin_token,
+    show_and_serve(
+        args,
+        started,
         "a simulated standard API",
         &format!("  Simulated API:    {}", erp.base_url()),
-    );
-    print_calls(&base, &key, &calls);
-    serve(ponte, listener, admin_token, args).await?;
+        &calls,
+    )
+    .await?;
     erp.shutdown().await;
-    drop(dir);
     Ok(())
 }
