@@ -174,19 +174,25 @@ pub struct SecurityConfig {
     pub master_key: Option<String>,
     /// Reference to the admin API's bearer token.
     pub admin_token: Option<String>,
-    /// How long an operator's session lasts, in minutes (12 hours when unset).
+    /// How long an operator's session lasts, in minutes (12 hours when unset; at most 30 days).
     pub session_ttl_minutes: Option<u64>,
 }
 
 impl SecurityConfig {
     /// How long an operator's session lasts.
-    pub fn session_ttl(&self) -> std::time::Duration {
-        self.session_ttl_minutes
-            .filter(|minutes| *minutes > 0)
-            .map_or(
-                ponte_core::service::DEFAULT_SESSION_TTL.unsigned_abs(),
-                |minutes| std::time::Duration::from_secs(minutes.saturating_mul(60)),
-            )
+    ///
+    /// # Errors
+    /// More than 30 days (43200 minutes): a session is a bearer credential, and a longer one
+    /// would also be a time beyond what the clock arithmetic is meant for.
+    pub fn session_ttl(&self) -> anyhow::Result<std::time::Duration> {
+        const MAX_MINUTES: u64 = 30 * 24 * 60;
+        match self.session_ttl_minutes.filter(|minutes| *minutes > 0) {
+            None => Ok(ponte_core::service::DEFAULT_SESSION_TTL.unsigned_abs()),
+            Some(minutes) if minutes > MAX_MINUTES => bail!(
+                "security.session_ttl_minutes must be at most {MAX_MINUTES} (30 days), got {minutes}"
+            ),
+            Some(minutes) => Ok(std::time::Duration::from_secs(minutes * 60)),
+        }
     }
 }
 
@@ -477,6 +483,30 @@ mod tests {
         let loaded = load(None).unwrap();
         assert_eq!(loaded.config.server.listen, "127.0.0.1:8080");
         assert!(loaded.database_url().ends_with("ponte.db"));
+    }
+
+    #[test]
+    fn sessions_last_twelve_hours_by_default_and_at_most_thirty_days() {
+        let loaded = load(None).unwrap();
+        assert_eq!(
+            loaded.config.security.session_ttl().unwrap(),
+            std::time::Duration::from_secs(12 * 3600)
+        );
+        let (_d, path) = write("[security]\nsession_ttl_minutes = 43200\n");
+        let loaded = load(Some(&path)).unwrap();
+        assert_eq!(
+            loaded.config.security.session_ttl().unwrap(),
+            std::time::Duration::from_secs(30 * 86_400)
+        );
+        let (_d, path) = write("[security]\nsession_ttl_minutes = 10000000000\n");
+        let loaded = load(Some(&path)).unwrap();
+        let err = loaded
+            .config
+            .security
+            .session_ttl()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("session_ttl_minutes"), "{err}");
     }
 
     #[test]

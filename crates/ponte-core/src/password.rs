@@ -80,6 +80,43 @@ pub fn verify_password(password: &SecretString, phc: &str) -> bool {
     })
 }
 
+/// How many password hashes or verifications run at once. Each takes tens of milliseconds of
+/// CPU and 19 MiB: they run on blocking threads, a few at a time, so a burst of sign-ins waits
+/// its turn instead of stalling the async workers that answer the ERP calls (or spawning
+/// hundreds of threads of 19 MiB each).
+const AT_ONCE: usize = 2;
+
+static TURNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(AT_ONCE);
+
+/// Runs `work` (a hash or a verification) on a blocking thread when its turn comes.
+async fn in_turn<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let _turn = TURNS.acquire().await.ok()?;
+    tokio::task::spawn_blocking(work).await.ok()
+}
+
+/// [`hash_password`], off the async workers and a few at a time.
+pub async fn hash_password_in_turn(password: &SecretString) -> Result<String, HashError> {
+    let password = password.clone();
+    in_turn(move || hash_password(&password))
+        .await
+        .unwrap_or_else(|| Err(HashError("the hashing task stopped".to_owned())))
+}
+
+/// [`verify_password`] against `phc`, or [`verify_nothing`] when there is no account, off the
+/// async workers and a few at a time. False when it could not run.
+pub async fn verify_in_turn(password: &SecretString, phc: Option<String>) -> bool {
+    let password = password.clone();
+    in_turn(move || match phc {
+        Some(phc) => verify_password(&password, &phc),
+        None => {
+            verify_nothing(&password);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
 /// Spends the time of one verification for a name that has no account, so the answer's timing
 /// does not tell which operator names exist.
 pub fn verify_nothing(password: &SecretString) {

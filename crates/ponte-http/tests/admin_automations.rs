@@ -262,3 +262,30 @@ async fn a_function_bound_by_the_configuration_file_is_managed_by_the_file() {
     assert_eq!(versions["versions"], json!([]));
     assert_eq!(versions["binding"]["kind"], "file");
 }
+
+#[tokio::test]
+async fn a_test_run_is_audited_without_its_input_or_output() {
+    let (app, _erp, _key) = setup().await;
+    let ran = app
+        .admin_post(
+            "/admin/v1/integrations/acme/test-runs/list_products",
+            json!({}),
+        )
+        .await;
+    assert_eq!(ran.status, 200, "{}", ran.text);
+    let execution = ran.json()["execution_id"].as_str().unwrap().to_owned();
+    let audit = app
+        .admin_get("/admin/v1/audit?target=integration:acme/function:list_products")
+        .await;
+    let entry = audit.json()["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["action"] == "function.test_run")
+        .cloned()
+        .unwrap_or_else(|| panic!("no test run in the audit log: {}", audit.text));
+    assert_eq!(entry["actor"], "admin-token");
+    assert_eq!(entry["after"]["execution_id"], execution.as_str());
+    assert_eq!(entry["after"]["outcome"], "ok");
+    assert!(!entry.to_string().contains("Fibra"), "{entry}");
+}

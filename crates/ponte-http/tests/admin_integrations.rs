@@ -130,6 +130,10 @@ async fn a_bad_integration_is_refused_naming_the_field_and_nothing_is_created() 
             "/secrets/bad name!",
         ),
         (
+            json!({"id": "ok", "name": "x", "secrets": {"token": ""}}),
+            "/secrets/token",
+        ),
+        (
             json!({"id": "ok", "name": "x", "colour": "blue"}),
             "/colour",
         ),
@@ -343,4 +347,22 @@ async fn secrets_are_set_rotated_and_deleted_by_name_and_their_values_never_leav
             );
         }
     }
+}
+
+#[tokio::test]
+async fn a_query_parameter_the_admin_api_refuses_is_named_in_errors() {
+    let app = TestApp::spawn_admin().await;
+    let answer = app
+        .admin_get("/admin/v1/audit?target=integration:a&integration=a")
+        .await;
+    let problem = answer.problem(400);
+    assert_eq!(problem["code"], "invalid_parameter");
+    assert_eq!(problem["errors"][0]["path"], "?integration", "{problem}");
+    let answer = app
+        .admin_get("/admin/v1/executions?outcome=sometimes")
+        .await;
+    let problem = answer.problem(400);
+    assert_eq!(problem["code"], "invalid_parameter");
+    assert_eq!(problem["errors"][0]["path"], "?outcome", "{problem}");
+    assert_eq!(problem["errors"][0]["got"], "sometimes", "{problem}");
 }

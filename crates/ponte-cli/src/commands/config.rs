@@ -52,6 +52,9 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<ExitCode> {
     if let Err(e) = c.executions.recording() {
         problems.push(format!("{e:#}"));
     }
+    if let Err(e) = c.security.session_ttl() {
+        problems.push(format!("{e:#}"));
+    }
     if let Err(e) = c.tools.check() {
         problems.push(e.to_string());
     }

@@ -45,7 +45,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             provision::service(store.clone(), recording)?
                 .with_payment_settings(payments)
                 .with_links(links)
-                .with_session_ttl(loaded.config.security.session_ttl()),
+                .with_session_ttl(loaded.config.security.session_ttl()?),
         );
         provision::sync(&store, &ponte, &prepared).await?;
         drop(prepared);
@@ -66,7 +66,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let mut state = ponte_http::AppState::new(ponte.clone())
             .with_body_limit(loaded.config.server.body_limit_bytes)
             // The console's sessions of the bootstrap token last as long as operators' do.
-            .with_console_session_ttl(loaded.config.security.session_ttl())
+            .with_console_session_ttl(loaded.config.security.session_ttl()?)
             .with_tools(&loaded.config.tools)?;
         match admin_token(&loaded)? {
             Some(token) => state = state.with_admin_token(token),

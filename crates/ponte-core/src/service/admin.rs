@@ -257,13 +257,21 @@ impl Admin<'_> {
             && outcome != "error"
             && ErrorCode::from_code(outcome).is_none()
         {
-            return Err(CallError::new(
-                ErrorCode::InvalidParameter,
-                format!(
-                    "`outcome` is `ok`, `error` or an error code of the table (docs/errors.md), \
-                     not `{outcome}`."
-                ),
-            ));
+            return Err(CallError {
+                errors: vec![ponte_catalog::InputError {
+                    path: "?outcome".to_owned(),
+                    code: ponte_catalog::InputErrorCode::InvalidValue,
+                    expected: "`ok`, `error` or an error code of the table".to_owned(),
+                    got: outcome.chars().take(60).collect(),
+                }],
+                ..CallError::new(
+                    ErrorCode::InvalidParameter,
+                    format!(
+                        "`outcome` is `ok`, `error` or an error code of the table \
+                         (docs/errors.md), not `{outcome}`."
+                    ),
+                )
+            });
         }
         let query = ExecutionQuery {
             integration,
@@ -328,6 +336,18 @@ impl Admin<'_> {
             Ok(output) => (super::output_of(spec, output), None),
             Err(error) => (None, Some(error)),
         };
+        // Audited as a change (it may write to the ERP), without its input or output, which
+        // may carry personal data: the execution record holds the masked trace.
+        self.audit(
+            "function.test_run",
+            &format!("integration:{id}/function:{function}"),
+            None,
+            Some(serde_json::json!({
+                "execution_id": ran.execution_id.to_string(),
+                "outcome": error.as_ref().map_or("ok", |error| error.code.code()),
+            })),
+        )
+        .await;
         Ok(TestRun {
             execution_id: ran.execution_id,
             output,

@@ -190,13 +190,20 @@ impl Admin<'_> {
                 ));
             }
         }
-        for name in new.secrets.keys() {
+        for (name, value) in &new.secrets {
             if let Err(err) = validate_secret_name(name) {
                 errors.push(field(
                     &format!("/secrets/{name}"),
                     InputErrorCode::InvalidValue,
                     "a secret name",
                     &err.to_string(),
+                ));
+            } else if secrecy::ExposeSecret::expose_secret(value).is_empty() {
+                errors.push(field(
+                    &format!("/secrets/{name}"),
+                    InputErrorCode::InvalidValue,
+                    "a value that is not empty",
+                    "an empty value",
                 ));
             }
         }

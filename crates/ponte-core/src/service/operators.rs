@@ -20,7 +20,7 @@ use super::{CallError, ErrorCode, Ponte, internal};
 use crate::model::{
     Actor, AuditEntry, AuditQuery, Operator, OperatorSession, Role, validate_operator_name,
 };
-use crate::password::{check_password, hash_password, verify_nothing, verify_password};
+use crate::password::{check_password, hash_password_in_turn, verify_in_turn};
 use crate::store::{Store, StoreError, now_micros};
 
 /// How long a session lasts unless configured otherwise.
@@ -30,7 +30,6 @@ pub const DEFAULT_SESSION_TTL: Duration = Duration::hours(12);
 pub const SESSION_TOKEN_PREFIX: &str = "pses_";
 
 /// A session just begun. The token is here and nowhere else: the store keeps its hash.
-#[derive(Debug)]
 pub struct NewSession {
     /// The bearer token (`Authorization: Bearer`, or the console's cookie).
     pub token: SecretString,
@@ -43,7 +42,7 @@ pub struct NewSession {
 }
 
 /// A presented session token that is valid now.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ActiveSession {
     /// Who it acts as.
     pub actor: Actor,
@@ -51,6 +50,25 @@ pub struct ActiveSession {
     pub csrf_token: String,
     /// When it stops being accepted.
     pub expires_at: OffsetDateTime,
+}
+
+// Debug without the CSRF token (the session token is a SecretString, redacted by its own).
+impl std::fmt::Debug for NewSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSession")
+            .field("expires_at", &self.expires_at)
+            .field("actor", &self.actor)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for ActiveSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActiveSession")
+            .field("expires_at", &self.expires_at)
+            .field("actor", &self.actor)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The hex SHA-256 a session token is stored as.
@@ -108,7 +126,9 @@ pub async fn create_operator(
             format!("The password is refused: {err}."),
         )
     })?;
-    let hash = hash_password(password).map_err(|err| internal("password hashing", &err))?;
+    let hash = hash_password_in_turn(password)
+        .await
+        .map_err(|err| internal("password hashing", &err))?;
     let operator = Operator {
         name: name.to_owned(),
         role,
@@ -181,10 +201,12 @@ impl Ponte {
             .await
             .map_err(|err| internal("operator read", &err))?;
         let Some(operator) = operator.filter(|operator| !operator.disabled) else {
-            verify_nothing(password);
+            verify_in_turn(password, None).await;
             return Err(refused());
         };
-        if !verify_password(password, &operator.password_hash) {
+        if !verify_in_turn(password, Some(operator.password_hash.clone())).await {
+            // The name only: a refused name may be a password typed in the wrong field, so it
+            // is logged only when it is an operator's.
             tracing::info!(operator = name, "an operator's sign-in was refused");
             return Err(refused());
         }

@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::State;
 use ponte_core::model::{AuditEntry, AuditQuery};
-use ponte_core::service::ErrorCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -110,10 +109,13 @@ async fn list_audit(
     QueryParams(params): QueryParams<AuditParams>,
 ) -> Result<Json<AuditPage>, Problem> {
     let target = match (params.target, params.integration) {
-        (Some(_), Some(_)) => {
-            return Err(Problem::new(
-                ErrorCode::InvalidParameter,
-                "Pass `target` or `integration`, not both.",
+        (Some(_), Some(id)) => {
+            return Err(crate::extract::parameter_problem(
+                "integration",
+                ponte_catalog::InputErrorCode::InvalidValue,
+                "no `integration` when `target` is given",
+                &crate::extract::shorten(&id),
+                "Pass `target` or `integration`, not both.".to_owned(),
             ));
         }
         (Some(target), None) => Some(target),
