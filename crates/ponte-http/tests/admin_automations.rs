@@ -289,3 +289,53 @@ async fn a_test_run_is_audited_without_its_input_or_output() {
     assert_eq!(entry["after"]["outcome"], "ok");
     assert!(!entry.to_string().contains("Fibra"), "{entry}");
 }
+
+#[tokio::test]
+async fn an_integration_the_configuration_file_declares_is_changed_only_there() {
+    let (app, _erp, key) = setup().await;
+    // What `ponte serve` does for every integration of its configuration file.
+    app.ponte.serve_files(
+        &ponte_core::model::IntegrationId::parse("acme").unwrap(),
+        std::collections::BTreeMap::new(),
+    );
+    let functions = app
+        .admin_get("/admin/v1/integrations/acme/functions")
+        .await
+        .json();
+    assert!(
+        functions["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["managed_by_file"] == true),
+        "{functions}"
+    );
+    let before = app.admin_get("/admin/v1/integrations/acme").await.text;
+    let refused = [
+        publish(&app, &tagged("v1")).await,
+        bind(&app, json!("latest")).await,
+        app.admin_as(
+            Some(ADMIN_TOKEN),
+            Method::PATCH,
+            "/admin/v1/integrations/acme",
+            Some(json!({"name": "Outro nome"})),
+        )
+        .await,
+        app.admin_as(
+            Some(ADMIN_TOKEN),
+            Method::DELETE,
+            "/admin/v1/integrations/acme",
+            None,
+        )
+        .await,
+    ];
+    for answer in refused {
+        let problem = answer.problem(409);
+        assert_eq!(problem["code"], "managed_by_file", "{problem}");
+    }
+    assert_eq!(
+        app.admin_get("/admin/v1/integrations/acme").await.text,
+        before
+    );
+    assert_eq!(product_name(&app, &key).await, "Fibra");
+}

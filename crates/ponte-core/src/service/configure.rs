@@ -261,6 +261,9 @@ impl Admin<'_> {
     ) -> Result<IntegrationView, CallError> {
         self.require_change()?;
         let before = self.find_integration(id).await?;
+        if self.ponte.declared_by_file(&before.id) {
+            return Err(declared_by_file(&before.id));
+        }
         let mut after = before.clone();
         let mut errors = Vec::new();
         if let Some(name) = patch.name {
@@ -337,6 +340,9 @@ impl Admin<'_> {
     pub async fn delete_integration(&self, id: &str) -> Result<(), CallError> {
         self.require_change()?;
         let before = self.find_integration(id).await?;
+        if self.ponte.declared_by_file(&before.id) {
+            return Err(declared_by_file(&before.id));
+        }
         let names = self.secret_names(&before.id).await?;
         match self.ponte.store.delete_integration(&before.id).await {
             Ok(()) | Err(StoreError::NotFound(_)) => {}
@@ -454,6 +460,17 @@ impl Admin<'_> {
         );
         Ok(())
     }
+}
+
+/// The refusal of a change to an integration the configuration file declares.
+pub(super) fn declared_by_file(id: &IntegrationId) -> CallError {
+    CallError::new(
+        ErrorCode::ManagedByFile,
+        format!(
+            "Integration `{id}` is declared in the configuration file, which the next start or \
+             reload applies again; change it there."
+        ),
+    )
 }
 
 #[cfg(test)]

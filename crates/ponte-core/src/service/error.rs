@@ -267,9 +267,9 @@ impl ErrorCode {
             }
             ErrorCode::ManagedByFile => {
                 "Under `/admin/v1/`: the function is bound by the configuration file \
-                 (`[integrations.functions]` or `automation_dir`), so a change made here would \
-                 be undone at the next start or reload. Change the file instead. Nothing was \
-                 changed."
+                 (`[integrations.functions]` or `automation_dir`), or the integration is \
+                 declared there (`[[integrations]]`), so a change made here would be undone at \
+                 the next start or reload. Change the file instead. Nothing was changed."
             }
             ErrorCode::AutomationInvalid => {
                 "A new automation version was refused because `ponte check` finds problems in \

@@ -41,6 +41,14 @@ impl FileAutomations {
         }
     }
 
+    /// True when the configuration file declares `integration` (its files, even none, were
+    /// handed over).
+    pub(super) fn declares(&self, integration: &IntegrationId) -> bool {
+        self.entries
+            .read()
+            .is_ok_and(|entries| entries.contains_key(integration))
+    }
+
     /// The file serving `function` of `integration`, when one was handed over.
     pub(super) fn get(
         &self,

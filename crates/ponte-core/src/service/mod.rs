@@ -444,6 +444,13 @@ impl Ponte {
         self.files.set(integration, files);
     }
 
+    /// True when this process's configuration file declares the integration: the next start or
+    /// reload provisions it again (its name, settings, variables and bindings), so the admin
+    /// API refuses to change those as `managed_by_file`.
+    pub fn declared_by_file(&self, integration: &IntegrationId) -> bool {
+        self.files.declares(integration)
+    }
+
     /// Reloads integrations, keys, secrets and automations from the store now. Call it after
     /// changing them in the store other than through [`Ponte::admin`] (which reloads by
     /// itself); other processes sharing the database pick the change up through

@@ -73,7 +73,13 @@ fn spec_of(function: &str) -> Result<&'static FunctionSpec, CallError> {
     })
 }
 
-fn managed(integration: &Integration, function: FunctionId) -> Result<(), CallError> {
+/// Refuses a change to a function the configuration file binds, or of an integration the file
+/// declares: the next start or reload would undo it.
+fn managed(
+    ponte: &super::Ponte,
+    integration: &Integration,
+    function: FunctionId,
+) -> Result<(), CallError> {
     match integration.bindings.get(function.as_str()) {
         Some(AutomationRef::File { path, .. }) => Err(CallError::new(
             ErrorCode::ManagedByFile,
@@ -83,6 +89,9 @@ fn managed(integration: &Integration, function: FunctionId) -> Result<(), CallEr
                 integration.id
             ),
         )),
+        _ if ponte.declared_by_file(&integration.id) => {
+            Err(super::configure::declared_by_file(&integration.id))
+        }
         _ => Ok(()),
     }
 }
@@ -130,7 +139,8 @@ impl Admin<'_> {
                 .len();
             states.push(FunctionState {
                 spec,
-                managed_by_file: matches!(binding, Some(AutomationRef::File { .. })),
+                managed_by_file: matches!(binding, Some(AutomationRef::File { .. }))
+                    || self.ponte.declared_by_file(&view.integration.id),
                 binding,
                 serving: view.serving.get(name).cloned(),
                 versions,
@@ -166,7 +176,7 @@ impl Admin<'_> {
         self.require_change()?;
         let spec = spec_of(function)?;
         let integration = self.find_integration(integration).await?;
-        managed(&integration, spec.id)?;
+        managed(self.ponte, &integration, spec.id)?;
         check_source(spec.id, source).map_err(PublishError::Invalid)?;
         let id = &integration.id;
         let version = self
@@ -217,7 +227,7 @@ impl Admin<'_> {
         self.require_change()?;
         let spec = spec_of(function)?;
         let integration = self.find_integration(integration).await?;
-        managed(&integration, spec.id)?;
+        managed(self.ponte, &integration, spec.id)?;
         let bound = self.resolve_choice(&integration, spec.id, &choice).await?;
         let before = integration.bindings.get(spec.id.as_str()).cloned();
         self.bind(&integration, spec.id, Some(&bound)).await?;
@@ -240,7 +250,7 @@ impl Admin<'_> {
         self.require_change()?;
         let spec = spec_of(function)?;
         let integration = self.find_integration(integration).await?;
-        managed(&integration, spec.id)?;
+        managed(self.ponte, &integration, spec.id)?;
         let id = &integration.id;
         let before = integration.bindings.get(spec.id.as_str()).cloned();
         let current = match &before {
