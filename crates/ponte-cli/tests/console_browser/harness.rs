@@ -213,16 +213,26 @@ admin_token = "env:TEST_ADMIN_TOKEN"
     }
 
     /// The visible text of the element `css`.
+    /// A page that was still being replaced may hand over an element that is gone by the time
+    /// its text is read: that read is tried again on the new page.
     pub async fn text(&self, css: &str) -> String {
-        self.browser
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no `{css}` on {}: {e}", self.base))
-            .text()
-            .await
-            .unwrap()
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let element = self
+                .browser
+                .wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("no `{css}` on {}: {e}", self.base));
+            match element.text().await {
+                Ok(text) => return text,
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(err) => panic!("`{css}` on {} could not be read: {err}", self.base),
+            }
+        }
     }
 
     /// Whether the page has an element `css`.
