@@ -129,9 +129,10 @@ pub(super) async fn sign_out(
             .insert(header::SET_COOKIE, clear_cookie());
         return response;
     };
-    let csrf_ok = fields
-        .iter()
-        .any(|(key, value)| key == CSRF_FIELD && *value == open.csrf);
+    let csrf_ok = fields.iter().any(|(key, value)| {
+        key == CSRF_FIELD
+            && super::session::constant_time_eq(value.as_bytes(), open.csrf.as_bytes())
+    });
     if !csrf_ok {
         return refusal(403, "refused.csrf");
     }
