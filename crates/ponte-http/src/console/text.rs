@@ -138,7 +138,6 @@ const PT_BR: &[(&str, &str)] = &[
     ("integration.saved", "Configurações salvas."),
     ("integration.executions", "Execuções desta integração"),
     ("integration.associations", "Associações"),
-    ("associations.title", "Associações"),
     (
         "associations.hint",
         "Cada código da plataforma aponta para um código do ERP, escolhido na lista do ERP \
