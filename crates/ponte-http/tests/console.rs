@@ -713,3 +713,35 @@ async fn a_viewer_sees_associations_without_a_form_and_a_forced_change_is_refuse
         1
     );
 }
+
+#[tokio::test]
+async fn the_associations_page_reads_the_erps_list_once_and_fills_the_catalog_cache() {
+    let app =
+        TestApp::spawn_with(|state| state.with_admin_token(SecretString::from(ADMIN_TOKEN))).await;
+    let erp = FakeErp::start(ERP_TOKEN, "Fibra 300").await;
+    let key = app
+        .provision_with("acme", &erp, |integration| {
+            integration.settings.cache.lists_ttl_seconds = 300;
+            for function in [
+                "list_resellers",
+                "list_due_dates",
+                "list_commercial_origins",
+            ] {
+                integration.bindings.remove(function);
+            }
+        })
+        .await;
+    let mut browser = Browser::new(&app);
+    browser.sign_in().await;
+    for _ in 0..2 {
+        let page = browser.get("/console/integrations/acme/associations").await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        assert!(page.text.contains("<option value=\"10\""), "{}", page.text);
+    }
+    assert_eq!(erp.credentials_seen().len(), 1);
+    // A platform's call is served from the cache the page filled.
+    let call = app.call(&key, "list_products", serde_json::json!({})).await;
+    assert_eq!(call.status, 200, "{}", call.text);
+    assert_eq!(call.json()[0]["codigo"], "10");
+    assert_eq!(erp.credentials_seen().len(), 1);
+}
