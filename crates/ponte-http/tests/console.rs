@@ -126,7 +126,12 @@ async fn key_count(app: &TestApp) -> usize {
 async fn without_a_session_every_page_leads_to_the_sign_in_form() {
     let (app, _erp) = setup(Duration::from_secs(60)).await;
     let mut browser = Browser::new(&app);
-    for path in ["/console/", "/console/integrations", "/console/executions"] {
+    for path in [
+        "/console/",
+        "/console/integrations",
+        "/console/executions",
+        "/console/integrations/acme/associations",
+    ] {
         let mut page = browser.get(path).await;
         if page.location() == "/console/integrations" {
             page = browser.get(page.location()).await;
