@@ -126,7 +126,12 @@ async fn key_count(app: &TestApp) -> usize {
 async fn without_a_session_every_page_leads_to_the_sign_in_form() {
     let (app, _erp) = setup(Duration::from_secs(60)).await;
     let mut browser = Browser::new(&app);
-    for path in ["/console/", "/console/integrations", "/console/executions"] {
+    for path in [
+        "/console/",
+        "/console/integrations",
+        "/console/executions",
+        "/console/integrations/acme/associations",
+    ] {
         let mut page = browser.get(path).await;
         if page.location() == "/console/integrations" {
             page = browser.get(page.location()).await;
@@ -472,4 +477,276 @@ async fn an_edit_with_a_bad_setting_shows_the_error_beside_it_and_changes_nothin
         app.store.get_integration(&id).await.unwrap().name,
         "Renamed"
     );
+}
+
+/// The acme integration's associations of `kind`, through the admin API.
+async fn associations_of(app: &TestApp, kind: &str) -> serde_json::Value {
+    let answer = app
+        .admin_get(&format!("/admin/v1/integrations/acme/associations/{kind}"))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    answer.json()
+}
+
+/// An integration whose automations serve `list_products` (the fake ERP's one product, code
+/// `10`) but not `list_due_dates`.
+async fn setup_associations() -> (TestApp, FakeErp) {
+    let app =
+        TestApp::spawn_with(|state| state.with_admin_token(SecretString::from(ADMIN_TOKEN))).await;
+    let erp = FakeErp::start(ERP_TOKEN, "Fibra 300").await;
+    app.provision_with("acme", &erp, |integration| {
+        integration.bindings.remove("list_due_dates");
+    })
+    .await;
+    (app, erp)
+}
+
+#[tokio::test]
+async fn associations_pick_the_erps_code_from_its_list_and_a_refused_change_changes_nothing() {
+    let (app, _erp) = setup_associations().await;
+    let mut browser = Browser::new(&app);
+    let integration = browser.sign_in().await;
+    assert!(
+        integration
+            .text
+            .contains("href=\"/console/integrations/acme/associations\""),
+        "{}",
+        integration.text
+    );
+    let path = "/console/integrations/acme/associations";
+    let page = browser.get(path).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    // Products: a list of the ERP's codes, read through list_products.
+    assert!(
+        page.text.contains("<select id=\"products-erp-code\""),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("<option value=\"10\""), "{}", page.text);
+    assert!(page.text.contains("Fibra 300"), "{}", page.text);
+    // Due dates: not served, so the code is typed and the page says why.
+    assert!(
+        page.text.contains("<input id=\"due_dates-erp-code\""),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text.contains("function_not_configured"),
+        "{}",
+        page.text
+    );
+    let csrf = page.csrf();
+
+    let added = browser
+        .post(
+            &format!("{path}/products"),
+            &[
+                ("csrf_token", &csrf),
+                ("platform_code", "plano-300"),
+                ("erp_code", "10"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.text);
+    assert_eq!(
+        associations_of(&app, "products").await,
+        serde_json::json!([{"platform_code": "plano-300", "erp_code": "10", "label": "Fibra 300"}])
+    );
+    let page = browser.get(path).await;
+    assert!(
+        page.text.contains("data-platform-code=\"plano-300\""),
+        "{}",
+        page.text
+    );
+
+    // A code the ERP's list lacks, and an empty platform code: beside their fields, nothing
+    // stored.
+    let not_listed = browser
+        .post(
+            &format!("{path}/products"),
+            &[
+                ("csrf_token", &csrf),
+                ("platform_code", "plano-600"),
+                ("erp_code", "99"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(not_listed.status, 422, "{}", not_listed.text);
+    assert!(
+        not_listed.text.contains("id=\"error-products-erp_code\""),
+        "{}",
+        not_listed.text
+    );
+    assert!(not_listed.text.contains("value=\"plano-600\""));
+    let no_platform_code = browser
+        .post(
+            &format!("{path}/products"),
+            &[
+                ("csrf_token", &csrf),
+                ("platform_code", ""),
+                ("erp_code", "10"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(no_platform_code.status, 422);
+    assert!(
+        no_platform_code
+            .text
+            .contains("id=\"error-products-platform_code\""),
+        "{}",
+        no_platform_code.text
+    );
+    let no_such = browser
+        .post(
+            &format!("{path}/products"),
+            &[("csrf_token", &csrf), ("remove", "plano-999")],
+            &[],
+        )
+        .await;
+    assert_eq!(no_such.status, 422);
+    assert!(no_such.text.contains("id=\"error-products-form\""));
+    // Without the CSRF token: refused.
+    let forged = browser
+        .post(
+            &format!("{path}/products"),
+            &[("platform_code", "plano-600"), ("erp_code", "10")],
+            &[],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(
+        associations_of(&app, "products").await,
+        serde_json::json!([{"platform_code": "plano-300", "erp_code": "10", "label": "Fibra 300"}])
+    );
+
+    // A typed code where the list cannot be read.
+    let typed = browser
+        .post(
+            &format!("{path}/due_dates"),
+            &[
+                ("csrf_token", &csrf),
+                ("platform_code", "dia-10"),
+                ("erp_code", "4"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(typed.status, 303, "{}", typed.text);
+    assert_eq!(
+        associations_of(&app, "due_dates").await,
+        serde_json::json!([{"platform_code": "dia-10", "erp_code": "4", "label": ""}])
+    );
+
+    // Removing, then the audit log holds each change with the operator.
+    let removed = browser
+        .post(
+            &format!("{path}/products"),
+            &[("csrf_token", &csrf), ("remove", "plano-300")],
+            &[],
+        )
+        .await;
+    assert_eq!(removed.status, 303, "{}", removed.text);
+    assert_eq!(
+        associations_of(&app, "products").await,
+        serde_json::json!([])
+    );
+    let audit = app
+        .admin_get("/admin/v1/audit?target=integration:acme/associations:products")
+        .await
+        .json();
+    let entries = audit["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{audit}");
+    assert!(entries.iter().all(|e| e["action"] == "associations.set"));
+}
+
+#[tokio::test]
+async fn a_viewer_sees_associations_without_a_form_and_a_forced_change_is_refused() {
+    let (app, _erp) = setup_associations().await;
+    let put = app
+        .admin_as(
+            Some(ADMIN_TOKEN),
+            reqwest::Method::PUT,
+            "/admin/v1/integrations/acme/associations/products",
+            Some(serde_json::json!([{"platform_code": "plano-300", "erp_code": "10"}])),
+        )
+        .await;
+    assert_eq!(put.status, 200, "{}", put.text);
+    let password = SecretString::from("a-long-viewer-password-42".to_owned());
+    ponte_core::service::operators::create_operator(
+        app.store.as_ref(),
+        "vera",
+        ponte_core::model::Role::Viewer,
+        &password,
+    )
+    .await
+    .unwrap();
+    let mut browser = Browser::new(&app);
+    let signed = browser
+        .post(
+            "/console/entrar",
+            &[("name", "vera"), ("password", "a-long-viewer-password-42")],
+            &[],
+        )
+        .await;
+    assert_eq!(signed.status, 303, "{}", signed.text);
+    let page = browser.get("/console/integrations/acme/associations").await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("data-platform-code=\"plano-300\""));
+    // The name comes from the ERP's list, though none was stored.
+    assert!(page.text.contains("Fibra 300"), "{}", page.text);
+    assert!(!page.text.contains("id=\"form-products\""), "{}", page.text);
+    assert!(!page.text.contains("name=\"remove\""));
+    let csrf = page.csrf();
+    let forced = browser
+        .post(
+            "/console/integrations/acme/associations/products",
+            &[("csrf_token", &csrf), ("remove", "plano-300")],
+            &[],
+        )
+        .await;
+    assert_eq!(forced.status, 403);
+    assert!(forced.text.contains("somente leitura"), "{}", forced.text);
+    assert_eq!(
+        associations_of(&app, "products")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_associations_page_reads_the_erps_list_once_and_fills_the_catalog_cache() {
+    let app =
+        TestApp::spawn_with(|state| state.with_admin_token(SecretString::from(ADMIN_TOKEN))).await;
+    let erp = FakeErp::start(ERP_TOKEN, "Fibra 300").await;
+    let key = app
+        .provision_with("acme", &erp, |integration| {
+            integration.settings.cache.lists_ttl_seconds = 300;
+            for function in [
+                "list_resellers",
+                "list_due_dates",
+                "list_commercial_origins",
+            ] {
+                integration.bindings.remove(function);
+            }
+        })
+        .await;
+    let mut browser = Browser::new(&app);
+    browser.sign_in().await;
+    for _ in 0..2 {
+        let page = browser.get("/console/integrations/acme/associations").await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        assert!(page.text.contains("<option value=\"10\""), "{}", page.text);
+    }
+    assert_eq!(erp.credentials_seen().len(), 1);
+    // A platform's call is served from the cache the page filled.
+    let call = app.call(&key, "list_products", serde_json::json!({})).await;
+    assert_eq!(call.status, 200, "{}", call.text);
+    assert_eq!(call.json()[0]["codigo"], "10");
+    assert_eq!(erp.credentials_seen().len(), 1);
 }

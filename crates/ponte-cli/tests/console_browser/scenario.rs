@@ -179,11 +179,29 @@ async fn an_admin_creates_an_integration_from_the_ixc_preset_sets_its_secret_and
     assert!(output.contains("linha_digitavel"), "{output}");
     assert!(console.text("#trace").await.contains("fn_areceber"));
 
+    // A product association, its ERP code picked from the ERP's list.
+    console
+        .open("/console/integrations/provedor-ixc/associations")
+        .await;
+    console.fill("#products-platform-code", "plano-300").await;
+    console
+        .click("#products-erp-code option:nth-child(2)")
+        .await;
+    let erp_code = console.value("#products-erp-code").await;
+    assert!(!erp_code.is_empty());
+    console.click("#save-products").await;
+    let row = console
+        .text("#kind-products tr[data-platform-code='plano-300']")
+        .await;
+    assert!(row.contains(&erp_code), "{row}");
+    console.screenshot("associations").await;
+
     // The changes are in the audit log, the secret's value nowhere.
     console.open("/console/audit").await;
     let audit = console.text("#audit").await;
     assert!(audit.contains("integration.create"), "{audit}");
     assert!(audit.contains("provedor-ixc"), "{audit}");
+    assert!(audit.contains("associations.set"), "{audit}");
     let page = console.browser.source().await.unwrap();
     assert!(
         !page.contains(&console.ixc_token),

@@ -76,6 +76,15 @@ pub struct Association {
     pub label: String,
 }
 
+/// One code the ERP offers for an association, from its catalog list: what an operator picks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssociationOption {
+    /// The ERP's code (`codigo` of `list_products`, `code` of the other lists).
+    pub code: String,
+    /// Its name (`nome`, `name` or `description`).
+    pub name: String,
+}
+
 /// An order as Ponte keeps it for idempotency: the fingerprint of what was sent and, once the
 /// ERP answered, the answer given.
 #[derive(Debug, Clone, PartialEq)]

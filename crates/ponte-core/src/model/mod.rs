@@ -20,7 +20,10 @@ pub use execution::{
     ExecutionCursor, ExecutionId, ExecutionOutcome, ExecutionPage, ExecutionQuery, ExecutionRecord,
     MAX_EXECUTION_PAGE, parse_statuses, statuses_text,
 };
-pub use flows::{Association, AssociationKind, OrderClaim, StoredOrder, UnknownAssociationKind};
+pub use flows::{
+    Association, AssociationKind, AssociationOption, OrderClaim, StoredOrder,
+    UnknownAssociationKind,
+};
 pub use integration::{Integration, IntegrationId, InvalidName, validate_secret_name};
 pub use operator::{
     Actor, AuditEntry, AuditQuery, MAX_AUDIT_PAGE, Operator, OperatorSession, Role,

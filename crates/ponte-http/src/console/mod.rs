@@ -10,6 +10,7 @@
 //! nothing the API would refuse. A page never shows a secret value, an API key after the answer
 //! that created it, or personal data unmasked: traces are shown as stored, already masked.
 
+mod associations;
 mod audit;
 mod auth;
 mod chart;
@@ -75,6 +76,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/console/integrations/{id}/editar",
             get(edit::form).post(edit::save),
+        )
+        .route(
+            "/console/integrations/{id}/associations",
+            get(associations::list),
+        )
+        .route(
+            "/console/integrations/{id}/associations/{kind}",
+            post(associations::change),
         )
         .route(
             "/console/integrations/{id}/secrets",

@@ -28,6 +28,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("audit.html", include_str!("templates/audit.html")),
     ("create.html", include_str!("templates/create.html")),
     ("edit.html", include_str!("templates/edit.html")),
+    (
+        "associations.html",
+        include_str!("templates/associations.html"),
+    ),
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(build);

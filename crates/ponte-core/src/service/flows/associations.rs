@@ -5,7 +5,10 @@
 //! every process reloads its snapshot and automations read the new set as
 //! `settings.associations.<kind>`; this process reloads before it answers.
 
-use crate::model::{Association, AssociationKind};
+use ponte_catalog::FunctionId;
+use serde_json::Value;
+
+use crate::model::{Association, AssociationKind, AssociationOption};
 use crate::service::admin::Admin;
 use crate::service::{CallError, ErrorCode, internal};
 
@@ -46,6 +49,46 @@ impl Admin<'_> {
             .await
             .map_err(|err| internal("association listing", &err))?;
         Ok(all.remove(&kind).unwrap_or_default())
+    }
+
+    /// The codes the ERP offers for associations of `kind`: its catalog list (`list_products`,
+    /// `list_resellers`, `list_due_dates` or `list_commercial_origins`) as code and name, in
+    /// the ERP's order. The list comes from the catalog cache while fresh; otherwise the
+    /// function is called as a platform's call would be (which fills the cache).
+    ///
+    /// An integration whose automations do not serve that list is `function_not_configured`
+    /// (the operator then types the ERP's code); an inactive one is `integration_inactive`; a
+    /// list whose items lack a code is `erp_invalid_response`.
+    pub async fn association_options(
+        &self,
+        integration: &str,
+        kind: &str,
+    ) -> Result<Vec<AssociationOption>, CallError> {
+        let kind = parse_kind(kind)?;
+        let id = self.find_integration(integration).await?.id;
+        let served = self.ponte.served(&id).await?.ok_or_else(|| {
+            CallError::new(ErrorCode::NotFound, format!("No integration `{id}`."))
+        })?;
+        let (function, code_field, name_field) = catalog_of(kind);
+        if !served.serves(function) {
+            return Err(CallError::new(
+                ErrorCode::FunctionNotConfigured,
+                format!(
+                    "Integration `{id}` has no automation for `{function}`, so the ERP's codes of \
+                     {kind} cannot be listed; type them."
+                ),
+            ));
+        }
+        let output = self
+            .ponte
+            .flow_call(&served, function, serde_json::json!({}))
+            .await?;
+        options_of(&output, code_field, name_field).ok_or_else(|| {
+            CallError::new(
+                ErrorCode::ErpInvalidResponse,
+                format!("`{function}` answered items without `{code_field}`."),
+            )
+        })
     }
 
     /// Replaces the integration's associations of `kind` with `associations`; answers the new
@@ -136,6 +179,39 @@ fn associations_json(associations: &[Association]) -> serde_json::Value {
         .collect()
 }
 
+/// The catalog list of a kind, with the names of its code and name fields.
+fn catalog_of(kind: AssociationKind) -> (FunctionId, &'static str, &'static str) {
+    match kind {
+        AssociationKind::Products => (FunctionId::ListProducts, "codigo", "nome"),
+        AssociationKind::Resellers => (FunctionId::ListResellers, "code", "name"),
+        AssociationKind::DueDates => (FunctionId::ListDueDates, "code", "name"),
+        AssociationKind::Origins => (FunctionId::ListCommercialOrigins, "code", "description"),
+    }
+}
+
+/// The options in a catalog list's output; `None` when it is not a list of items with a code.
+fn options_of(
+    output: &Value,
+    code_field: &str,
+    name_field: &str,
+) -> Option<Vec<AssociationOption>> {
+    output
+        .as_array()?
+        .iter()
+        .map(|item| {
+            let text = |field: &str| match item.get(field)? {
+                Value::String(text) => Some(text.clone()),
+                Value::Number(number) => Some(number.to_string()),
+                _ => None,
+            };
+            Some(AssociationOption {
+                code: text(code_field)?,
+                name: text(name_field).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
 fn parse_kind(kind: &str) -> Result<AssociationKind, CallError> {
     kind.parse().map_err(|_| {
         CallError::new(
@@ -146,4 +222,31 @@ fn parse_kind(kind: &str) -> Result<AssociationKind, CallError> {
             ),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_read_each_lists_code_and_name_and_refuse_items_without_a_code() {
+        let products = serde_json::json!([{"codigo": "37", "nome": "Fibra 300 Mega"}]);
+        let (_, code, name) = catalog_of(AssociationKind::Products);
+        assert_eq!(
+            options_of(&products, code, name),
+            Some(vec![AssociationOption {
+                code: "37".to_owned(),
+                name: "Fibra 300 Mega".to_owned()
+            }])
+        );
+        let origins = serde_json::json!([{"code": "2", "description": "Site"}]);
+        let (function, code, name) = catalog_of(AssociationKind::Origins);
+        assert_eq!(function, FunctionId::ListCommercialOrigins);
+        assert_eq!(
+            options_of(&origins, code, name).map(|options| options[0].name.clone()),
+            Some("Site".to_owned())
+        );
+        assert_eq!(options_of(&origins, "codigo", "nome"), None);
+        assert_eq!(options_of(&serde_json::json!({}), code, name), None);
+    }
 }
