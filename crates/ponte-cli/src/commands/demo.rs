@@ -238,14 +238,7 @@ async fn demo_sgp(args: &DemoArgs) -> anyhow::Result<()> {
     // The blocked fixture customer has overdue titles and a suspended contract, so every
     // printed call shows something.
     let fixtures = erp.state().fixtures();
-    let calls = [
-        ("list_invoices", fixtures.blocked.document.clone()),
-        ("get_customer_info", fixtures.blocked.document.clone()),
-        (
-            "list_customer_blocked_plans",
-            fixtures.blocked.document.clone(),
-        ),
-    ];
+    let calls = blocked_customer_calls(&fixtures.blocked.document);
     show_and_serve(
         args,
         started,
@@ -297,14 +290,7 @@ async fn demo_hubsoft(args: &DemoArgs) -> anyhow::Result<()> {
     // The blocked fixture customer has overdue invoices and a service suspended for debt, so
     // every printed call shows something.
     let fixtures = erp.state().fixtures();
-    let calls = [
-        ("list_invoices", fixtures.blocked.document.clone()),
-        ("get_customer_info", fixtures.blocked.document.clone()),
-        (
-            "list_customer_blocked_plans",
-            fixtures.blocked.document.clone(),
-        ),
-    ];
+    let calls = blocked_customer_calls(&fixtures.blocked.document);
     show_and_serve(
         args,
         started,
@@ -315,6 +301,16 @@ async fn demo_hubsoft(args: &DemoArgs) -> anyhow::Result<()> {
     .await?;
     erp.shutdown().await;
     Ok(())
+}
+
+/// The calls a demo prints for a blocked customer: its invoices, its register and its blocked
+/// plans.
+fn blocked_customer_calls(document: &str) -> [(&'static str, String); 3] {
+    [
+        ("list_invoices", document.to_owned()),
+        ("get_customer_info", document.to_owned()),
+        ("list_customer_blocked_plans", document.to_owned()),
+    ]
 }
 
 /// Prints where Ponte and the simulated ERP listen and a few calls to try, then serves until
