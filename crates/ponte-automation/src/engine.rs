@@ -432,6 +432,7 @@ mod tests {
         // templates, which must not compile them again either.
         env.limits.template_fuel = 5_000;
         let before = crate::compile_count::so_far();
+        let jaq_before = crate::compile_count::jaq_runs();
         for _ in 0..3 {
             let out = engine.run(&automation, input(), &env).await;
             assert_eq!(out.result.as_ref().unwrap().as_array().unwrap().len(), 2);
@@ -442,6 +443,12 @@ mod tests {
             crate::compile_count::so_far(),
             before,
             "a run compiled something"
+        );
+        // Every jq program of this automation is within the direct evaluator's subset.
+        assert_eq!(
+            crate::compile_count::jaq_runs(),
+            jaq_before,
+            "a jq program of the IXC list_invoices ran on jaq"
         );
         // The counter does count: compiling the automation again is seen.
         drop(crate::compile_with(

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::filters::{self, FilterError};
 
+mod direct;
 mod prepare;
 
 type Data = data::JustLut<Val>;
@@ -19,6 +20,8 @@ type Data = data::JustLut<Val>;
 /// A compiled jq program.
 pub struct JqProgram {
     filter: jaq_core::Filter<Data>,
+    /// The same program for the direct evaluator, when it is within its subset.
+    direct: Option<direct::Program>,
     source: String,
 }
 
@@ -226,52 +229,94 @@ fn native_text(
     }
 }
 
+fn money(v: Val) -> jaq_core::ValR<Val> {
+    native_text(v, filters::money_text, filters::money)
+}
+
+fn date(v: Val) -> jaq_core::ValR<Val> {
+    native_text(v, filters::date_text, filters::date)
+}
+
+fn datetime(v: Val) -> jaq_core::ValR<Val> {
+    native_str(v, |v| filters::datetime(v, "-03:00"))
+}
+
+fn digits(v: Val) -> jaq_core::ValR<Val> {
+    native_text(
+        v,
+        |t| Ok(filters::digits_text(t)),
+        |v| Ok(filters::digits(v)),
+    )
+}
+
+fn document(v: Val) -> jaq_core::ValR<Val> {
+    native_text(
+        v,
+        |t| Ok(filters::document_text(t)),
+        |v| Ok(filters::document(v)),
+    )
+}
+
+fn cpf_cnpj_format(v: Val) -> jaq_core::ValR<Val> {
+    native_str(v, filters::cpf_cnpj_format)
+}
+
+fn text(v: Val) -> jaq_core::ValR<Val> {
+    // Text is already text: handed back as it is, not copied.
+    if as_text(&v).is_some() {
+        Ok(v)
+    } else {
+        native_str(v, |v| Ok(filters::text(v)))
+    }
+}
+
+fn base64(v: Val) -> jaq_core::ValR<Val> {
+    native_str(v, |v| Ok(filters::base64_encode(v)))
+}
+
+fn urlencode(v: Val) -> jaq_core::ValR<Val> {
+    native_str(v, |v| Ok(filters::urlencode(v)))
+}
+
+fn b64decode(v: Val) -> jaq_core::ValR<Val> {
+    native_str(v, filters::base64_decode)
+}
+
+/// Ponte's filters as jq functions of their input, for jaq and for the direct evaluator.
+const PONTE_FILTERS: &[(&str, direct::ValueFn)] = &[
+    ("money", money),
+    ("date", date),
+    ("datetime", datetime),
+    ("digits", digits),
+    ("document", document),
+    ("cpf_cnpj_format", cpf_cnpj_format),
+    ("text", text),
+    ("base64", base64),
+    ("urlencode", urlencode),
+    ("b64decode", b64decode),
+];
+
+/// jaq's natives take no captured state, so each of [`PONTE_FILTERS`] gets its own.
 fn ponte_funs() -> Vec<Fun<Data>> {
-    vec![
-        run(("money", v(0), |cv| {
-            bome(native_text(cv.1, filters::money_text, filters::money))
-        })),
-        run(("date", v(0), |cv| {
-            bome(native_text(cv.1, filters::date_text, filters::date))
-        })),
-        run(("datetime", v(0), |cv| {
-            bome(native_str(cv.1, |v| filters::datetime(v, "-03:00")))
-        })),
-        run(("digits", v(0), |cv| {
-            bome(native_text(
-                cv.1,
-                |t| Ok(filters::digits_text(t)),
-                |v| Ok(filters::digits(v)),
-            ))
-        })),
-        run(("document", v(0), |cv| {
-            bome(native_text(
-                cv.1,
-                |t| Ok(filters::document_text(t)),
-                |v| Ok(filters::document(v)),
-            ))
-        })),
-        run(("cpf_cnpj_format", v(0), |cv| {
-            bome(native_str(cv.1, filters::cpf_cnpj_format))
-        })),
-        run(("text", v(0), |cv| {
-            // Text is already text: handed back as it is, not copied.
-            bome(if as_text(&cv.1).is_some() {
-                Ok(cv.1)
-            } else {
-                native_str(cv.1, |v| Ok(filters::text(v)))
-            })
-        })),
-        run(("base64", v(0), |cv| {
-            bome(native_str(cv.1, |v| Ok(filters::base64_encode(v))))
-        })),
-        run(("urlencode", v(0), |cv| {
-            bome(native_str(cv.1, |v| Ok(filters::urlencode(v))))
-        })),
-        run(("b64decode", v(0), |cv| {
-            bome(native_str(cv.1, filters::base64_decode))
-        })),
-    ]
+    macro_rules! native {
+        ($name:literal, $f:ident) => {
+            run(($name, v(0), |cv| bome($f(cv.1))))
+        };
+    }
+    let funs = vec![
+        native!("money", money),
+        native!("date", date),
+        native!("datetime", datetime),
+        native!("digits", digits),
+        native!("document", document),
+        native!("cpf_cnpj_format", cpf_cnpj_format),
+        native!("text", text),
+        native!("base64", base64),
+        native!("urlencode", urlencode),
+        native!("b64decode", b64decode),
+    ];
+    debug_assert_eq!(funs.len(), PONTE_FILTERS.len());
+    funs
 }
 
 /// Filters defined natively by jaq (not in its jq-written library), for "did you mean" hints.
@@ -413,8 +458,11 @@ impl JqProgram {
                     _ => build(source, prepare::prelude())?,
                 },
             };
+        let direct = direct::Program::compile(source, PONTE_FILTERS);
+        crate::compile_count::jq_compiled(source, direct.is_some());
         Ok(Self {
             filter,
+            direct,
             source: source.to_owned(),
         })
     }
@@ -448,6 +496,41 @@ impl JqProgram {
     }
 
     fn first_val(&self, input: &JqInput) -> Result<Val, JqRunError> {
+        if let Some(direct) = &self.direct
+            && let Ok(value) = direct.first(&input.0)
+        {
+            #[cfg(debug_assertions)]
+            self.check_direct(input, &value);
+            return Ok(value);
+        }
+        crate::compile_count::jaq_run();
+        self.first_jaq(input)
+    }
+
+    /// Whether the direct evaluator runs this program (else jaq always does).
+    #[cfg(test)]
+    pub(crate) fn is_direct(&self) -> bool {
+        self.direct.is_some()
+    }
+
+    /// In debug builds, every value the direct evaluator gives is checked against jaq's.
+    #[cfg(debug_assertions)]
+    fn check_direct(&self, input: &JqInput, value: &Val) {
+        match self.first_jaq(input) {
+            Ok(expected) => assert!(
+                same(&expected, value),
+                "the direct evaluator gave {value} where jaq gives {expected}, for `{}` on {}",
+                self.source,
+                input.0
+            ),
+            Err(error) => panic!(
+                "the direct evaluator gave {value} where jaq fails ({error}), for `{}` on {}",
+                self.source, input.0
+            ),
+        }
+    }
+
+    fn first_jaq(&self, input: &JqInput) -> Result<Val, JqRunError> {
         let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
         let mut outputs = self.filter.id.run((ctx, input.0.clone()));
         match outputs.next() {

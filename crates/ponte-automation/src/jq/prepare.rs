@@ -26,6 +26,16 @@ static PRELUDE: LazyLock<Vec<(Def<&'static str>, BTreeSet<&'static str>)>> = Laz
         .collect()
 });
 
+/// The standard library's definition of `name` with `arity` arguments that a program calling
+/// it reaches (the last one).
+pub(super) fn library_def(name: &str, arity: usize) -> Option<&'static Def<&'static str>> {
+    PRELUDE
+        .iter()
+        .rev()
+        .map(|(def, _)| def)
+        .find(|def| def.name == name && def.args.len() == arity)
+}
+
 /// The whole standard library.
 pub(super) fn prelude() -> Vec<Def<&'static str>> {
     PRELUDE.iter().map(|(def, _)| def.clone()).collect()
