@@ -8,6 +8,8 @@ use jaq_core::load::{Arena, File, Loader};
 use jaq_core::native::{Fun, bome, run, v};
 use jaq_core::{Compiler, Ctx, Vars, data};
 use jaq_json::{Num, Rc, Val};
+use std::sync::OnceLock;
+
 use serde_json::Value;
 
 use crate::filters::{self, FilterError};
@@ -19,7 +21,9 @@ type Data = data::JustLut<Val>;
 
 /// A compiled jq program.
 pub struct JqProgram {
-    filter: jaq_core::Filter<Data>,
+    /// jaq's form: always there for a program outside the direct evaluator's subset, else
+    /// compiled the first time the direct evaluator gives up.
+    jaq: OnceLock<jaq_core::Filter<Data>>,
     /// The same program for the direct evaluator, when it is within its subset.
     direct: Option<direct::Program>,
     source: String,
@@ -444,27 +448,40 @@ impl JqProgram {
     /// # Errors
     /// Every syntax error and undefined name, with its offset.
     pub fn compile(source: &str) -> Result<Self, Vec<JqSyntaxError>> {
-        let nested = prepare::left_nested_objects(source);
-        let code = nested.as_deref().unwrap_or(source);
-        let filter =
-            match prepare::reachable_prelude(code).and_then(|prelude| build(code, prelude).ok()) {
-                Some(filter) => filter,
-                None => match nested
-                    .as_deref()
-                    .map(|code| build(code, prepare::prelude()))
-                {
-                    Some(Ok(filter)) => filter,
-                    // Errors are reported against the source as written.
-                    _ => build(source, prepare::prelude())?,
-                },
-            };
+        crate::compile_count::one();
+        let filter = compile_filter(source)?;
         let direct = direct::Program::compile(source, PONTE_FILTERS);
         crate::compile_count::jq_compiled(source, direct.is_some());
+        // A program the direct evaluator runs needs jaq's form only when it gives up (an
+        // error, an odd input): that form is compiled again then, and meanwhile takes no
+        // memory (jaq's compiled programs were most of what a preset's automations kept).
+        let jaq = OnceLock::new();
+        if direct.is_none() {
+            let _ = jaq.set(filter);
+        }
         Ok(Self {
-            filter,
+            jaq,
             direct,
             source: source.to_owned(),
         })
+    }
+
+    /// jaq's form of the program, compiled now if it was left out (`counted`: a compilation a
+    /// run pays, not the debug builds' check of the direct evaluator).
+    fn jaq(&self, counted: bool) -> Result<&jaq_core::Filter<Data>, JqRunError> {
+        if let Some(filter) = self.jaq.get() {
+            return Ok(filter);
+        }
+        if counted {
+            crate::compile_count::one();
+        }
+        let filter = compile_filter(&self.source).map_err(|errors| {
+            JqRunError(format!(
+                "the program no longer compiles: {}",
+                errors.first().map_or("", |e| e.message.as_str())
+            ))
+        })?;
+        Ok(self.jaq.get_or_init(|| filter))
     }
 
     /// The program's source text.
@@ -504,7 +521,7 @@ impl JqProgram {
             return Ok(value);
         }
         crate::compile_count::jaq_run();
-        self.first_jaq(input)
+        self.first_jaq(input, true)
     }
 
     /// Whether the direct evaluator runs this program (else jaq always does).
@@ -516,7 +533,7 @@ impl JqProgram {
     /// In debug builds, every value the direct evaluator gives is checked against jaq's.
     #[cfg(debug_assertions)]
     fn check_direct(&self, input: &JqInput, value: &Val) {
-        match self.first_jaq(input) {
+        match self.first_jaq(input, false) {
             Ok(expected) => assert!(
                 same(&expected, value),
                 "the direct evaluator gave {value} where jaq gives {expected}, for `{}` on {}",
@@ -530,9 +547,10 @@ impl JqProgram {
         }
     }
 
-    fn first_jaq(&self, input: &JqInput) -> Result<Val, JqRunError> {
-        let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
-        let mut outputs = self.filter.id.run((ctx, input.0.clone()));
+    fn first_jaq(&self, input: &JqInput, counted: bool) -> Result<Val, JqRunError> {
+        let filter = self.jaq(counted)?;
+        let ctx = Ctx::<Data>::new(&filter.lut, Vars::new([]));
+        let mut outputs = filter.id.run((ctx, input.0.clone()));
         match outputs.next() {
             None => Ok(Val::Null),
             Some(Ok(v)) => Ok(v),
@@ -570,13 +588,32 @@ fn describe_exn(e: jaq_core::Exn<'_, Val>) -> String {
     }
 }
 
+/// jaq's form of a program: its objects built left-nested, with the part of the library it
+/// reaches, each simplification dropped if the program does not compile with it; errors are
+/// reported against the source as written.
+fn compile_filter(source: &str) -> Result<jaq_core::Filter<Data>, Vec<JqSyntaxError>> {
+    let nested = prepare::left_nested_objects(source);
+    let code = nested.as_deref().unwrap_or(source);
+    if let Some(filter) =
+        prepare::reachable_prelude(code).and_then(|prelude| build(code, prelude).ok())
+    {
+        return Ok(filter);
+    }
+    match nested
+        .as_deref()
+        .map(|code| build(code, prepare::prelude()))
+    {
+        Some(Ok(filter)) => Ok(filter),
+        _ => build(source, prepare::prelude()),
+    }
+}
+
 /// Load and compile `source` with these definitions of the standard library and every native
 /// filter.
 fn build(
     source: &str,
     prelude: Vec<Def<&'static str>>,
 ) -> Result<jaq_core::Filter<Data>, Vec<JqSyntaxError>> {
-    crate::compile_count::one();
     let funs = jaq_core::funs()
         .chain(jaq_std::funs())
         .chain(jaq_json::funs())

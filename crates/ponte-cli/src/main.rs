@@ -16,6 +16,7 @@ use clap::Parser;
 /// mimalloc instead of the system allocator: a call allocates tens of thousands of small,
 /// short-lived blocks (mostly jq values), and under load glibc's malloc took about a third of
 /// Ponte's CPU with contention between threads; `docs/benchmarks.md` has the figures.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
