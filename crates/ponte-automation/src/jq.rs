@@ -26,6 +26,9 @@ pub struct JqProgram {
     jaq: OnceLock<jaq_core::Filter<Data>>,
     /// The same program for the direct evaluator, when it is within its subset.
     direct: Option<direct::Program>,
+    /// jaq's form the debug builds check the direct evaluator's results with.
+    #[cfg(debug_assertions)]
+    checked_with: OnceLock<jaq_core::Filter<Data>>,
     source: String,
 }
 
@@ -462,19 +465,18 @@ impl JqProgram {
         Ok(Self {
             jaq,
             direct,
+            #[cfg(debug_assertions)]
+            checked_with: OnceLock::new(),
             source: source.to_owned(),
         })
     }
 
-    /// jaq's form of the program, compiled now if it was left out (`counted`: a compilation a
-    /// run pays, not the debug builds' check of the direct evaluator).
-    fn jaq(&self, counted: bool) -> Result<&jaq_core::Filter<Data>, JqRunError> {
+    /// jaq's form of the program, compiled now if it was left out.
+    fn jaq(&self) -> Result<&jaq_core::Filter<Data>, JqRunError> {
         if let Some(filter) = self.jaq.get() {
             return Ok(filter);
         }
-        if counted {
-            crate::compile_count::one();
-        }
+        crate::compile_count::one();
         let filter = compile_filter(&self.source).map_err(|errors| {
             JqRunError(format!(
                 "the program no longer compiles: {}",
@@ -521,7 +523,7 @@ impl JqProgram {
             return Ok(value);
         }
         crate::compile_count::jaq_run();
-        self.first_jaq(input, true)
+        self.first_jaq(input)
     }
 
     /// Whether the direct evaluator runs this program (else jaq always does).
@@ -533,7 +535,14 @@ impl JqProgram {
     /// In debug builds, every value the direct evaluator gives is checked against jaq's.
     #[cfg(debug_assertions)]
     fn check_direct(&self, input: &JqInput, value: &Val) {
-        match self.first_jaq(input, false) {
+        // jaq's form for the check is kept apart, so the check changes nothing of what a run
+        // compiles or keeps.
+        let filter = self.checked_with.get_or_init(|| {
+            compile_filter(&self.source)
+                .unwrap_or_else(|_| panic!("`{}` no longer compiles", self.source))
+        });
+        let expected = run_filter(filter, input);
+        match expected {
             Ok(expected) => assert!(
                 same(&expected, value),
                 "the direct evaluator gave {value} where jaq gives {expected}, for `{}` on {}",
@@ -547,15 +556,8 @@ impl JqProgram {
         }
     }
 
-    fn first_jaq(&self, input: &JqInput, counted: bool) -> Result<Val, JqRunError> {
-        let filter = self.jaq(counted)?;
-        let ctx = Ctx::<Data>::new(&filter.lut, Vars::new([]));
-        let mut outputs = filter.id.run((ctx, input.0.clone()));
-        match outputs.next() {
-            None => Ok(Val::Null),
-            Some(Ok(v)) => Ok(v),
-            Some(Err(e)) => Err(JqRunError(describe_exn(e))),
-        }
+    fn first_jaq(&self, input: &JqInput) -> Result<Val, JqRunError> {
+        run_filter(self.jaq()?, input)
     }
 
     /// Run the program as a predicate: true when its first output is truthy (not false/null).
@@ -575,6 +577,17 @@ impl JqProgram {
             self.first_on(input)?,
             Value::Null | Value::Bool(false)
         ))
+    }
+}
+
+/// The first output of a compiled jaq program (`null` when it has none).
+fn run_filter(filter: &jaq_core::Filter<Data>, input: &JqInput) -> Result<Val, JqRunError> {
+    let ctx = Ctx::<Data>::new(&filter.lut, Vars::new([]));
+    let mut outputs = filter.id.run((ctx, input.0.clone()));
+    match outputs.next() {
+        None => Ok(Val::Null),
+        Some(Ok(v)) => Ok(v),
+        Some(Err(e)) => Err(JqRunError(describe_exn(e))),
     }
 }
 

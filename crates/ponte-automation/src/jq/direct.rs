@@ -7,13 +7,17 @@
 //!
 //! It never decides anything it is not sure of. A program using anything outside its subset
 //! (`reduce`, assignments, regular expressions, `try … catch`, formats, most of the library's
-//! natives) is left to jaq entirely. At run time, any error, any expression that gives more
-//! than one value where the order of combinations would matter, and any input an operation
-//! here does not handle makes it give up, and jaq runs the program from the start: errors
-//! and their messages always come from jaq. Operations on values (indexing, arithmetic,
-//! comparisons) are jaq's own, and the library's definitions (`map`, `values`, `any`, …) are
-//! read from jaq's standard library and inlined, so both evaluators compute the same thing. In
-//! debug builds every result is compared with jaq's.
+//! natives) is left to jaq entirely. At run time, an error that reaches the top, any
+//! expression that gives more than one value where the order of combinations would matter, and
+//! any input an operation here does not handle make it give up, and jaq runs the program from
+//! the start: errors and their messages always come from jaq. `try` and `?` catch only errors
+//! raised where jaq raises them in the same order (an index, an iteration, a filter on its
+//! input, `error`); an error inside the parts this evaluator computes eagerly (an object's
+//! entries, operands, arguments, a path's indices), where jaq might have stopped earlier or
+//! never got there, makes it give up even under `try`. Operations on values (indexing,
+//! arithmetic, comparisons) are jaq's own, and the library's definitions (`map`, `values`,
+//! `any`, …) are read from jaq's standard library and inlined, so both evaluators compute the
+//! same thing. In debug builds every result is compared with jaq's.
 
 use std::borrow::Cow;
 
@@ -122,6 +126,7 @@ impl Program {
         let mut compiler = Compiler {
             slots: 0,
             depth: 0,
+            inlined: 0,
             natives,
         };
         let expr = compiler.term(&term, &Scope::default()).ok()?;
@@ -174,10 +179,14 @@ impl<'a> Scope<'a> {
 
 /// Inlining deeper than this is taken for recursion, which is left to jaq.
 const MAX_DEPTH: usize = 48;
+/// At most this many inlined calls per program: definitions calling each other twice per level
+/// would otherwise grow exponentially where jaq compiles them once.
+const MAX_INLINED: usize = 2_000;
 
 struct Compiler<'p> {
     slots: usize,
     depth: usize,
+    inlined: usize,
     natives: &'p [(&'static str, ValueFn)],
 }
 
@@ -403,7 +412,8 @@ impl<'p> Compiler<'p> {
         'p: 'a,
     {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        self.inlined += 1;
+        if self.depth > MAX_DEPTH || self.inlined > MAX_INLINED {
             return Err(());
         }
         let mut bound = Vec::new();
@@ -511,16 +521,22 @@ fn run(e: &Expr, input: &Val, env: &mut Env, out: Out<'_>) -> R<Flow> {
             }
         }
         Expr::Path(base, steps) if steps.iter().any(|(s, _)| matches!(s, Step::Iterate)) => {
-            let keys = match indices(steps, input, env)? {
-                Some(keys) => keys,
-                None => return Ok(Flow::More),
-            };
+            // The base first, as jaq: its error comes before anything the indices do.
             if let Expr::Id = base.as_ref() {
-                return walk(Cow::Borrowed(input), steps, &keys, env, out);
+                return match indices(steps, input, env)? {
+                    Some(keys) => walk(Cow::Borrowed(input), steps, &keys, env, out),
+                    None => Ok(Flow::More),
+                };
             }
-            run(base, input, env, &mut |v, env| {
-                walk(Cow::Owned(v), steps, &keys, env, out)
-            })
+            run(
+                base,
+                input,
+                env,
+                &mut |v, env| match indices(steps, input, env)? {
+                    Some(keys) => walk(Cow::Owned(v), steps, &keys, env, out),
+                    None => Ok(Flow::More),
+                },
+            )
         }
         Expr::Empty => Ok(Flow::More),
         Expr::Error(f) => run(f, input, env, &mut |_, _| Err(Bail::Error)),
@@ -533,7 +549,7 @@ fn run(e: &Expr, input: &Val, env: &mut Env, out: Out<'_>) -> R<Flow> {
             Ok(flow)
         }
         Expr::Limit(n, f) => {
-            let Some(n) = one(n, input, env)? else {
+            let Some(n) = part(n, input, env)? else {
                 return Ok(Flow::More);
             };
             let n = match n {
@@ -554,7 +570,8 @@ fn run(e: &Expr, input: &Val, env: &mut Env, out: Out<'_>) -> R<Flow> {
             Ok(flow)
         }
         Expr::Range(from, upto) => {
-            let (Some(from), Some(upto)) = (one(from, input, env)?, one(upto, input, env)?) else {
+            let (Some(from), Some(upto)) = (part(from, input, env)?, part(upto, input, env)?)
+            else {
                 return Ok(Flow::More);
             };
             let (Val::Num(Num::Int(from)), Val::Num(Num::Int(upto))) = (from, upto) else {
@@ -572,6 +589,13 @@ fn run(e: &Expr, input: &Val, env: &mut Env, out: Out<'_>) -> R<Flow> {
             None => Ok(Flow::More),
         },
     }
+}
+
+/// A part this evaluator computes eagerly (an object's entry, an operand, an argument, a
+/// path's index), where jaq, combining lazily from the left, might have stopped before it or
+/// met an error elsewhere first: any failure here is left to jaq, never caught by `try`.
+fn part(e: &Expr, input: &Val, env: &mut Env) -> R<Option<Val>> {
+    one(e, input, env).map_err(|_| Bail::Unsupported)
 }
 
 /// The value of an expression expected to give at most one (an object's entries, operands,
@@ -596,7 +620,7 @@ fn one(e: &Expr, input: &Val, env: &mut Env) -> R<Option<Val>> {
                 jaq_json::Map::with_capacity_and_hasher(entries.len(), Default::default());
             let mut complete = true;
             for (k, v) in entries {
-                match (one(k, input, env)?, one(v, input, env)?) {
+                match (part(k, input, env)?, part(v, input, env)?) {
                     (Some(k @ Val::TStr(_)), Some(v)) => {
                         map.insert(k, v);
                     }
@@ -612,8 +636,8 @@ fn one(e: &Expr, input: &Val, env: &mut Env) -> R<Option<Val>> {
         Expr::Concat(parts) => {
             let mut text = Vec::new();
             let mut complete = true;
-            for part in parts {
-                match one(part, input, env)? {
+            for p in parts {
+                match part(p, input, env)? {
                     Some(v) => match v.into_string() {
                         Val::TStr(b) => text.extend_from_slice(&b),
                         _ => return Err(Bail::Unsupported),
@@ -630,25 +654,30 @@ fn one(e: &Expr, input: &Val, env: &mut Env) -> R<Option<Val>> {
             Some(v) => (-v).map_err(jq_error)?,
             None => return Ok(None),
         },
-        Expr::Math(l, op, r) => match (one(l, input, env)?, one(r, input, env)?) {
+        Expr::Math(l, op, r) => match (part(l, input, env)?, part(r, input, env)?) {
             (Some(l), Some(r)) => op.run(l, r).map_err(jq_error)?,
             _ => return Ok(None),
         },
-        Expr::Cmp(l, op, r) => match (one(l, input, env)?, one(r, input, env)?) {
+        Expr::Cmp(l, op, r) => match (part(l, input, env)?, part(r, input, env)?) {
             (Some(l), Some(r)) => Val::Bool(op.run(&l, &r)),
             _ => return Ok(None),
         },
         Expr::Path(base, steps) if !steps.iter().any(|(s, _)| matches!(s, Step::Iterate)) => {
+            // The base first, as jaq: its error comes before anything the indices do.
+            let owned = match base.as_ref() {
+                Expr::Id | Expr::Var(_) => None,
+                other => match one(other, input, env)? {
+                    Some(v) => Some(v),
+                    None => return Ok(None),
+                },
+            };
             let Some(keys) = indices(steps, input, env)? else {
                 return Ok(None);
             };
-            let base = match base.as_ref() {
-                Expr::Id => Cow::Borrowed(input),
-                Expr::Var(slot) => Cow::Borrowed(&env[*slot]),
-                other => match one(other, input, env)? {
-                    Some(v) => Cow::Owned(v),
-                    None => return Ok(None),
-                },
+            let base = match (owned, base.as_ref()) {
+                (Some(v), _) => Cow::Owned(v),
+                (None, Expr::Var(slot)) => Cow::Borrowed(&env[*slot]),
+                (None, _) => Cow::Borrowed(input),
             };
             match follow(base, steps, &keys)? {
                 Some(v) => v.into_owned(),
@@ -658,7 +687,7 @@ fn one(e: &Expr, input: &Val, env: &mut Env) -> R<Option<Val>> {
         Expr::Native(native, args) => {
             let mut values = Vec::with_capacity(args.len());
             for arg in args {
-                match one(arg, input, env)? {
+                match part(arg, input, env)? {
                     Some(v) => values.push(v),
                     None => return Ok(None),
                 }
@@ -668,14 +697,20 @@ fn one(e: &Expr, input: &Val, env: &mut Env) -> R<Option<Val>> {
         _ => {
             let mut first = None;
             let mut more = false;
-            run(e, input, env, &mut |v, _| {
+            let result = run(e, input, env, &mut |v, _| {
                 if first.is_some() {
                     more = true;
                     return Ok(Flow::Stop);
                 }
                 first = Some(v);
                 Ok(Flow::More)
-            })?;
+            });
+            match result {
+                // A value, then an error: jaq would combine the value before failing.
+                Err(_) if first.is_some() => return Err(Bail::Unsupported),
+                Err(bail) => return Err(bail),
+                Ok(_) => {}
+            }
             if more {
                 return Err(Bail::Unsupported);
             }
@@ -691,7 +726,7 @@ fn indices(steps: &[(Step, bool)], input: &Val, env: &mut Env) -> R<Option<Vec<V
     let mut complete = true;
     for (step, _) in steps {
         if let Step::Index(i) = step {
-            match one(i, input, env)? {
+            match part(i, input, env)? {
                 Some(k) => keys.push(k),
                 None => complete = false,
             }
@@ -994,6 +1029,10 @@ mod tests {
             ("empty", Value::Null),
             ("[limit(2; .a.b[])], [limit(5; .a.b[])]", json!([1, 2])),
             ("[limit(5; .a.b[])]", json!([1, 2, 3])),
+            (
+                "[.a.b[] | {a: select(. > 1), b: (. * 2)}]?",
+                json!([{"a": 2, "b": 4}, {"a": 3, "b": 6}]),
+            ),
         ];
         for (program, expected) in cases {
             let got = direct(program, &input).unwrap_or_else(|b| panic!("{program}: {b:?}"));
@@ -1039,6 +1078,14 @@ mod tests {
             ".t | tonumber",
             "range(0; 1.5)",
             ".a | length",
+            // Found in review: each once gave a value where jaq gives an error or another value.
+            "error(\"x\")[empty]",
+            "(.s | tonumber)[.n | select(. != null)]",
+            "{a: (1, error(\"x\"))}?",
+            "((1, error(\"x\")) + 0)?",
+            "\"\\(1, error(\"x\"))\"?",
+            "[.l, \"s\"] | [.[] | select(type == \"string\") + (. + \"\")]?",
+            "[(\"s\", 1) | range(select(type == \"number\"); . + 1)]?",
         ] {
             let got = direct(program, &input);
             assert!(got.is_err(), "{program}: {got:?}");
