@@ -342,11 +342,11 @@ impl Ponte {
                 format!("Integration `{}` is inactive.", integration.id),
             ));
         }
-        let automation = served.automation(spec.id)?;
+        let automation = served.automation(spec.id, &self.compiled)?;
         let input = spec
             .validate_input(&input)
             .map_err(CallError::from_input_errors)?;
-        let ran = self.run(served, automation, input, mode).await?;
+        let ran = self.run(served, &automation, input, mode).await?;
         Ok((spec, ran))
     }
 

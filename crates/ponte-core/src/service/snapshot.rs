@@ -19,7 +19,7 @@
 //! A snapshot that cannot be loaded leaves the previous one serving; the failure is logged.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use arc_swap::ArcSwap;
 use ponte_automation::{Category, CompiledAutomation, PrivacyRules, RunEnv};
@@ -61,6 +61,15 @@ pub(super) enum Binding {
     /// The bound automation does not compile, or serves another function: the detail says
     /// which, in words for the caller.
     Broken(String),
+    /// A preset's automation, compiled at the first call of its function. Presets ship
+    /// compiled and tested (`ponte check presets` in CI), and an integration usually calls a
+    /// few of the functions its preset serves: compiling all of them at start would keep
+    /// megabytes of templates and programs nothing runs.
+    Preset {
+        name: String,
+        yaml: Arc<str>,
+        compiled: OnceLock<Result<Arc<CompiledAutomation>, String>>,
+    },
 }
 
 impl Served {
@@ -68,12 +77,25 @@ impl Served {
     pub(super) fn automation(
         &self,
         function: FunctionId,
-    ) -> Result<&Arc<CompiledAutomation>, CallError> {
+        cache: &CompiledCache,
+    ) -> Result<Arc<CompiledAutomation>, CallError> {
         match self.automations.get(&function) {
-            Some(Binding::Ready(automation)) => Ok(automation),
+            Some(Binding::Ready(automation)) => Ok(automation.clone()),
             Some(Binding::Broken(detail)) => {
                 Err(CallError::new(ErrorCode::AutomationError, detail.clone()))
             }
+            Some(Binding::Preset {
+                name,
+                yaml,
+                compiled,
+            }) => compiled
+                .get_or_init(|| {
+                    cache
+                        .get_or_compile(name, yaml, function)
+                        .map_err(|error| error.detail)
+                })
+                .clone()
+                .map_err(|detail| CallError::new(ErrorCode::AutomationError, detail)),
             None => Err(CallError::new(
                 ErrorCode::FunctionNotConfigured,
                 format!(
@@ -351,12 +373,19 @@ async fn bind(sources: &Sources<'_>, integration: &Integration) -> Result<Bound,
                 sha256: source_sha256(&yaml),
             },
         );
-        let binding = match sources
-            .compiled
-            .get_or_compile(&automation_name, &yaml, function)
-        {
-            Ok(compiled) => Binding::Ready(compiled),
-            Err(error) => Binding::Broken(error.detail),
+        let binding = match reference {
+            AutomationRef::Preset { .. } => Binding::Preset {
+                name: automation_name,
+                yaml: yaml.into(),
+                compiled: OnceLock::new(),
+            },
+            _ => match sources
+                .compiled
+                .get_or_compile(&automation_name, &yaml, function)
+            {
+                Ok(compiled) => Binding::Ready(compiled),
+                Err(error) => Binding::Broken(error.detail),
+            },
         };
         bound.insert(function, binding);
     }

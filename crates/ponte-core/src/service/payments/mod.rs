@@ -140,7 +140,7 @@ impl Ponte {
                 format!("Integration `{}` is inactive.", integration.id),
             ));
         }
-        served.automation(FunctionId::SettleBoleto)?;
+        served.automation(FunctionId::SettleBoleto, &self.compiled)?;
         let transaction_id = transaction_id(&input)?;
         let payment = Payment::new(integration.id.clone(), transaction_id, input, now_micros());
         let (stored, created) = self
