@@ -526,12 +526,6 @@ impl JqProgram {
         self.first_jaq(input)
     }
 
-    /// Whether the direct evaluator runs this program (else jaq always does).
-    #[cfg(test)]
-    pub(crate) fn is_direct(&self) -> bool {
-        self.direct.is_some()
-    }
-
     /// In debug builds, every value the direct evaluator gives is checked against jaq's.
     #[cfg(debug_assertions)]
     fn check_direct(&self, input: &JqInput, value: &Val) {

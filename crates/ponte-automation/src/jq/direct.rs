@@ -217,7 +217,7 @@ impl<'p> Compiler<'p> {
                 for (k, v) in entries {
                     out.push(match (k, v) {
                         (Term::Var(x), None) => (
-                            Expr::Lit(Val::utf8_str(x[1..].as_bytes().to_vec())),
+                            Expr::Lit(Val::utf8_str(x.as_bytes()[1..].to_vec())),
                             self.var(x, scope)?,
                         ),
                         (k, None) => {
