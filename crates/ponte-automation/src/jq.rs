@@ -289,41 +289,30 @@ fn b64decode(v: Val) -> jaq_core::ValR<Val> {
     native_str(v, filters::base64_decode)
 }
 
-/// Ponte's filters as jq functions of their input, for jaq and for the direct evaluator.
-const PONTE_FILTERS: &[(&str, direct::ValueFn)] = &[
-    ("money", money),
-    ("date", date),
-    ("datetime", datetime),
-    ("digits", digits),
-    ("document", document),
-    ("cpf_cnpj_format", cpf_cnpj_format),
-    ("text", text),
-    ("base64", base64),
-    ("urlencode", urlencode),
-    ("b64decode", b64decode),
-];
+/// Ponte's filters as jq functions of their input, listed once for both evaluators: the
+/// direct evaluator's table and jaq's natives (which take no captured state, so each filter
+/// gets its own).
+macro_rules! ponte_filters {
+    ($($name:literal => $f:ident),* $(,)?) => {
+        const PONTE_FILTERS: &[(&str, direct::ValueFn)] = &[$(($name, $f)),*];
 
-/// jaq's natives take no captured state, so each of [`PONTE_FILTERS`] gets its own.
-fn ponte_funs() -> Vec<Fun<Data>> {
-    macro_rules! native {
-        ($name:literal, $f:ident) => {
-            run(($name, v(0), |cv| bome($f(cv.1))))
-        };
-    }
-    let funs = vec![
-        native!("money", money),
-        native!("date", date),
-        native!("datetime", datetime),
-        native!("digits", digits),
-        native!("document", document),
-        native!("cpf_cnpj_format", cpf_cnpj_format),
-        native!("text", text),
-        native!("base64", base64),
-        native!("urlencode", urlencode),
-        native!("b64decode", b64decode),
-    ];
-    debug_assert_eq!(funs.len(), PONTE_FILTERS.len());
-    funs
+        fn ponte_funs() -> Vec<Fun<Data>> {
+            vec![$(run(($name, v(0), |cv| bome($f(cv.1))))),*]
+        }
+    };
+}
+
+ponte_filters! {
+    "money" => money,
+    "date" => date,
+    "datetime" => datetime,
+    "digits" => digits,
+    "document" => document,
+    "cpf_cnpj_format" => cpf_cnpj_format,
+    "text" => text,
+    "base64" => base64,
+    "urlencode" => urlencode,
+    "b64decode" => b64decode,
 }
 
 /// Filters defined natively by jaq (not in its jq-written library), for "did you mean" hints.
